@@ -1,0 +1,25 @@
+{
+  "targets": [
+    {
+      "target_name": "normalcy_torch",
+      "sources": [
+        "native/addon.cc",
+        "native/tensor.cc",
+        "native/creation.cc",
+        "native/math_ops.cc",
+        "native/shape_ops.cc",
+        "native/nn_ops.cc",
+        "native/optimizer.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "/usr/include/torch/csrc/api/include"
+      ],
+      "libraries": ["-ltorch", "-ltorch_cpu", "-lc10"],
+      "cflags!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags_cc": ["-std=c++17", "-O2", "-frtti", "-fexceptions", "-Wno-unused-parameter"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"]
+    }
+  ]
+}

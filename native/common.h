@@ -1,0 +1,69 @@
+// Shared helpers of the libtorch addon: wrapping torch tensors for JavaScript,
+// argument parsing, and turning torch errors into JavaScript exceptions.
+#pragma once
+#include <napi.h>
+#include <ATen/ATen.h>
+#include <string>
+#include <vector>
+
+namespace normalcy {
+
+// A JavaScript handle to one torch tensor. dispose() frees it early; the GC
+// finalizer frees it otherwise. External memory is reported so the GC sees it.
+class TensorHandle : public Napi::ObjectWrap<TensorHandle> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  static Napi::Object Wrap(Napi::Env env, at::Tensor t);
+  static at::Tensor& Unwrap(const Napi::Value& v, const char* what);
+  static bool IsHandle(const Napi::Value& v);
+  static int64_t LiveCount();
+
+  explicit TensorHandle(const Napi::CallbackInfo& info);
+  void Finalize(Napi::Env env) override;
+
+  at::Tensor tensor;
+  bool disposed = false;
+  int64_t reportedBytes = 0;
+
+ private:
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+  Napi::Value IsDisposed(const Napi::CallbackInfo& info);
+  void Release(Napi::Env env);
+};
+
+// Each exported function runs through Guard: torch errors (c10::Error) and
+// std exceptions become JavaScript exceptions carrying torch's message.
+using Body = std::function<Napi::Value(const Napi::CallbackInfo&)>;
+Napi::Value Guard(const Napi::CallbackInfo& info, const Body& body);
+
+#define NORMALCY_FN(name)                                              \
+  static Napi::Value name##_impl(const Napi::CallbackInfo& info);      \
+  Napi::Value name(const Napi::CallbackInfo& info) {                   \
+    return Guard(info, name##_impl);                                   \
+  }                                                                    \
+  static Napi::Value name##_impl(const Napi::CallbackInfo& info)
+
+at::Tensor& T(const Napi::CallbackInfo& info, size_t i);
+std::vector<int64_t> IntList(const Napi::Value& v, const char* what);
+std::vector<at::Tensor> TensorList(const Napi::Value& v, const char* what);
+c10::optional<at::Tensor> OptTensor(const Napi::CallbackInfo& info, size_t i);
+double Num(const Napi::CallbackInfo& info, size_t i, const char* what);
+double NumOr(const Napi::CallbackInfo& info, size_t i, double fallback);
+int64_t IntOr(const Napi::CallbackInfo& info, size_t i, int64_t fallback);
+bool BoolOr(const Napi::CallbackInfo& info, size_t i, bool fallback);
+std::string Str(const Napi::CallbackInfo& info, size_t i, const char* what);
+bool IsMissing(const Napi::CallbackInfo& info, size_t i);
+at::ScalarType ParseDtype(const std::string& name);
+std::string DtypeName(at::ScalarType t);
+Napi::Value Wrap(const Napi::CallbackInfo& info, at::Tensor t);
+Napi::Array WrapAll(const Napi::CallbackInfo& info, const std::vector<at::Tensor>& ts);
+std::string ShapeString(const at::Tensor& t);
+
+// Registration functions, one per source file.
+void RegisterCreation(Napi::Env env, Napi::Object exports);
+void RegisterMath(Napi::Env env, Napi::Object exports);
+void RegisterShape(Napi::Env env, Napi::Object exports);
+void RegisterNN(Napi::Env env, Napi::Object exports);
+void RegisterOptimizer(Napi::Env env, Napi::Object exports);
+
+}  // namespace normalcy

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// The `normalcy` command line: every command lives in its own file under
+// ./commands and registers itself on the program here.
+import { Command } from 'commander';
+import { commands } from './commands/index.js';
+import { packageVersion } from '../version.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('normalcy')
+    .description('Unsupervised anomaly detection: learn normal, score, threshold, explain, report.')
+    .version(packageVersion())
+    .showHelpAfterError();
+  for (const register of commands) register(program);
+  return program;
+}
+
+// Exit codes: 0 success, 1 runtime failure (bad data, failed training), 2 usage error.
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number; message?: string };
+    if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
+    }
+    process.stderr.write(`normalcy: ${e.message ?? String(err)}\n`);
+    return 1;
+  }
+}
+
+const invokedDirectly =
+  process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (invokedDirectly || process.argv[1]?.endsWith('/normalcy')) {
+  main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

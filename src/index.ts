@@ -1,0 +1,2 @@
+// Public API of normalcy.
+export { packageVersion } from './version.js';
