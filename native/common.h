@@ -14,7 +14,7 @@ class TensorHandle : public Napi::ObjectWrap<TensorHandle> {
  public:
   static Napi::Function Init(Napi::Env env);
   static Napi::Object Wrap(Napi::Env env, at::Tensor t);
-  static at::Tensor& Unwrap(const Napi::Value& v, const char* what);
+  static at::Tensor& From(const Napi::Value& v, const char* what);
   static bool IsHandle(const Napi::Value& v);
   static int64_t LiveCount();
 
@@ -58,6 +58,8 @@ std::string DtypeName(at::ScalarType t);
 Napi::Value Wrap(const Napi::CallbackInfo& info, at::Tensor t);
 Napi::Array WrapAll(const Napi::CallbackInfo& info, const std::vector<at::Tensor>& ts);
 std::string ShapeString(const at::Tensor& t);
+
+#define REG(name, fn) exports.Set(name, Napi::Function::New(env, fn))
 
 // Registration functions, one per source file.
 void RegisterCreation(Napi::Env env, Napi::Object exports);

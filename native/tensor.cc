@@ -61,7 +61,7 @@ bool TensorHandle::IsHandle(const Napi::Value& v) {
   return v.IsObject() && v.As<Napi::Object>().InstanceOf(g_constructor->Value());
 }
 
-at::Tensor& TensorHandle::Unwrap(const Napi::Value& v, const char* what) {
+at::Tensor& TensorHandle::From(const Napi::Value& v, const char* what) {
   if (!IsHandle(v)) throw std::invalid_argument(std::string(what) + " must be a tensor");
   auto* h = Napi::ObjectWrap<TensorHandle>::Unwrap(v.As<Napi::Object>());
   if (h->disposed) throw std::invalid_argument(std::string(what) + " is a disposed tensor");
@@ -82,7 +82,7 @@ Napi::Value Guard(const Napi::CallbackInfo& info, const Body& body) {
 
 at::Tensor& T(const Napi::CallbackInfo& info, size_t i) {
   std::string what = "argument " + std::to_string(i);
-  return TensorHandle::Unwrap(info[i], what.c_str());
+  return TensorHandle::From(info[i], what.c_str());
 }
 
 std::vector<int64_t> IntList(const Napi::Value& v, const char* what) {
@@ -103,7 +103,7 @@ std::vector<at::Tensor> TensorList(const Napi::Value& v, const char* what) {
   auto arr = v.As<Napi::Array>();
   std::vector<at::Tensor> out;
   out.reserve(arr.Length());
-  for (uint32_t i = 0; i < arr.Length(); i++) out.push_back(TensorHandle::Unwrap(arr.Get(i), what));
+  for (uint32_t i = 0; i < arr.Length(); i++) out.push_back(TensorHandle::From(arr.Get(i), what));
   return out;
 }
 

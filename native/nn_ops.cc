@@ -1,0 +1,189 @@
+// Fused neural-network ops (the same ATen kernels PyTorch's nn modules call),
+// losses, and autograd entry points.
+#include "common.h"
+#include <torch/torch.h>
+
+namespace normalcy {
+
+static int64_t ParseReduction(const Napi::CallbackInfo& info, size_t i) {
+  std::string r = IsMissing(info, i) ? "mean" : Str(info, i, "reduction");
+  if (r == "mean") return at::Reduction::Mean;
+  if (r == "sum") return at::Reduction::Sum;
+  if (r == "none") return at::Reduction::None;
+  throw std::invalid_argument("unknown reduction '" + r + "' (mean, sum or none)");
+}
+
+// linear(x, weight, bias?): x @ weight^T + bias, weight [out, in].
+NORMALCY_FN(Linear) {
+  auto& x = T(info, 0);
+  auto& w = T(info, 1);
+  if (x.dim() >= 1 && w.dim() == 2 && x.size(-1) != w.size(1))
+    throw std::invalid_argument("linear: input of shape " + ShapeString(x) + " does not match weight of shape " +
+                                ShapeString(w) + " (last input dimension must equal " +
+                                std::to_string(w.size(1)) + ")");
+  return Wrap(info, at::linear(x, w, OptTensor(info, 2)));
+}
+
+// lstm(input, h0, c0, params, hasBiases, numLayers, dropout, train, bidirectional, batchFirst)
+// -> [output, hN, cN]. params per layer: w_ih, w_hh, (b_ih, b_hh).
+NORMALCY_FN(Lstm) {
+  auto r = at::lstm(T(info, 0), {T(info, 1), T(info, 2)}, TensorList(info[3], "params"), BoolOr(info, 4, true),
+                    IntOr(info, 5, 1), NumOr(info, 6, 0.0), BoolOr(info, 7, true), BoolOr(info, 8, false),
+                    BoolOr(info, 9, true));
+  return WrapAll(info, {std::get<0>(r), std::get<1>(r), std::get<2>(r)});
+}
+
+// gru(input, h0, params, hasBiases, numLayers, dropout, train, bidirectional, batchFirst) -> [output, hN]
+NORMALCY_FN(Gru) {
+  auto r = at::gru(T(info, 0), T(info, 1), TensorList(info[2], "params"), BoolOr(info, 3, true), IntOr(info, 4, 1),
+                   NumOr(info, 5, 0.0), BoolOr(info, 6, true), BoolOr(info, 7, false), BoolOr(info, 8, true));
+  return WrapAll(info, {std::get<0>(r), std::get<1>(r)});
+}
+
+// conv1d/conv2d(x, weight, bias?, stride, padding, dilation, groups)
+NORMALCY_FN(Conv1d) {
+  return Wrap(info, at::conv1d(T(info, 0), T(info, 1), OptTensor(info, 2), IntList(info[3], "stride"),
+                               IntList(info[4], "padding"), IntList(info[5], "dilation"), IntOr(info, 6, 1)));
+}
+NORMALCY_FN(Conv2d) {
+  return Wrap(info, at::conv2d(T(info, 0), T(info, 1), OptTensor(info, 2), IntList(info[3], "stride"),
+                               IntList(info[4], "padding"), IntList(info[5], "dilation"), IntOr(info, 6, 1)));
+}
+// convTranspose1d/2d(x, weight, bias?, stride, padding, outputPadding, groups, dilation)
+NORMALCY_FN(ConvTranspose1d) {
+  return Wrap(info, at::conv_transpose1d(T(info, 0), T(info, 1), OptTensor(info, 2), IntList(info[3], "stride"),
+                                         IntList(info[4], "padding"), IntList(info[5], "outputPadding"),
+                                         IntOr(info, 6, 1), IntList(info[7], "dilation")));
+}
+NORMALCY_FN(ConvTranspose2d) {
+  return Wrap(info, at::conv_transpose2d(T(info, 0), T(info, 1), OptTensor(info, 2), IntList(info[3], "stride"),
+                                         IntList(info[4], "padding"), IntList(info[5], "outputPadding"),
+                                         IntOr(info, 6, 1), IntList(info[7], "dilation")));
+}
+// maxPool1d/2d(x, kernel, stride, padding, ceilMode)
+NORMALCY_FN(MaxPool1d) {
+  return Wrap(info, at::max_pool1d(T(info, 0), IntList(info[1], "kernel"), IntList(info[2], "stride"),
+                                   IntList(info[3], "padding"), {1}, BoolOr(info, 4, false)));
+}
+NORMALCY_FN(MaxPool2d) {
+  return Wrap(info, at::max_pool2d(T(info, 0), IntList(info[1], "kernel"), IntList(info[2], "stride"),
+                                   IntList(info[3], "padding"), {1, 1}, BoolOr(info, 4, false)));
+}
+NORMALCY_FN(AvgPool1d) {
+  return Wrap(info, at::avg_pool1d(T(info, 0), IntList(info[1], "kernel"), IntList(info[2], "stride"),
+                                   IntList(info[3], "padding")));
+}
+NORMALCY_FN(AvgPool2d) {
+  return Wrap(info, at::avg_pool2d(T(info, 0), IntList(info[1], "kernel"), IntList(info[2], "stride"),
+                                   IntList(info[3], "padding")));
+}
+NORMALCY_FN(AdaptiveAvgPool1d) { return Wrap(info, at::adaptive_avg_pool1d(T(info, 0), IntList(info[1], "size"))); }
+NORMALCY_FN(AdaptiveAvgPool2d) { return Wrap(info, at::adaptive_avg_pool2d(T(info, 0), IntList(info[1], "size"))); }
+
+// upsampleNearest(x, scale): 3-D input [n, c, l] or 4-D [n, c, h, w], integer or real scale.
+NORMALCY_FN(UpsampleNearest) {
+  auto& x = T(info, 0);
+  double s = Num(info, 1, "scale");
+  if (x.dim() == 3) {
+    int64_t l = static_cast<int64_t>(std::floor(x.size(2) * s));
+    return Wrap(info, at::upsample_nearest1d(x, at::IntArrayRef({l}), c10::optional<double>(s)));
+  }
+  if (x.dim() == 4) {
+    int64_t h = static_cast<int64_t>(std::floor(x.size(2) * s));
+    int64_t w = static_cast<int64_t>(std::floor(x.size(3) * s));
+    return Wrap(info, at::upsample_nearest2d(x, at::IntArrayRef({h, w}), c10::optional<double>(s), c10::optional<double>(s)));
+  }
+  throw std::invalid_argument("upsampleNearest needs a 3-D or 4-D input, got shape " + ShapeString(x));
+}
+
+// batchNorm(x, weight?, bias?, runningMean?, runningVar?, training, momentum, eps)
+NORMALCY_FN(BatchNorm) {
+  return Wrap(info, at::batch_norm(T(info, 0), OptTensor(info, 1), OptTensor(info, 2), OptTensor(info, 3),
+                                   OptTensor(info, 4), BoolOr(info, 5, true), NumOr(info, 6, 0.1),
+                                   NumOr(info, 7, 1e-5), false));
+}
+NORMALCY_FN(LayerNorm) {
+  return Wrap(info, at::layer_norm(T(info, 0), IntList(info[1], "shape"), OptTensor(info, 2), OptTensor(info, 3),
+                                   NumOr(info, 4, 1e-5)));
+}
+NORMALCY_FN(Dropout) { return Wrap(info, at::dropout(T(info, 0), NumOr(info, 1, 0.5), BoolOr(info, 2, true))); }
+
+// Losses: (prediction, target, reduction?)
+NORMALCY_FN(MseLoss) {
+  auto& a = T(info, 0);
+  auto& b = T(info, 1);
+  if (!a.sizes().equals(b.sizes()))
+    throw std::invalid_argument("mse: prediction of shape " + ShapeString(a) + " and target of shape " +
+                                ShapeString(b) + " differ");
+  return Wrap(info, at::mse_loss(a, b, ParseReduction(info, 2)));
+}
+NORMALCY_FN(BceLoss) {
+  return Wrap(info, at::binary_cross_entropy(T(info, 0), T(info, 1), {}, ParseReduction(info, 2)));
+}
+NORMALCY_FN(BceWithLogits) {
+  return Wrap(info, at::binary_cross_entropy_with_logits(T(info, 0), T(info, 1), {}, {}, ParseReduction(info, 2)));
+}
+// crossEntropy(logits [n, classes], target [n] class indices, reduction?)
+NORMALCY_FN(CrossEntropy) {
+  auto& target = T(info, 1);
+  at::Tensor t = target.scalar_type() == at::kLong ? target : target.to(at::kLong);
+  return Wrap(info, at::cross_entropy_loss(T(info, 0), t, {}, ParseReduction(info, 2), -100, 0.0));
+}
+
+// Autograd.
+NORMALCY_FN(SetRequiresGrad) {
+  T(info, 0).requires_grad_(BoolOr(info, 1, true));
+  return info.Env().Undefined();
+}
+NORMALCY_FN(RequiresGrad) { return Napi::Boolean::New(info.Env(), T(info, 0).requires_grad()); }
+NORMALCY_FN(Grad) {
+  const auto& g = T(info, 0).grad();
+  if (!g.defined()) return info.Env().Undefined();
+  return Wrap(info, g);
+}
+NORMALCY_FN(Backward) {
+  auto& t = T(info, 0);
+  if (IsMissing(info, 1)) {
+    if (t.numel() != 1)
+      throw std::invalid_argument("backward() without a gradient needs a scalar, got shape " + ShapeString(t));
+    t.backward();
+  } else {
+    t.backward(T(info, 1));
+  }
+  return info.Env().Undefined();
+}
+NORMALCY_FN(ZeroGrad) {
+  T(info, 0).mutable_grad().reset();
+  return info.Env().Undefined();
+}
+
+void RegisterNN(Napi::Env env, Napi::Object exports) {
+  REG("linear", Linear);
+  REG("lstm", Lstm);
+  REG("gru", Gru);
+  REG("conv1d", Conv1d);
+  REG("conv2d", Conv2d);
+  REG("convTranspose1d", ConvTranspose1d);
+  REG("convTranspose2d", ConvTranspose2d);
+  REG("maxPool1d", MaxPool1d);
+  REG("maxPool2d", MaxPool2d);
+  REG("avgPool1d", AvgPool1d);
+  REG("avgPool2d", AvgPool2d);
+  REG("adaptiveAvgPool1d", AdaptiveAvgPool1d);
+  REG("adaptiveAvgPool2d", AdaptiveAvgPool2d);
+  REG("upsampleNearest", UpsampleNearest);
+  REG("batchNorm", BatchNorm);
+  REG("layerNorm", LayerNorm);
+  REG("dropout", Dropout);
+  REG("mseLoss", MseLoss);
+  REG("bceLoss", BceLoss);
+  REG("bceWithLogits", BceWithLogits);
+  REG("crossEntropy", CrossEntropy);
+  REG("setRequiresGrad", SetRequiresGrad);
+  REG("requiresGrad", RequiresGrad);
+  REG("grad", Grad);
+  REG("backward", Backward);
+  REG("zeroGrad", ZeroGrad);
+}
+
+}  // namespace normalcy

@@ -1,0 +1,283 @@
+// Functional forms of the fused nn ops and losses (the ATen kernels that
+// PyTorch's nn modules call), for model code written over tensors.
+import { native } from './native.js';
+import { Tensor } from './tensor.js';
+
+type Pair = number | [number, number];
+const pair = (v: Pair): number[] => (typeof v === 'number' ? [v, v] : [...v]);
+const single = (v: number): number[] => [v];
+const opt = (t: Tensor | undefined | null) => (t ? t.handle : undefined);
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+/** x @ weight^T + bias, weight [out, in]. */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
+  return new Tensor(native().linear(x.handle, weight.handle, opt(bias)));
+}
+
+export interface RecurrentOptions {
+  layers: number;
+  hasBiases: boolean;
+  dropout: number;
+  training: boolean;
+  bidirectional: boolean;
+  batchFirst: boolean;
+}
+
+/**
+ * Multi-layer LSTM over a whole sequence, torch's fused kernel. params per layer
+ * (and direction): w_ih [4h, in], w_hh [4h, h], then b_ih, b_hh when hasBiases.
+ */
+export function lstm(
+  x: Tensor,
+  h0: Tensor,
+  c0: Tensor,
+  params: Tensor[],
+  o: RecurrentOptions,
+): { output: Tensor; h: Tensor; c: Tensor } {
+  const [out, h, c] = native().lstm(
+    x.handle,
+    h0.handle,
+    c0.handle,
+    params.map((p) => p.handle),
+    o.hasBiases,
+    o.layers,
+    o.dropout,
+    o.training,
+    o.bidirectional,
+    o.batchFirst,
+  );
+  return { output: new Tensor(out), h: new Tensor(h), c: new Tensor(c) };
+}
+
+/** Multi-layer GRU; params per layer: w_ih [3h, in], w_hh [3h, h], b_ih, b_hh. */
+export function gru(
+  x: Tensor,
+  h0: Tensor,
+  params: Tensor[],
+  o: RecurrentOptions,
+): { output: Tensor; h: Tensor } {
+  const [out, h] = native().gru(
+    x.handle,
+    h0.handle,
+    params.map((p) => p.handle),
+    o.hasBiases,
+    o.layers,
+    o.dropout,
+    o.training,
+    o.bidirectional,
+    o.batchFirst,
+  );
+  return { output: new Tensor(out), h: new Tensor(h) };
+}
+
+export interface ConvOptions {
+  stride?: number;
+  padding?: number;
+  dilation?: number;
+  groups?: number;
+}
+
+/** x [n, c, l], weight [out, c/groups, k]. */
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor, o: ConvOptions = {}): Tensor {
+  return new Tensor(
+    native().conv1d(
+      x.handle,
+      weight.handle,
+      opt(bias),
+      single(o.stride ?? 1),
+      single(o.padding ?? 0),
+      single(o.dilation ?? 1),
+      o.groups ?? 1,
+    ),
+  );
+}
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+}
+
+/** x [n, c, h, w], weight [out, c/groups, kh, kw]. */
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor, o: Conv2dOptions = {}): Tensor {
+  return new Tensor(
+    native().conv2d(
+      x.handle,
+      weight.handle,
+      opt(bias),
+      pair(o.stride ?? 1),
+      pair(o.padding ?? 0),
+      pair(o.dilation ?? 1),
+      o.groups ?? 1,
+    ),
+  );
+}
+
+/** weight [in, out/groups, k]. */
+export function convTranspose1d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor,
+  o: ConvOptions & { outputPadding?: number } = {},
+): Tensor {
+  return new Tensor(
+    native().convTranspose1d(
+      x.handle,
+      weight.handle,
+      opt(bias),
+      single(o.stride ?? 1),
+      single(o.padding ?? 0),
+      single(o.outputPadding ?? 0),
+      o.groups ?? 1,
+      single(o.dilation ?? 1),
+    ),
+  );
+}
+
+/** weight [in, out/groups, kh, kw]. */
+export function convTranspose2d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor,
+  o: Conv2dOptions & { outputPadding?: Pair } = {},
+): Tensor {
+  return new Tensor(
+    native().convTranspose2d(
+      x.handle,
+      weight.handle,
+      opt(bias),
+      pair(o.stride ?? 1),
+      pair(o.padding ?? 0),
+      pair(o.outputPadding ?? 0),
+      o.groups ?? 1,
+      pair(o.dilation ?? 1),
+    ),
+  );
+}
+
+export function maxPool1d(
+  x: Tensor,
+  kernel: number,
+  stride = kernel,
+  padding = 0,
+  ceilMode = false,
+): Tensor {
+  return new Tensor(native().maxPool1d(x.handle, [kernel], [stride], [padding], ceilMode));
+}
+export function maxPool2d(
+  x: Tensor,
+  kernel: Pair,
+  stride: Pair = kernel,
+  padding: Pair = 0,
+  ceilMode = false,
+): Tensor {
+  return new Tensor(
+    native().maxPool2d(x.handle, pair(kernel), pair(stride), pair(padding), ceilMode),
+  );
+}
+export function avgPool1d(x: Tensor, kernel: number, stride = kernel, padding = 0): Tensor {
+  return new Tensor(native().avgPool1d(x.handle, [kernel], [stride], [padding]));
+}
+export function avgPool2d(
+  x: Tensor,
+  kernel: Pair,
+  stride: Pair = kernel,
+  padding: Pair = 0,
+): Tensor {
+  return new Tensor(native().avgPool2d(x.handle, pair(kernel), pair(stride), pair(padding)));
+}
+export function adaptiveAvgPool1d(x: Tensor, size: number): Tensor {
+  return new Tensor(native().adaptiveAvgPool1d(x.handle, [size]));
+}
+export function adaptiveAvgPool2d(x: Tensor, size: Pair): Tensor {
+  return new Tensor(native().adaptiveAvgPool2d(x.handle, pair(size)));
+}
+/** Nearest-neighbour upsampling of [n, c, l] or [n, c, h, w] by a scale factor. */
+export function upsampleNearest(x: Tensor, scale: number): Tensor {
+  return new Tensor(native().upsampleNearest(x.handle, scale));
+}
+
+export interface BatchNormOptions {
+  weight?: Tensor;
+  bias?: Tensor;
+  runningMean?: Tensor;
+  runningVar?: Tensor;
+  training: boolean;
+  momentum?: number;
+  eps?: number;
+}
+
+/** Batch norm over dim 1; in training it updates the running statistics in place. */
+export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
+  return new Tensor(
+    native().batchNorm(
+      x.handle,
+      opt(o.weight),
+      opt(o.bias),
+      opt(o.runningMean),
+      opt(o.runningVar),
+      o.training,
+      o.momentum ?? 0.1,
+      o.eps ?? 1e-5,
+    ),
+  );
+}
+
+export function layerNorm(
+  x: Tensor,
+  shape: number[],
+  weight?: Tensor,
+  bias?: Tensor,
+  eps = 1e-5,
+): Tensor {
+  return new Tensor(native().layerNorm(x.handle, shape, opt(weight), opt(bias), eps));
+}
+
+export function dropout(x: Tensor, p: number, training: boolean): Tensor {
+  return new Tensor(native().dropout(x.handle, p, training));
+}
+
+export function relu(x: Tensor): Tensor {
+  return x.relu();
+}
+export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
+  return x.leakyRelu(slope);
+}
+export function sigmoid(x: Tensor): Tensor {
+  return x.sigmoid();
+}
+export function tanh(x: Tensor): Tensor {
+  return x.tanh();
+}
+export function softmax(x: Tensor, dim = -1): Tensor {
+  return x.softmax(dim);
+}
+export function logSoftmax(x: Tensor, dim = -1): Tensor {
+  return x.logSoftmax(dim);
+}
+
+/** Mean squared error; shapes must match exactly (no silent broadcasting). */
+export function mse(prediction: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  return new Tensor(native().mseLoss(prediction.handle, target.handle, reduction));
+}
+/** Binary cross-entropy of probabilities in [0, 1]. */
+export function bce(probability: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
+  return new Tensor(native().bceLoss(probability.handle, target.handle, reduction));
+}
+export function bceWithLogits(
+  logits: Tensor,
+  target: Tensor,
+  reduction: Reduction = 'mean',
+): Tensor {
+  return new Tensor(native().bceWithLogits(logits.handle, target.handle, reduction));
+}
+/** Cross-entropy of logits [n, classes] against class indices [n]. */
+export function crossEntropy(
+  logits: Tensor,
+  target: Tensor,
+  reduction: Reduction = 'mean',
+): Tensor {
+  return new Tensor(native().crossEntropy(logits.handle, target.handle, reduction));
+}

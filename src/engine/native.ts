@@ -1,0 +1,251 @@
+// The one place that loads the libtorch addon. Everything else in normalcy
+// talks to torch through ./tensor.ts and friends, so another build of the
+// addon (a CUDA libtorch, say) only has to replace what this file loads.
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import { packageRoot } from '../version.js';
+
+/** Opaque handle to a native torch tensor. */
+export interface Handle {
+  dispose(): void;
+  isDisposed(): boolean;
+}
+
+export interface OptimizerHandle {
+  step(): void;
+  zeroGrad(): void;
+  setLr(lr: number): void;
+  getLr(): number;
+}
+
+type H = Handle;
+type Num = H | number;
+type Opt<T> = T | undefined | null;
+
+/** Signatures of the addon's functions (see native/*.cc). */
+export interface NativeBinding {
+  TensorHandle: new (...args: never[]) => Handle;
+  OptimizerHandle: new (
+    kind: string,
+    params: H[],
+    options: Record<string, unknown>,
+  ) => OptimizerHandle;
+  manualSeed(seed: number): void;
+  setNumThreads(n: number): void;
+  getNumThreads(): number;
+  setGradEnabled(enabled: boolean): void;
+  isGradEnabled(): boolean;
+  liveTensors(): number;
+  configInfo(): string;
+  fromArray(data: ArrayBufferView, shape: number[], dtype?: string): H;
+  toArray(t: H): Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
+  shape(t: H): number[];
+  dtype(t: H): string;
+  item(t: H): number;
+  zeros(shape: number[], dtype?: string): H;
+  ones(shape: number[], dtype?: string): H;
+  full(shape: number[], value: number, dtype?: string): H;
+  randn(shape: number[], dtype?: string): H;
+  rand(shape: number[], dtype?: string): H;
+  randint(low: number, high: number, shape: number[], dtype?: string): H;
+  randperm(n: number): H;
+  arange(start: number, end: number, step?: number, dtype?: string): H;
+  linspace(start: number, end: number, steps: number, dtype?: string): H;
+  eye(n: number, dtype?: string): H;
+  zerosLike(t: H): H;
+  onesLike(t: H): H;
+  randnLike(t: H): H;
+  to(t: H, dtype: string): H;
+  clone(t: H): H;
+  detach(t: H): H;
+  contiguous(t: H): H;
+  uniform_(t: H, low: number, high: number): void;
+  normal_(t: H, mean: number, std: number): void;
+  copy_(dst: H, src: H): void;
+  add(a: H, b: Num): H;
+  sub(a: H, b: Num): H;
+  mul(a: H, b: Num): H;
+  div(a: H, b: Num): H;
+  pow(a: H, b: Num): H;
+  eq(a: H, b: Num): H;
+  ne(a: H, b: Num): H;
+  lt(a: H, b: Num): H;
+  le(a: H, b: Num): H;
+  gt(a: H, b: Num): H;
+  ge(a: H, b: Num): H;
+  maximum(a: H, b: H): H;
+  minimum(a: H, b: H): H;
+  neg(t: H): H;
+  abs(t: H): H;
+  exp(t: H): H;
+  log(t: H): H;
+  sqrt(t: H): H;
+  square(t: H): H;
+  sign(t: H): H;
+  relu(t: H): H;
+  sigmoid(t: H): H;
+  tanh(t: H): H;
+  sin(t: H): H;
+  cos(t: H): H;
+  floor(t: H): H;
+  round(t: H): H;
+  isnan(t: H): H;
+  logicalNot(t: H): H;
+  leakyRelu(t: H, slope?: number): H;
+  softmax(t: H, dim?: number): H;
+  logSoftmax(t: H, dim?: number): H;
+  clamp(t: H, min?: Opt<number>, max?: Opt<number>): H;
+  where(cond: H, a: Num, b: Num): H;
+  matmul(a: H, b: H): H;
+  sum(t: H, dims?: Opt<number[]>, keepdim?: boolean): H;
+  mean(t: H, dims?: Opt<number[]>, keepdim?: boolean): H;
+  std(t: H, dims?: Opt<number[]>, unbiased?: boolean, keepdim?: boolean): H;
+  var(t: H, dims?: Opt<number[]>, unbiased?: boolean, keepdim?: boolean): H;
+  max(t: H, dim?: Opt<number>, keepdim?: boolean): H;
+  min(t: H, dim?: Opt<number>, keepdim?: boolean): H;
+  argmax(t: H, dim?: Opt<number>, keepdim?: boolean): H;
+  argmin(t: H, dim?: Opt<number>, keepdim?: boolean): H;
+  quantile(t: H, q: number, dim?: Opt<number>, keepdim?: boolean): H;
+  sort(t: H, dim?: number, descending?: boolean): [H, H];
+  cumsum(t: H, dim: number): H;
+  norm(t: H): H;
+  allclose(a: H, b: H, rtol?: number, atol?: number): boolean;
+  equal(a: H, b: H): boolean;
+  reshape(t: H, shape: number[]): H;
+  permute(t: H, dims: number[]): H;
+  transpose(t: H, d0: number, d1: number): H;
+  squeeze(t: H, dim?: Opt<number>): H;
+  unsqueeze(t: H, dim: number): H;
+  flatten(t: H, start?: number, end?: number): H;
+  expand(t: H, shape: number[]): H;
+  repeat(t: H, repeats: number[]): H;
+  slice(t: H, dim: number, start?: Opt<number>, end?: Opt<number>, step?: number): H;
+  indexSelect(t: H, dim: number, index: H): H;
+  gather(t: H, dim: number, index: H): H;
+  maskedSelect(t: H, mask: H): H;
+  cat(ts: H[], dim?: number): H;
+  stack(ts: H[], dim?: number): H;
+  flip(t: H, dims: number[]): H;
+  chunk(t: H, chunks: number, dim?: number): H[];
+  pad(t: H, pads: number[], mode?: string, value?: number): H;
+  linear(x: H, w: H, b?: Opt<H>): H;
+  lstm(
+    x: H,
+    h0: H,
+    c0: H,
+    params: H[],
+    hasBiases: boolean,
+    layers: number,
+    dropout: number,
+    train: boolean,
+    bidirectional: boolean,
+    batchFirst: boolean,
+  ): [H, H, H];
+  gru(
+    x: H,
+    h0: H,
+    params: H[],
+    hasBiases: boolean,
+    layers: number,
+    dropout: number,
+    train: boolean,
+    bidirectional: boolean,
+    batchFirst: boolean,
+  ): [H, H];
+  conv1d(
+    x: H,
+    w: H,
+    b: Opt<H>,
+    stride: number[],
+    padding: number[],
+    dilation: number[],
+    groups: number,
+  ): H;
+  conv2d(
+    x: H,
+    w: H,
+    b: Opt<H>,
+    stride: number[],
+    padding: number[],
+    dilation: number[],
+    groups: number,
+  ): H;
+  convTranspose1d(
+    x: H,
+    w: H,
+    b: Opt<H>,
+    stride: number[],
+    padding: number[],
+    outputPadding: number[],
+    groups: number,
+    dilation: number[],
+  ): H;
+  convTranspose2d(
+    x: H,
+    w: H,
+    b: Opt<H>,
+    stride: number[],
+    padding: number[],
+    outputPadding: number[],
+    groups: number,
+    dilation: number[],
+  ): H;
+  maxPool1d(x: H, kernel: number[], stride: number[], padding: number[], ceilMode: boolean): H;
+  maxPool2d(x: H, kernel: number[], stride: number[], padding: number[], ceilMode: boolean): H;
+  avgPool1d(x: H, kernel: number[], stride: number[], padding: number[]): H;
+  avgPool2d(x: H, kernel: number[], stride: number[], padding: number[]): H;
+  adaptiveAvgPool1d(x: H, size: number[]): H;
+  adaptiveAvgPool2d(x: H, size: number[]): H;
+  upsampleNearest(x: H, scale: number): H;
+  batchNorm(
+    x: H,
+    w: Opt<H>,
+    b: Opt<H>,
+    runMean: Opt<H>,
+    runVar: Opt<H>,
+    training: boolean,
+    momentum: number,
+    eps: number,
+  ): H;
+  layerNorm(x: H, shape: number[], w: Opt<H>, b: Opt<H>, eps: number): H;
+  dropout(x: H, p: number, train: boolean): H;
+  mseLoss(a: H, b: H, reduction?: string): H;
+  bceLoss(p: H, y: H, reduction?: string): H;
+  bceWithLogits(x: H, y: H, reduction?: string): H;
+  crossEntropy(logits: H, target: H, reduction?: string): H;
+  setRequiresGrad(t: H, flag: boolean): void;
+  requiresGrad(t: H): boolean;
+  grad(t: H): H | undefined;
+  backward(t: H, gradient?: H): void;
+  zeroGrad(t: H): void;
+}
+
+let binding: NativeBinding | undefined;
+
+/** Path of the compiled addon, built by `npm run build:addon`. */
+export function addonPath(): string {
+  return join(packageRoot(), 'build', 'Release', 'normalcy_torch.node');
+}
+
+/**
+ * Loads the addon once. OpenBLAS reads OPENBLAS_NUM_THREADS when it is loaded,
+ * so it is set first: torch parallelises above BLAS, and nested BLAS threads
+ * made LSTM training 3.6x slower here. Torch's own pool gets one thread per core.
+ */
+export function native(): NativeBinding {
+  if (binding) return binding;
+  const path = addonPath();
+  if (!existsSync(path)) {
+    throw new Error(
+      `normalcy's libtorch addon is not built (${path} is missing): run \`npm run build\``,
+    );
+  }
+  process.env.OPENBLAS_NUM_THREADS ??= '1';
+  const require = createRequire(import.meta.url);
+  binding = require(path) as NativeBinding;
+  const fromEnv = Number(process.env.NORMALCY_THREADS);
+  binding.setNumThreads(fromEnv >= 1 ? Math.floor(fromEnv) : Math.max(1, cpus().length));
+  return binding;
+}
