@@ -1,11 +1,21 @@
 // Forward values of the fused ops against numbers computed by hand.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tensor, zeros, F, Linear, LSTM, Conv2d, noGrad, BatchNorm } from '../../src/engine/index.js';
+import {
+  tensor,
+  zeros,
+  F,
+  Linear,
+  LSTM,
+  Conv2d,
+  noGrad,
+  BatchNorm,
+} from '../../src/engine/index.js';
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5) => {
   assert.equal(a.length, b.length, `length ${a.length} vs ${b.length}`);
-  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= tol, `index ${i}: ${a[i]} vs ${b[i]}`);
+  for (let i = 0; i < a.length; i++)
+    assert.ok(Math.abs(a[i]! - b[i]!) <= tol, `index ${i}: ${a[i]} vs ${b[i]}`);
 };
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -22,7 +32,10 @@ test('linear: x W^T + b', () => {
 
 test('linear: a wrong input width names the shapes', () => {
   const layer = new Linear(4, 2);
-  assert.throws(() => layer.forward(zeros([3, 5])), /input of shape \[3, 5\] does not match weight of shape \[2, 4\]/);
+  assert.throws(
+    () => layer.forward(zeros([3, 5])),
+    /input of shape \[3, 5\] does not match weight of shape \[2, 4\]/,
+  );
 });
 
 test('conv1d: valid cross-correlation with bias, stride and padding', () => {
@@ -38,7 +51,10 @@ test('conv1d: valid cross-correlation with bias, stride and padding', () => {
 test('conv2d: a 2x2 kernel over a 3x3 image', () => {
   const x = tensor(new Float32Array([1, 2, 3, 4, 5, 6, 7, 8, 9]), [1, 1, 3, 3]);
   const conv = new Conv2d(1, 1, 2);
-  conv.loadStateDict({ weight: tensor(new Float32Array([1, 0, 0, 1]), [1, 1, 2, 2]), bias: tensor(new Float32Array([1]), [1]) });
+  conv.loadStateDict({
+    weight: tensor(new Float32Array([1, 0, 0, 1]), [1, 1, 2, 2]),
+    bias: tensor(new Float32Array([1]), [1]),
+  });
   // each output = top-left + bottom-right + 1
   close(conv.forward(x).data() as Float32Array, [7, 9, 13, 15]);
   const pooled = F.maxPool2d(x, 2, 1);
@@ -94,7 +110,12 @@ test('gru and lstm shapes: multi-layer, batch-first sequences and states', () =>
   assert.deepEqual(r.output.shape, [4, 7, 5]);
   assert.deepEqual(r.h.shape, [2, 4, 5]);
   const g = F.gru(x, zeros([1, 4, 6]), [zeros([18, 3]), zeros([18, 6]), zeros([18]), zeros([18])], {
-    layers: 1, hasBiases: true, dropout: 0, training: false, bidirectional: false, batchFirst: true,
+    layers: 1,
+    hasBiases: true,
+    dropout: 0,
+    training: false,
+    bidirectional: false,
+    batchFirst: true,
   });
   assert.deepEqual(g.output.shape, [4, 7, 6]);
 });
@@ -108,19 +129,27 @@ test('batch norm: batch statistics in training, running statistics in eval', () 
   close(bn.runningMean.data() as Float32Array, [0.2]);
   close(bn.runningVar.data() as Float32Array, [1.1]);
   bn.eval();
-  close(bn.forward(x).data() as Float32Array, [(1 - 0.2) / Math.sqrt(1.1 + 1e-5), (3 - 0.2) / Math.sqrt(1.1 + 1e-5)], 1e-5);
+  close(
+    bn.forward(x).data() as Float32Array,
+    [(1 - 0.2) / Math.sqrt(1.1 + 1e-5), (3 - 0.2) / Math.sqrt(1.1 + 1e-5)],
+    1e-5,
+  );
 });
 
 test('losses: mse, bce, cross-entropy', () => {
   const p = tensor(new Float32Array([1, 2, 3]), [3]);
   const y = tensor(new Float32Array([1, 0, 5]), [3]);
   close([F.mse(p, y).item()], [(0 + 4 + 4) / 3]);
-  assert.throws(() => F.mse(p, zeros([4])), /prediction of shape \[3\] and target of shape \[4\] differ/);
+  assert.throws(
+    () => F.mse(p, zeros([4])),
+    /prediction of shape \[3\] and target of shape \[4\] differ/,
+  );
   const prob = tensor(new Float32Array([0.9, 0.2]), [2]);
   const lab = tensor(new Float32Array([1, 0]), [2]);
   close([F.bce(prob, lab).item()], [-(Math.log(0.9) + Math.log(0.8)) / 2]);
   const logits = tensor(new Float32Array([2, 0, 0, 1]), [2, 2]);
   const target = tensor(new Int32Array([0, 1]), [2]);
-  const ce = (-Math.log(Math.exp(2) / (Math.exp(2) + 1)) - Math.log(Math.exp(1) / (1 + Math.exp(1)))) / 2;
+  const ce =
+    (-Math.log(Math.exp(2) / (Math.exp(2) + 1)) - Math.log(Math.exp(1) / (1 + Math.exp(1)))) / 2;
   close([F.crossEntropy(logits, target).item()], [ce]);
 });

@@ -1,10 +1,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tensor, zeros, arange, cat, stack, where, tidy, liveTensorCount, randn, manualSeed, dispose } from '../../src/engine/index.js';
+import {
+  tensor,
+  zeros,
+  arange,
+  cat,
+  stack,
+  where,
+  tidy,
+  liveTensorCount,
+  randn,
+  manualSeed,
+  dispose,
+} from '../../src/engine/index.js';
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6) => {
   assert.equal(a.length, b.length, `length ${a.length} vs ${b.length}`);
-  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - b[i]!) <= tol, `index ${i}: ${a[i]} vs ${b[i]}`);
+  for (let i = 0; i < a.length; i++)
+    assert.ok(Math.abs(a[i]! - b[i]!) <= tol, `index ${i}: ${a[i]} vs ${b[i]}`);
 };
 
 test('typed arrays round-trip through tensors for every dtype', () => {
@@ -80,13 +93,19 @@ test('matmul against hand-computed values, and a shape mismatch names the shapes
   const a = tensor(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]);
   const b = tensor(new Float32Array([1, 0, 0, 1, 1, 1]), [3, 2]);
   assert.deepEqual(a.matmul(b).toArray(), [4, 5, 10, 11]);
-  assert.throws(() => a.matmul(a), (e: Error) => /2x3/.test(e.message) && /cannot be multiplied/.test(e.message));
+  assert.throws(
+    () => a.matmul(a),
+    (e: Error) => /2x3/.test(e.message) && /cannot be multiplied/.test(e.message),
+  );
   assert.throws(() => a.reshape([4, 2]), /shape '\[4, 2\]' is invalid for input of size 6/);
 });
 
 test('a torch error is a JavaScript exception, and the process goes on', () => {
   const a = tensor(new Float32Array([1, 2]), [2]);
-  assert.throws(() => a.add(tensor(new Float32Array(3), [3])), /size of tensor a \(2\) must match the size of tensor b \(3\)/);
+  assert.throws(
+    () => a.add(tensor(new Float32Array(3), [3])),
+    /size of tensor a \(2\) must match the size of tensor b \(3\)/,
+  );
   assert.throws(() => a.to('complex' as never), /unknown dtype 'complex'/);
   assert.equal(a.sum().item(), 3);
 });
