@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what normalcy needs on a fresh Debian machine with Node 20 and root,
+# then builds the libtorch addon and the TypeScript. Safe to run again.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""
+if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+# libtorch-dev: the engine; libopenblas0-pthread: a fast BLAS under it (the
+# default reference BLAS is several times slower); libsvm-dev: One-Class SVM.
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends \
+  libtorch-dev libopenblas0-pthread libsvm-dev g++ make python3
+npm ci --no-audit --no-fund
+npm run build
