@@ -1,0 +1,18 @@
+// Public API of the thresholds: plain serialisable objects turning scores into
+// decisions, with the rule "score > value is anomalous".
+export type {
+  Threshold,
+  ThresholdKind,
+  FprThreshold,
+  PercentileThreshold,
+  FixedThreshold,
+  SweepThreshold,
+  PValueThreshold,
+} from './types.js';
+export { applyThreshold } from './apply.js';
+export { thresholdAtFpr } from './fpr.js';
+export { thresholdAtPercentile } from './percentile.js';
+export { fixedThresholds } from './fixed.js';
+export { sweepThresholds } from './sweep.js';
+export { pValues, thresholdAtPValue } from './p-values.js';
+export { parseThreshold, thresholdToJson, saveThreshold, loadThreshold } from './serialize.js';
