@@ -1,0 +1,73 @@
+// Public API of the data layer: series, file readers, labels and featurization.
+export { DataError, type DataErrorLocation } from './errors.js';
+export {
+  createSeries,
+  seriesFromColumns,
+  channelIndex,
+  column,
+  sliceRows,
+  selectChannels,
+  valueAt,
+  stackSeries,
+  firstNonFinite,
+  type Series,
+  type SeriesInit,
+  type ChannelRef,
+} from './series.js';
+export { createRng, shuffleInPlace, type Rng } from './random.js';
+export { parseTimestamp } from './timestamps.js';
+export { readFileBytes, readMaybeGzip, isGzip } from './files.js';
+export { readCsv, parseCsv, readCsvTable, type CsvOptions, type CsvTable } from './csv.js';
+export type { CellGrid } from './csv-cells.js';
+export {
+  toFloat32Array,
+  toFloat64Array,
+  ndarrayToSeries,
+  shapeSize,
+  formatShape,
+  DTYPE_SIZE,
+  type NdArray,
+  type DType,
+  type DTypeArrays,
+} from './ndarray.js';
+export { readNpy, parseNpy, encodeNpy, writeNpy } from './npy.js';
+export { readNpz, readNpzArray, readNpzImages, type ImageSet } from './npz.js';
+export { readIdx, parseIdx, readMnistImages, readMnistLabels, type IdxImages } from './idx.js';
+export {
+  readNab,
+  readNabFile,
+  readNabWindows,
+  readNabCorpus,
+  windowsToRanges,
+  nabWindowsPath,
+  type NabFile,
+  type TimeWindow,
+} from './nab.js';
+export {
+  readDsads,
+  readDsadsSegment,
+  DSADS_ROWS,
+  DSADS_CHANNELS,
+  type DsadsSegment,
+  type DsadsFilter,
+} from './dsads.js';
+export {
+  amslSplit,
+  AMSL_ABNORMAL_ACTIVITIES,
+  type AmslSplit,
+  type AmslSplitOptions,
+} from './amsl.js';
+export { rangesToMask, maskToRanges, mergeRanges, checkRange, type IndexRange } from './ranges.js';
+export { readRanges, parseRangesJson, readLabelColumn, readJson } from './labels.js';
+export {
+  readTelemanomLabels,
+  readChannelRangeTable,
+  type TelemanomLabel,
+  type ChannelRanges,
+} from './telemanom.js';
+export { readSeries, type ReadSeriesOptions } from './read-series.js';
+export { downsample, type DownsampleOptions } from './downsample.js';
+export { slidingWindows, windowCount, type WindowOptions, type Windows } from './windows.js';
+export { Scaler, fitScaler, type ScalerKind, type ScalerState } from './scalers.js';
+export { Fft, fft, isPowerOfTwo } from './fft.js';
+export { powerSpectrum, spectrumFrameCount, type SpectrumOptions } from './spectrum.js';

@@ -1,0 +1,45 @@
+// A small seeded PRNG so data splits are reproducible across runs and machines
+// (Math.random cannot be seeded). mulberry32: 32-bit state, fast, and good enough
+// for shuffling and sampling; not for cryptography.
+
+/** A seeded source of uniform numbers. */
+export interface Rng {
+  /** Uniform float in [0, 1). */
+  next(): number;
+  /** Uniform integer in [0, n). */
+  nextInt(n: number): number;
+}
+
+/** A mulberry32 generator; the same seed always yields the same sequence. */
+export function createRng(seed: number): Rng {
+  if (!Number.isSafeInteger(seed)) {
+    throw new RangeError(`seed must be a safe integer, got ${seed}`);
+  }
+  // Fold the high bits in too, so seeds above 2^32 are not silently aliased.
+  let state = (seed ^ Math.floor(seed / 0x100000000)) >>> 0;
+  const next = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 0x100000000;
+  };
+  return {
+    next,
+    nextInt(n: number): number {
+      if (!Number.isInteger(n) || n <= 0) throw new RangeError(`nextInt needs n >= 1, got ${n}`);
+      return Math.floor(next() * n);
+    },
+  };
+}
+
+/** Fisher-Yates shuffle in place; returns the same array. */
+export function shuffleInPlace<T>(items: T[], rng: Rng): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = rng.nextInt(i + 1);
+    const tmp = items[i]!;
+    items[i] = items[j]!;
+    items[j] = tmp;
+  }
+  return items;
+}
