@@ -1,0 +1,49 @@
+// The contract every detector honours: fit on normal data only, score any
+// series (one score per time step, higher = more anomalous), explain scores
+// per channel, and save to / load from a model directory.
+import type { Series } from '../data/series.js';
+
+export interface EpochReport {
+  epoch: number;
+  loss: number;
+  validationLoss?: number;
+  seconds: number;
+}
+
+export interface FitOptions {
+  /** Held-out normal data for validation loss and early stopping. */
+  validation?: Series;
+  /** Makes the run repeatable: same seed, same weights, same scores. */
+  seed?: number;
+  /** Cancels training between batches; fit() then rejects with an AbortError. */
+  signal?: AbortSignal;
+  onEpoch?: (report: EpochReport) => void;
+}
+
+export interface TrainingSummary {
+  epochs: number;
+  bestEpoch: number;
+  finalLoss: number;
+  bestValidationLoss?: number;
+  stoppedEarly: boolean;
+  seconds: number;
+  history: EpochReport[];
+}
+
+export interface Detector {
+  /** Registry name, e.g. "forecaster". */
+  readonly name: string;
+  /** Full configuration, JSON-serialisable, enough to rebuild the detector. */
+  readonly config: object;
+  readonly fitted: boolean;
+  /** Channels of the training data (checked on every later input). */
+  readonly channels: number;
+  readonly summary?: TrainingSummary;
+  fit(train: Series, options?: FitOptions): Promise<TrainingSummary>;
+  /** One score per time step, higher = more anomalous. */
+  score(x: Series): Float32Array;
+  /** Per-step, per-channel contributions [length, channels]; rows sum to the score before smoothing. */
+  explain(x: Series): Float32Array;
+  /** Writes manifest.json and the weights file into dir, atomically. */
+  save(dir: string): void;
+}

@@ -1,0 +1,290 @@
+// Forecaster: learns to predict the next `horizon` steps of normal data from
+// the `window` steps before; the score of a step is its squared prediction
+// error (mean over channels), optionally smoothed and divided by the standard
+// deviation of the smoothed training errors.
+//
+// Alignment: step t is predicted by every window whose target covers it; its
+// error is the mean over those windows. The first `window` steps (times the
+// downsampling ratio) have no prediction and are scored 0.
+import { manualSeed, noGrad, tensor, tidy, F, type Module, type Tensor } from '../engine/index.js';
+import { Scaler, type ScalerKind, type ScalerState } from '../data/scalers.js';
+import { downsample } from '../data/downsample.js';
+import type { Series } from '../data/series.js';
+import { buildForecastNetwork, type ForecastNetworkKind } from '../models/forecast-networks.js';
+import { train, type TrainingData } from '../models/trainer.js';
+import { smooth, type SmoothingConfig } from './smoothing.js';
+import { checkSeries } from './input-checks.js';
+import { writeModelDir, type Manifest } from './model-dir.js';
+import type { Detector, FitOptions, TrainingSummary } from './detector.js';
+
+export interface ForecasterConfig {
+  network: ForecastNetworkKind;
+  window: number;
+  horizon: number;
+  /** Steps between training windows (1 = every window). */
+  trainShift: number;
+  hidden: number[];
+  batchNorm: boolean;
+  dropout: number;
+  /** Keep every r-th block mean before modelling; scores are spread back to full rate. */
+  downsample: number;
+  scaler: ScalerKind | 'none';
+  smoothing: SmoothingConfig;
+  /** Divide scores by the standard deviation of the training scores. */
+  normalize: boolean;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  patience: number;
+  minDelta: number;
+}
+
+export const FORECASTER_DEFAULTS: ForecasterConfig = {
+  network: 'lstm',
+  window: 50,
+  horizon: 1,
+  trainShift: 1,
+  hidden: [64],
+  batchNorm: false,
+  dropout: 0,
+  downsample: 1,
+  scaler: 'zscore',
+  smoothing: { kind: 'none', span: 1 },
+  normalize: false,
+  epochs: 10,
+  batchSize: 256,
+  learningRate: 1e-3,
+  patience: 0,
+  minDelta: 0,
+};
+
+const NETWORK_DEFAULT_HIDDEN: Record<ForecastNetworkKind, number[]> = {
+  dense: [200, 100, 50, 100, 200],
+  lstm: [64],
+  gru: [64],
+  stacked: [64, 64, 64],
+};
+
+export class Forecaster implements Detector {
+  readonly name = 'forecaster';
+  readonly config: ForecasterConfig;
+  private net?: Module;
+  private scaler?: Scaler;
+  private scoreScale = 1;
+  private seed?: number;
+  channels = 0;
+  summary?: TrainingSummary;
+
+  constructor(config: Partial<ForecasterConfig> = {}) {
+    const network = config.network ?? FORECASTER_DEFAULTS.network;
+    this.config = { ...FORECASTER_DEFAULTS, hidden: NETWORK_DEFAULT_HIDDEN[network], ...config };
+    const c = this.config;
+    for (const k of ['window', 'horizon', 'trainShift', 'downsample', 'epochs', 'batchSize'] as const) {
+      if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`forecaster: ${k} must be a positive integer, got ${c[k]}`);
+    }
+    if (!['dense', 'lstm', 'gru', 'stacked'].includes(c.network)) {
+      throw new Error(`forecaster: network must be dense, lstm, gru or stacked, got '${c.network}'`);
+    }
+  }
+
+  get fitted(): boolean {
+    return this.net !== undefined;
+  }
+
+  private prepare(x: Series): Float32Array {
+    const ds = this.config.downsample > 1 ? downsample(x, this.config.downsample, { method: 'mean' }) : x;
+    return this.scaler ? this.scaler.transformValues(ds.data, ds.channels) : ds.data;
+  }
+
+  /** Input and target windows at the given starts, straight from the row-major data. */
+  private windows(data: Float32Array, starts: ArrayLike<number>): { x: Tensor; y: Tensor } {
+    const { window: w, horizon: h } = this.config;
+    const c = this.channels;
+    const n = starts.length;
+    const xs = new Float32Array(n * w * c);
+    const ys = new Float32Array(n * h * c);
+    for (let i = 0; i < n; i++) {
+      const s = starts[i]!;
+      xs.set(data.subarray(s * c, (s + w) * c), i * w * c);
+      ys.set(data.subarray((s + w) * c, (s + w + h) * c), i * h * c);
+    }
+    return { x: tensor(xs, [n, w, c]), y: tensor(ys, [n, h, c]) };
+  }
+
+  private dataset(data: Float32Array, shift: number): TrainingData {
+    const { window: w, horizon: h } = this.config;
+    const steps = data.length / this.channels;
+    const count = steps < w + h ? 0 : Math.floor((steps - w - h) / shift) + 1;
+    return {
+      count,
+      batch: (idx) => this.windows(data, Array.from(idx, (i) => i * shift)),
+    };
+  }
+
+  async fit(trainSeries: Series, options: FitOptions = {}): Promise<TrainingSummary> {
+    const c = this.config;
+    const minLength = (c.window + c.horizon) * c.downsample;
+    checkSeries(trainSeries, 'forecaster.fit training data', { minLength });
+    if (options.validation) {
+      checkSeries(options.validation, 'forecaster.fit validation data', { channels: trainSeries.channels, minLength });
+    }
+    this.channels = trainSeries.channels;
+    this.seed = options.seed;
+    const dsTrain = c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
+    this.scaler = c.scaler === 'none' ? undefined : new Scaler(c.scaler).fit(dsTrain);
+    const trainData = this.prepare(trainSeries);
+    // The seed fixes the initial weights here and the shuffles in train().
+    if (options.seed !== undefined) manualSeed(options.seed);
+    this.net?.dispose();
+    this.net = buildForecastNetwork({
+      kind: c.network,
+      window: c.window,
+      horizon: c.horizon,
+      channels: this.channels,
+      hidden: c.hidden,
+      batchNorm: c.batchNorm,
+      dropout: c.dropout,
+    });
+    const model = this.net;
+    this.summary = await train(
+      model,
+      (x, y) => F.mse(model.forward(x), y),
+      this.dataset(trainData, c.trainShift),
+      c,
+      {
+        seed: options.seed === undefined ? undefined : options.seed + 1,
+        signal: options.signal,
+        onEpoch: options.onEpoch,
+        validation: options.validation ? this.dataset(this.prepare(options.validation), c.trainShift) : undefined,
+      },
+    );
+    this.scoreScale = 1;
+    if (c.normalize) {
+      const raw = this.score(options.validation ?? trainSeries);
+      const from = c.window * c.downsample;
+      let sum = 0;
+      let sq = 0;
+      const n = raw.length - from;
+      for (let i = from; i < raw.length; i++) {
+        sum += raw[i]!;
+        sq += raw[i]! * raw[i]!;
+      }
+      const std = Math.sqrt(Math.max(0, sq / n - (sum / n) ** 2));
+      this.scoreScale = std > 0 ? 1 / std : 1;
+    }
+    return this.summary;
+  }
+
+  private requireFitted(what: string): Module {
+    if (!this.net) throw new Error(`forecaster.${what}: the detector is not fitted (call fit or load a model)`);
+    return this.net;
+  }
+
+  /** Per-step, per-channel squared errors at the modelled (downsampled) rate. */
+  private channelErrors(x: Series): { errors: Float32Array; steps: number } {
+    const net = this.requireFitted('score');
+    const c = this.config;
+    checkSeries(x, 'forecaster input', { channels: this.channels, minLength: (c.window + c.horizon) * c.downsample });
+    const data = this.prepare(x);
+    const ch = this.channels;
+    const steps = data.length / ch;
+    const ds = this.dataset(data, 1);
+    const sums = new Float64Array(steps * ch);
+    const counts = new Uint32Array(steps);
+    const batch = 1024;
+    net.eval();
+    for (let i = 0; i < ds.count; i += batch) {
+      const n = Math.min(batch, ds.count - i);
+      const starts = Int32Array.from({ length: n }, (_, k) => i + k);
+      const err = tidy(() => noGrad(() => {
+        const { x: xb, y: yb } = this.windows(data, starts);
+        return net.forward(xb).sub(yb).square().toFloat32Array();
+      }));
+      for (let k = 0; k < n; k++) {
+        const t0 = starts[k]! + c.window;
+        for (let j = 0; j < c.horizon; j++) {
+          const t = t0 + j;
+          counts[t]!++;
+          for (let q = 0; q < ch; q++) sums[t * ch + q]! += err[(k * c.horizon + j) * ch + q]!;
+        }
+      }
+    }
+    const errors = new Float32Array(steps * ch);
+    for (let t = 0; t < steps; t++) {
+      if (counts[t]! === 0) continue;
+      for (let q = 0; q < ch; q++) errors[t * ch + q] = sums[t * ch + q]! / counts[t]! / ch;
+    }
+    return { errors, steps };
+  }
+
+  /** Spreads values at the modelled rate back to one per input step. */
+  private upsample(values: Float32Array, width: number, length: number): Float32Array {
+    const r = this.config.downsample;
+    if (r === 1) return values;
+    const out = new Float32Array(length * width);
+    const steps = values.length / width;
+    for (let t = 0; t < length; t++) {
+      const s = Math.min(Math.floor(t / r), steps - 1);
+      for (let q = 0; q < width; q++) out[t * width + q] = values[s * width + q]!;
+    }
+    return out;
+  }
+
+  score(x: Series): Float32Array {
+    const { errors, steps } = this.channelErrors(x);
+    const ch = this.channels;
+    const perStep = new Float32Array(steps);
+    for (let t = 0; t < steps; t++) {
+      let s = 0;
+      for (let q = 0; q < ch; q++) s += errors[t * ch + q]!;
+      perStep[t] = s;
+    }
+    const smoothed = smooth(perStep, this.config.smoothing);
+    if (this.scoreScale !== 1) for (let t = 0; t < steps; t++) smoothed[t]! *= this.scoreScale;
+    return this.upsample(smoothed, 1, x.length);
+  }
+
+  explain(x: Series): Float32Array {
+    const { errors } = this.channelErrors(x);
+    return this.upsample(errors, this.channels, x.length);
+  }
+
+  save(dir: string): void {
+    const net = this.requireFitted('save');
+    writeModelDir(
+      dir,
+      {
+        detector: this.name,
+        config: { ...this.config },
+        channels: this.channels,
+        seed: this.seed,
+        scaler: this.scaler?.toJSON(),
+        summary: this.summary,
+        state: { scoreScale: this.scoreScale },
+      },
+      net.stateDict(),
+    );
+  }
+
+  static fromSaved(manifest: Manifest, weights: Record<string, Tensor>): Forecaster {
+    const d = new Forecaster(manifest.config as Partial<ForecasterConfig>);
+    const c = d.config;
+    d.channels = manifest.channels;
+    d.seed = manifest.seed;
+    d.summary = manifest.summary;
+    d.scaler = manifest.scaler ? Scaler.fromJSON(manifest.scaler as ScalerState) : undefined;
+    d.scoreScale = Number((manifest.state ?? {}).scoreScale ?? 1);
+    d.net = buildForecastNetwork({
+      kind: c.network,
+      window: c.window,
+      horizon: c.horizon,
+      channels: d.channels,
+      hidden: c.hidden,
+      batchNorm: c.batchNorm,
+      dropout: c.dropout,
+    });
+    d.net.loadStateDict(weights);
+    d.net.eval();
+    return d;
+  }
+}

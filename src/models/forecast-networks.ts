@@ -1,0 +1,106 @@
+// Networks that predict the next `horizon` steps from `window` past steps:
+// input [batch, window, channels] -> output [batch, horizon, channels].
+import {
+  Module, Linear, LSTM, GRU, BatchNorm, Sequential, LeakyReLU, Dropout, type Tensor,
+} from '../engine/index.js';
+
+export type ForecastNetworkKind = 'dense' | 'lstm' | 'gru' | 'stacked';
+
+export interface ForecastNetworkConfig {
+  kind: ForecastNetworkKind;
+  window: number;
+  horizon: number;
+  channels: number;
+  /** dense: hidden layer widths; lstm/gru/stacked: one entry per recurrent layer. */
+  hidden: number[];
+  /** stacked only: batch norm after each recurrent layer. */
+  batchNorm?: boolean;
+  dropout?: number;
+}
+
+/** Fully connected: flattened window -> hidden layers with leaky ReLU -> flattened forecast. */
+class DenseForecaster extends Module {
+  private readonly net: Sequential;
+  constructor(private readonly c: ForecastNetworkConfig) {
+    super();
+    const layers: Module[] = [];
+    let width = c.window * c.channels;
+    for (const h of c.hidden) {
+      layers.push(new Linear(width, h), new LeakyReLU(0.01));
+      if (c.dropout) layers.push(new Dropout(c.dropout));
+      width = h;
+    }
+    layers.push(new Linear(width, c.horizon * c.channels));
+    this.net = this.registerModule('net', new Sequential(...layers));
+  }
+  forward(x: Tensor): Tensor {
+    const b = x.shape[0]!;
+    return this.net.forward(x.reshape([b, -1])).reshape([b, this.c.horizon, this.c.channels]);
+  }
+}
+
+/** Recurrent encoder (LSTM or GRU layers); its last hidden state feeds a linear head. */
+class RecurrentForecaster extends Module {
+  private readonly layers: (LSTM | GRU)[] = [];
+  private readonly head: Linear;
+  constructor(private readonly c: ForecastNetworkConfig) {
+    super();
+    let input = c.channels;
+    c.hidden.forEach((h, i) => {
+      const cfg = { inputSize: input, hiddenSize: h, dropout: 0 };
+      this.layers.push(this.registerModule(`rnn${i}`, c.kind === 'gru' ? new GRU(cfg) : new LSTM(cfg)));
+      input = h;
+    });
+    this.head = this.registerModule('head', new Linear(input, c.horizon * c.channels));
+  }
+  forward(x: Tensor): Tensor {
+    let y = x;
+    for (const layer of this.layers) y = layer.forward(y);
+    const last = y.slice(1, -1).squeeze(1);
+    const b = x.shape[0]!;
+    return this.head.forward(last).reshape([b, this.c.horizon, this.c.channels]);
+  }
+}
+
+/**
+ * Many-to-many: stacked LSTM layers return whole sequences (optional batch norm
+ * over features after each); the last `horizon` steps map to the forecast frames.
+ */
+class StackedForecaster extends Module {
+  private readonly layers: LSTM[] = [];
+  private readonly norms: (BatchNorm | undefined)[] = [];
+  private readonly head: Linear;
+  constructor(private readonly c: ForecastNetworkConfig) {
+    super();
+    if (c.horizon > c.window) throw new Error(`stacked forecaster: horizon ${c.horizon} exceeds window ${c.window}`);
+    let input = c.channels;
+    c.hidden.forEach((h, i) => {
+      this.layers.push(this.registerModule(`lstm${i}`, new LSTM({ inputSize: input, hiddenSize: h })));
+      this.norms.push(c.batchNorm ? this.registerModule(`bn${i}`, new BatchNorm(h)) : undefined);
+      input = h;
+    });
+    this.head = this.registerModule('head', new Linear(input, c.channels));
+  }
+  forward(x: Tensor): Tensor {
+    let y = x;
+    this.layers.forEach((layer, i) => {
+      y = layer.forward(y);
+      const bn = this.norms[i];
+      // BatchNorm normalises dim 1, so features move there and back.
+      if (bn) y = bn.forward(y.transpose(1, 2)).transpose(1, 2);
+    });
+    return this.head.forward(y.slice(1, this.c.window - this.c.horizon));
+  }
+}
+
+export function buildForecastNetwork(c: ForecastNetworkConfig): Module {
+  switch (c.kind) {
+    case 'dense':
+      return new DenseForecaster(c);
+    case 'lstm':
+    case 'gru':
+      return new RecurrentForecaster(c);
+    case 'stacked':
+      return new StackedForecaster(c);
+  }
+}
