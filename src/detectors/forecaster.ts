@@ -79,11 +79,21 @@ export class Forecaster implements Detector {
     const network = config.network ?? FORECASTER_DEFAULTS.network;
     this.config = { ...FORECASTER_DEFAULTS, hidden: NETWORK_DEFAULT_HIDDEN[network], ...config };
     const c = this.config;
-    for (const k of ['window', 'horizon', 'trainShift', 'downsample', 'epochs', 'batchSize'] as const) {
-      if (!Number.isInteger(c[k]) || c[k] < 1) throw new Error(`forecaster: ${k} must be a positive integer, got ${c[k]}`);
+    for (const k of [
+      'window',
+      'horizon',
+      'trainShift',
+      'downsample',
+      'epochs',
+      'batchSize',
+    ] as const) {
+      if (!Number.isInteger(c[k]) || c[k] < 1)
+        throw new Error(`forecaster: ${k} must be a positive integer, got ${c[k]}`);
     }
     if (!['dense', 'lstm', 'gru', 'stacked'].includes(c.network)) {
-      throw new Error(`forecaster: network must be dense, lstm, gru or stacked, got '${c.network}'`);
+      throw new Error(
+        `forecaster: network must be dense, lstm, gru or stacked, got '${c.network}'`,
+      );
     }
   }
 
@@ -92,7 +102,8 @@ export class Forecaster implements Detector {
   }
 
   private prepare(x: Series): Float32Array {
-    const ds = this.config.downsample > 1 ? downsample(x, this.config.downsample, { method: 'mean' }) : x;
+    const ds =
+      this.config.downsample > 1 ? downsample(x, this.config.downsample, { method: 'mean' }) : x;
     return this.scaler ? this.scaler.transformValues(ds.data, ds.channels) : ds.data;
   }
 
@@ -117,7 +128,11 @@ export class Forecaster implements Detector {
     const count = steps < w + h ? 0 : Math.floor((steps - w - h) / shift) + 1;
     return {
       count,
-      batch: (idx) => this.windows(data, Array.from(idx, (i) => i * shift)),
+      batch: (idx) =>
+        this.windows(
+          data,
+          Array.from(idx, (i) => i * shift),
+        ),
     };
   }
 
@@ -126,11 +141,15 @@ export class Forecaster implements Detector {
     const minLength = (c.window + c.horizon) * c.downsample;
     checkSeries(trainSeries, 'forecaster.fit training data', { minLength });
     if (options.validation) {
-      checkSeries(options.validation, 'forecaster.fit validation data', { channels: trainSeries.channels, minLength });
+      checkSeries(options.validation, 'forecaster.fit validation data', {
+        channels: trainSeries.channels,
+        minLength,
+      });
     }
     this.channels = trainSeries.channels;
     this.seed = options.seed;
-    const dsTrain = c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
+    const dsTrain =
+      c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
     this.scaler = c.scaler === 'none' ? undefined : new Scaler(c.scaler).fit(dsTrain);
     const trainData = this.prepare(trainSeries);
     // The seed fixes the initial weights here and the shuffles in train().
@@ -155,7 +174,9 @@ export class Forecaster implements Detector {
         seed: options.seed === undefined ? undefined : options.seed + 1,
         signal: options.signal,
         onEpoch: options.onEpoch,
-        validation: options.validation ? this.dataset(this.prepare(options.validation), c.trainShift) : undefined,
+        validation: options.validation
+          ? this.dataset(this.prepare(options.validation), c.trainShift)
+          : undefined,
       },
     );
     this.scoreScale = 1;
@@ -176,7 +197,8 @@ export class Forecaster implements Detector {
   }
 
   private requireFitted(what: string): Module {
-    if (!this.net) throw new Error(`forecaster.${what}: the detector is not fitted (call fit or load a model)`);
+    if (!this.net)
+      throw new Error(`forecaster.${what}: the detector is not fitted (call fit or load a model)`);
     return this.net;
   }
 
@@ -184,7 +206,10 @@ export class Forecaster implements Detector {
   private channelErrors(x: Series): { errors: Float32Array; steps: number } {
     const net = this.requireFitted('score');
     const c = this.config;
-    checkSeries(x, 'forecaster input', { channels: this.channels, minLength: (c.window + c.horizon) * c.downsample });
+    checkSeries(x, 'forecaster input', {
+      channels: this.channels,
+      minLength: (c.window + c.horizon) * c.downsample,
+    });
     const data = this.prepare(x);
     const ch = this.channels;
     const steps = data.length / ch;
@@ -196,10 +221,12 @@ export class Forecaster implements Detector {
     for (let i = 0; i < ds.count; i += batch) {
       const n = Math.min(batch, ds.count - i);
       const starts = Int32Array.from({ length: n }, (_, k) => i + k);
-      const err = tidy(() => noGrad(() => {
-        const { x: xb, y: yb } = this.windows(data, starts);
-        return net.forward(xb).sub(yb).square().toFloat32Array();
-      }));
+      const err = tidy(() =>
+        noGrad(() => {
+          const { x: xb, y: yb } = this.windows(data, starts);
+          return net.forward(xb).sub(yb).square().toFloat32Array();
+        }),
+      );
       for (let k = 0; k < n; k++) {
         const t0 = starts[k]! + c.window;
         for (let j = 0; j < c.horizon; j++) {

@@ -30,10 +30,17 @@ export interface Manifest {
   savedAt: string;
 }
 
-export function writeModelDir(dir: string, manifest: Omit<Manifest, 'format' | 'formatVersion' | 'normalcyVersion' | 'savedAt'>, weights: Record<string, Tensor>): void {
+export function writeModelDir(
+  dir: string,
+  manifest: Omit<Manifest, 'format' | 'formatVersion' | 'normalcyVersion' | 'savedAt'>,
+  weights: Record<string, Tensor>,
+): void {
   const target = resolve(dir);
   mkdirSync(dirname(target), { recursive: true });
-  const tmp = join(dirname(target), `.normalcy-tmp-${basename(target)}-${randomBytes(6).toString('hex')}`);
+  const tmp = join(
+    dirname(target),
+    `.normalcy-tmp-${basename(target)}-${randomBytes(6).toString('hex')}`,
+  );
   mkdirSync(tmp);
   try {
     const full: Manifest = {
@@ -61,7 +68,8 @@ export function writeModelDir(dir: string, manifest: Omit<Manifest, 'format' | '
 
 /** Reads and checks manifest.json; refuses foreign, corrupt or newer-format directories. */
 export function readManifest(dir: string): Manifest {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`${dir}: model directory not found`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new Error(`${dir}: model directory not found`);
   const path = join(dir, 'manifest.json');
   if (!existsSync(path)) throw new Error(`${dir}: not a normalcy model (manifest.json is missing)`);
   let m: Partial<Manifest>;
@@ -70,11 +78,20 @@ export function readManifest(dir: string): Manifest {
   } catch (err) {
     throw new Error(`${path}: corrupt manifest (${(err as Error).message})`);
   }
-  if (m.format !== MODEL_FORMAT) throw new Error(`${path}: not a normalcy model manifest (format is ${JSON.stringify(m.format)})`);
+  if (m.format !== MODEL_FORMAT)
+    throw new Error(
+      `${path}: not a normalcy model manifest (format is ${JSON.stringify(m.format)})`,
+    );
   if (m.formatVersion !== MODEL_FORMAT_VERSION) {
-    throw new Error(`${path}: model format version ${m.formatVersion} is not supported (this normalcy reads version ${MODEL_FORMAT_VERSION})`);
+    throw new Error(
+      `${path}: model format version ${m.formatVersion} is not supported (this normalcy reads version ${MODEL_FORMAT_VERSION})`,
+    );
   }
-  if (typeof m.detector !== 'string' || typeof m.config !== 'object' || typeof m.channels !== 'number') {
+  if (
+    typeof m.detector !== 'string' ||
+    typeof m.config !== 'object' ||
+    typeof m.channels !== 'number'
+  ) {
     throw new Error(`${path}: manifest lacks detector, config or channels`);
   }
   return m as Manifest;

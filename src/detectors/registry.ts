@@ -16,7 +16,8 @@ const registry = new Map<string, Entry>([
     {
       create: (c) => new Forecaster(c as Partial<ForecasterConfig>),
       fromSaved: (m, w) => Forecaster.fromSaved(m, w),
-      describe: 'predicts the next steps (dense, LSTM, GRU or stacked network); score = squared error',
+      describe:
+        'predicts the next steps (dense, LSTM, GRU or stacked network); score = squared error',
     },
   ],
 ]);

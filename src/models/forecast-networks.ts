@@ -1,7 +1,15 @@
 // Networks that predict the next `horizon` steps from `window` past steps:
 // input [batch, window, channels] -> output [batch, horizon, channels].
 import {
-  Module, Linear, LSTM, GRU, BatchNorm, Sequential, LeakyReLU, Dropout, type Tensor,
+  Module,
+  Linear,
+  LSTM,
+  GRU,
+  BatchNorm,
+  Sequential,
+  LeakyReLU,
+  Dropout,
+  type Tensor,
 } from '../engine/index.js';
 
 export type ForecastNetworkKind = 'dense' | 'lstm' | 'gru' | 'stacked';
@@ -48,7 +56,9 @@ class RecurrentForecaster extends Module {
     let input = c.channels;
     c.hidden.forEach((h, i) => {
       const cfg = { inputSize: input, hiddenSize: h, dropout: 0 };
-      this.layers.push(this.registerModule(`rnn${i}`, c.kind === 'gru' ? new GRU(cfg) : new LSTM(cfg)));
+      this.layers.push(
+        this.registerModule(`rnn${i}`, c.kind === 'gru' ? new GRU(cfg) : new LSTM(cfg)),
+      );
       input = h;
     });
     this.head = this.registerModule('head', new Linear(input, c.horizon * c.channels));
@@ -72,10 +82,13 @@ class StackedForecaster extends Module {
   private readonly head: Linear;
   constructor(private readonly c: ForecastNetworkConfig) {
     super();
-    if (c.horizon > c.window) throw new Error(`stacked forecaster: horizon ${c.horizon} exceeds window ${c.window}`);
+    if (c.horizon > c.window)
+      throw new Error(`stacked forecaster: horizon ${c.horizon} exceeds window ${c.window}`);
     let input = c.channels;
     c.hidden.forEach((h, i) => {
-      this.layers.push(this.registerModule(`lstm${i}`, new LSTM({ inputSize: input, hiddenSize: h })));
+      this.layers.push(
+        this.registerModule(`lstm${i}`, new LSTM({ inputSize: input, hiddenSize: h })),
+      );
       this.norms.push(c.batchNorm ? this.registerModule(`bn${i}`, new BatchNorm(h)) : undefined);
       input = h;
     });

@@ -1,7 +1,16 @@
 // The minibatch training loop shared by the neural detectors: seeded shuffles,
 // Adam, validation loss, early stopping with patience, best-weights restore,
 // per-epoch progress and cancellation between batches.
-import { Adam, manualSeed, noGrad, randperm, tensor, tidy, type Module, type Tensor } from '../engine/index.js';
+import {
+  Adam,
+  manualSeed,
+  noGrad,
+  randperm,
+  tensor,
+  tidy,
+  type Module,
+  type Tensor,
+} from '../engine/index.js';
 import type { EpochReport, TrainingSummary } from '../detectors/detector.js';
 
 export interface TrainingConfig {
@@ -44,10 +53,12 @@ function meanLoss(model: Module, data: TrainingData, batchSize: number, loss: Lo
   for (let i = 0; i < data.count; i += batchSize) {
     const n = Math.min(batchSize, data.count - i);
     const idx = Int32Array.from({ length: n }, (_, k) => i + k);
-    sum += tidy(() => noGrad(() => {
-      const { x, y } = data.batch(idx);
-      return loss(x, y).item() * n;
-    }));
+    sum += tidy(() =>
+      noGrad(() => {
+        const { x, y } = data.batch(idx);
+        return loss(x, y).item() * n;
+      }),
+    );
   }
   model.train(wasTraining);
   return sum / Math.max(1, data.count);
@@ -63,9 +74,13 @@ export async function train(
   config: TrainingConfig,
   options: TrainOptions = {},
 ): Promise<TrainingSummary> {
-  if (data.count === 0) throw new Error('no training examples: the training series is shorter than one window');
+  if (data.count === 0)
+    throw new Error('no training examples: the training series is shorter than one window');
   if (options.seed !== undefined) manualSeed(options.seed);
-  const opt = new Adam(model.parameters(), { lr: config.learningRate, weightDecay: config.weightDecay ?? 0 });
+  const opt = new Adam(model.parameters(), {
+    lr: config.learningRate,
+    weightDecay: config.weightDecay ?? 0,
+  });
   const history: EpochReport[] = [];
   const started = performance.now();
   let best = Infinity;
@@ -91,7 +106,11 @@ export async function train(
       });
       if ((i / config.batchSize) % 16 === 15) await yieldToEventLoop();
     }
-    const report: EpochReport = { epoch, loss: sum / data.count, seconds: (performance.now() - t0) / 1000 };
+    const report: EpochReport = {
+      epoch,
+      loss: sum / data.count,
+      seconds: (performance.now() - t0) / 1000,
+    };
     if (options.validation && options.validation.count > 0) {
       report.validationLoss = meanLoss(model, options.validation, config.batchSize, loss);
     }
@@ -127,4 +146,3 @@ export async function train(
     history,
   };
 }
-
