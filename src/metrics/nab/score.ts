@@ -1,7 +1,7 @@
 // The normalised NAB score of a detector over a corpus, per application
 // profile: choose the threshold on the whole corpus (see threshold-search.ts),
-// then normalise the raw total so that the null detector (all scores 0)
-// scores 0 and a perfect one (flagging exactly each window's first row, worth
+// then normalise the raw total so that the null detector (flagging nothing,
+// so missing every window) scores 0 and a perfect one (flagging exactly each window's first row, worth
 // tpWeight per window) scores 100.
 import { NAB_PROFILES, type NabCostMatrix } from './profiles.js';
 import { nabScoreCurve, type NabFile } from './score-curve.js';
@@ -37,11 +37,11 @@ export function nabScore(
   if (windows === 0) throw new Error('nabScore: no labelled windows in any file');
   const probation = options.probationPercent ?? 0.15;
   const search = options.thresholdSearch ?? 'hill-climb';
-  const nullFiles = files.map((f) => ({ ...f, scores: new Float64Array(f.scores.length) }));
   const out: Record<string, NabProfileScore> = {};
   for (const [name, cost] of Object.entries(profiles)) {
-    const choice = chooseNabThreshold(nabScoreCurve(files, cost, probation), search);
-    const nullRaw = chooseNabThreshold(nabScoreCurve(nullFiles, cost, probation), search).total;
+    const curve = nabScoreCurve(files, cost, probation);
+    const choice = chooseNabThreshold(curve, search);
+    const nullRaw = curve.noneTotal;
     const perfectRaw = windows * cost.tpWeight;
     out[name] = {
       score: (100 * (choice.total - nullRaw)) / (perfectRaw - nullRaw),
