@@ -2,6 +2,7 @@
 // series (one score per time step, higher = more anomalous), explain scores
 // per channel, and save to / load from a model directory.
 import type { Series } from '../data/series.js';
+import type { SaveExtras } from './model-dir.js';
 
 export interface EpochReport {
   epoch: number;
@@ -45,5 +46,5 @@ export interface Detector {
   /** Per-step, per-channel contributions [length, channels]; rows sum to the score before smoothing. */
   explain(x: Series): Float32Array;
   /** Writes manifest.json and the weights file into dir, atomically. */
-  save(dir: string): void;
+  save(dir: string, extras?: SaveExtras): void;
 }

@@ -14,7 +14,7 @@ import { buildForecastNetwork, type ForecastNetworkKind } from '../models/foreca
 import { train, type TrainingData } from '../models/trainer.js';
 import { smooth, type SmoothingConfig } from './smoothing.js';
 import { checkSeries } from './input-checks.js';
-import { writeModelDir, type Manifest } from './model-dir.js';
+import { writeModelDir, type Manifest, type SaveExtras } from './model-dir.js';
 import type { Detector, FitOptions, TrainingSummary } from './detector.js';
 
 export interface ForecasterConfig {
@@ -276,7 +276,7 @@ export class Forecaster implements Detector {
     return this.upsample(errors, this.channels, x.length);
   }
 
-  save(dir: string): void {
+  save(dir: string, extras: SaveExtras = {}): void {
     const net = this.requireFitted('save');
     writeModelDir(
       dir,
@@ -290,6 +290,7 @@ export class Forecaster implements Detector {
         state: { scoreScale: this.scoreScale },
       },
       net.stateDict(),
+      extras,
     );
   }
 

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } fro
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { saveTensors, loadTensors, type Tensor } from '../engine/index.js';
+import { saveTensors, loadTensors, tensor, tidy, type Tensor } from '../engine/index.js';
 import { packageVersion } from '../version.js';
 import type { TrainingSummary } from './detector.js';
 import type { ScalerState } from '../data/scalers.js';
@@ -13,6 +13,8 @@ import type { ScalerState } from '../data/scalers.js';
 export const MODEL_FORMAT = 'normalcy-model';
 export const MODEL_FORMAT_VERSION = 1;
 export const WEIGHTS_FILE = 'weights.bin';
+/** Scores of held-out normal data, kept so a threshold can be re-set without retraining. */
+export const NORMAL_SCORES_FILE = 'normal-scores.bin';
 
 export interface Manifest {
   format: typeof MODEL_FORMAT;
@@ -30,10 +32,22 @@ export interface Manifest {
   savedAt: string;
 }
 
+export type ManifestContent = Omit<
+  Manifest,
+  'format' | 'formatVersion' | 'normalcyVersion' | 'savedAt'
+>;
+
+/** What a caller may add to a saved model beside the detector's own state. */
+export interface SaveExtras {
+  threshold?: Record<string, unknown>;
+  normalScores?: Float32Array;
+}
+
 export function writeModelDir(
   dir: string,
-  manifest: Omit<Manifest, 'format' | 'formatVersion' | 'normalcyVersion' | 'savedAt'>,
+  manifest: ManifestContent,
   weights: Record<string, Tensor>,
+  extras: SaveExtras = {},
 ): void {
   const target = resolve(dir);
   mkdirSync(dirname(target), { recursive: true });
@@ -48,9 +62,16 @@ export function writeModelDir(
       formatVersion: MODEL_FORMAT_VERSION,
       normalcyVersion: packageVersion(),
       ...manifest,
+      ...(extras.threshold ? { threshold: extras.threshold } : {}),
       savedAt: new Date().toISOString(),
     };
     saveTensors(join(tmp, WEIGHTS_FILE), weights);
+    if (extras.normalScores) {
+      const scores = extras.normalScores;
+      tidy(() =>
+        saveTensors(join(tmp, NORMAL_SCORES_FILE), { scores: tensor(scores, [scores.length]) }),
+      );
+    }
     writeFileAtomic(join(tmp, 'manifest.json'), JSON.stringify(full, null, 2) + '\n');
     if (existsSync(target)) {
       const old = `${tmp}-old`;
@@ -107,4 +128,15 @@ export function readWeights(dir: string): Record<string, Tensor> {
 export function updateManifest(dir: string, change: (m: Manifest) => Manifest): void {
   const m = change(readManifest(dir));
   writeFileAtomic(join(dir, 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
+}
+
+/** The held-out normal scores saved with the model, if any. */
+export function readNormalScores(dir: string): Float32Array | undefined {
+  const path = join(dir, NORMAL_SCORES_FILE);
+  if (!existsSync(path)) return undefined;
+  return tidy(() => {
+    const t = loadTensors(path).scores;
+    if (!t) throw new Error(`${path}: no 'scores' tensor`);
+    return t.toFloat32Array();
+  });
 }

@@ -1,7 +1,17 @@
 // The list of CLI commands. Each entry adds one subcommand to the program.
 import type { Command } from 'commander';
 import { registerNabScore } from './nab-score.js';
+import { registerTrain } from './train.js';
+import { registerScore } from './score.js';
+import { registerEvaluate } from './evaluate.js';
+import { registerDemo } from './demo.js';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [registerNabScore];
+export const commands: RegisterCommand[] = [
+  registerTrain,
+  registerScore,
+  registerEvaluate,
+  registerNabScore,
+  registerDemo,
+];

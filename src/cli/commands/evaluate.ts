@@ -1,0 +1,69 @@
+// `normalcy evaluate`: scores a labelled series with a saved model and reports
+// threshold-free and thresholded metrics. The threshold comes from normal data
+// (the model's own, or --fpr on its saved held-out normal scores), never from labels.
+import type { Command } from 'commander';
+import { readSeries } from '../../data/read-series.js';
+import { loadDetector } from '../../detectors/registry.js';
+import { readManifest, readNormalScores } from '../../detectors/model-dir.js';
+import { evaluateScores } from '../../detectors/evaluation.js';
+import { thresholdAtFpr } from '../../thresholds/fpr.js';
+import { parseThreshold } from '../../thresholds/serialize.js';
+import { fractionFlag, readLabels } from '../common.js';
+import type { Threshold } from '../../thresholds/types.js';
+
+export function registerEvaluate(program: Command): void {
+  program
+    .command('evaluate')
+    .description('evaluate a saved model on a labelled series')
+    .requiredOption('--model <dir>', 'model directory written by train')
+    .requiredOption('--data <file>', 'series to score')
+    .requiredOption(
+      '--labels <file>',
+      'anomaly labels: ranges (.json, or start,end .csv) or a 0/1 column (.csv)',
+    )
+    .option(
+      '--fpr <rate>',
+      "threshold at this false-positive rate on the model's held-out normal scores",
+      fractionFlag('--fpr'),
+    )
+    .option('--json', 'end with one JSON line of the metrics')
+    .addHelpText(
+      'after',
+      '\nExample:\n  normalcy evaluate --model model/ --data abn.csv --labels labels.json --fpr 0.01 --json',
+    )
+    .action((f: { model: string; data: string; labels: string; fpr?: number; json?: boolean }) => {
+      const detector = loadDetector(f.model);
+      const manifest = readManifest(f.model);
+      let threshold: Threshold;
+      if (f.fpr !== undefined) {
+        const normal = readNormalScores(f.model);
+        if (!normal)
+          throw new Error(
+            `${f.model}: the model has no held-out normal scores to set a threshold at --fpr from`,
+          );
+        threshold = thresholdAtFpr(normal, f.fpr);
+      } else if (manifest.threshold) {
+        threshold = parseThreshold(manifest.threshold, `${f.model}/manifest.json threshold`);
+      } else {
+        throw new Error(`${f.model}: the model has no threshold; pass --fpr`);
+      }
+      const series = readSeries(f.data);
+      const labels = readLabels(f.labels, series.length);
+      const scores = detector.score(series);
+      const m = evaluateScores(scores, labels, threshold);
+      const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
+      console.log(
+        `AUC-ROC ${fmt(m.auc_roc)}  AUC-PR ${fmt(m.auc_pr)}  VUS-ROC ${fmt(m.vus_roc)}  VUS-PR ${fmt(m.vus_pr)}`,
+      );
+      console.log(
+        `threshold ${m.threshold.toPrecision(5)} (${m.threshold_kind}): precision ${fmt(m.precision)}  recall ${fmt(m.recall)}  F1 ${fmt(m.f1)}  FPR ${fmt(m.fpr)}`,
+      );
+      console.log(
+        `events: TP ${m.events.tp}  FP ${m.events.fp}  FN ${m.events.fn}  F1 ${fmt(m.events.f1)}`,
+      );
+      console.log(
+        `diagnostic only, not comparable: point-adjusted F1 ${fmt(m.diagnostic_point_adjusted_f1)}`,
+      );
+      if (f.json) console.log(JSON.stringify(m));
+    });
+}

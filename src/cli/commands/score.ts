@@ -1,0 +1,34 @@
+// `normalcy score`: score a series with a saved model, one score per step.
+import type { Command } from 'commander';
+import { readSeries } from '../../data/read-series.js';
+import { loadDetector } from '../../detectors/registry.js';
+import { readManifest } from '../../detectors/model-dir.js';
+import { applyThreshold } from '../../thresholds/apply.js';
+import { parseThreshold } from '../../thresholds/serialize.js';
+import { writeScoresCsv } from '../common.js';
+
+export function registerScore(program: Command): void {
+  program
+    .command('score')
+    .description('score a series with a saved model (higher = more anomalous)')
+    .requiredOption('--model <dir>', 'model directory written by train')
+    .requiredOption('--data <file>', 'series to score')
+    .requiredOption(
+      '--out <file>',
+      'scores CSV to write (step, score, and anomalous when the model has a threshold)',
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  normalcy score --model model/ --data abn.csv --out scores.csv',
+    )
+    .action((f: { model: string; data: string; out: string }) => {
+      const detector = loadDetector(f.model);
+      const manifest = readManifest(f.model);
+      const scores = detector.score(readSeries(f.data));
+      const flags = manifest.threshold
+        ? applyThreshold(scores, parseThreshold(manifest.threshold))
+        : undefined;
+      writeScoresCsv(f.out, scores, flags);
+      console.log(`${scores.length} scores written to ${f.out}`);
+    });
+}

@@ -1,0 +1,104 @@
+// `normalcy train`: fit a detector on normal data, set its threshold at a
+// target false-positive rate on held-out normal data, save the model.
+import type { Command } from 'commander';
+import { readSeries } from '../../data/read-series.js';
+import { sliceRows } from '../../data/series.js';
+import { createDetector, detectorNames } from '../../detectors/registry.js';
+import { thresholdAtFpr } from '../../thresholds/fpr.js';
+import { fractionFlag, intFlag, progress, readConfigFile } from '../common.js';
+
+interface TrainFlags {
+  detector: string;
+  data: string;
+  config?: string;
+  network?: string;
+  window?: number;
+  horizon?: number;
+  epochs?: number;
+  seed: number;
+  validation?: string;
+  validationSplit: number;
+  fpr: number;
+  out: string;
+  json?: boolean;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description(
+      'train a detector on normal data and save it with a threshold from held-out normal data',
+    )
+    .requiredOption('--detector <name>', `detector (${detectorNames().join(', ')})`)
+    .requiredOption('--data <file>', 'normal training series (.csv, .npy, .npy.gz, .npz)')
+    .requiredOption('--out <dir>', 'model directory to write')
+    .option('--config <file>', 'detector configuration (JSON)')
+    .option('--network <kind>', 'forecaster network: dense, lstm, gru or stacked')
+    .option('--window <n>', 'past steps per window', intFlag('--window'))
+    .option('--horizon <n>', 'future steps to predict', intFlag('--horizon'))
+    .option('--epochs <n>', 'training epochs', intFlag('--epochs'))
+    .option('--seed <n>', 'random seed (same seed, same model)', intFlag('--seed', 0), 0)
+    .option('--validation <file>', 'held-out normal series (default: the end of --data)')
+    .option(
+      '--validation-split <fraction>',
+      'share of --data held out when no --validation',
+      fractionFlag('--validation-split'),
+      0.2,
+    )
+    .option(
+      '--fpr <rate>',
+      'target false-positive rate of the threshold on held-out normal data',
+      fractionFlag('--fpr'),
+      0.01,
+    )
+    .option('--json', 'end with one JSON line of the training summary')
+    .addHelpText(
+      'after',
+      '\nExample:\n  normalcy train --detector forecaster --network lstm --data normal.csv --window 25 --epochs 5 --out model/',
+    )
+    .action(async (f: TrainFlags) => {
+      const config = { ...readConfigFile(f.config) };
+      if (f.network) config.network = f.network;
+      if (f.window) config.window = f.window;
+      if (f.horizon) config.horizon = f.horizon;
+      if (f.epochs) config.epochs = f.epochs;
+      const all = readSeries(f.data);
+      let train = all;
+      let validation = f.validation ? readSeries(f.validation) : undefined;
+      if (!validation) {
+        const cut = Math.floor(all.length * (1 - f.validationSplit));
+        train = sliceRows(all, 0, cut);
+        validation = sliceRows(all, cut);
+      }
+      const detector = createDetector(f.detector, config);
+      const summary = await detector.fit(train, {
+        validation,
+        seed: f.seed,
+        onEpoch: (r) =>
+          progress(
+            `epoch ${r.epoch}: loss ${r.loss.toExponential(3)}` +
+              (r.validationLoss === undefined
+                ? ''
+                : `, validation ${r.validationLoss.toExponential(3)}`) +
+              ` (${r.seconds.toFixed(1)} s)`,
+          ),
+      });
+      const normalScores = detector.score(validation);
+      const threshold = thresholdAtFpr(normalScores, f.fpr);
+      detector.save(f.out, { threshold: { ...threshold }, normalScores });
+      const result = {
+        model: f.out,
+        epochs: summary.epochs,
+        seconds: +summary.seconds.toFixed(2),
+        final_loss: summary.finalLoss,
+        best_validation_loss: summary.bestValidationLoss,
+        threshold: threshold.value,
+        target_fpr: f.fpr,
+        realised_fpr: threshold.realisedFpr,
+      };
+      console.log(
+        `model saved to ${f.out} (${summary.epochs} epochs, ${summary.seconds.toFixed(1)} s); threshold ${threshold.value.toPrecision(5)} at ${f.fpr} FPR on held-out normal data`,
+      );
+      if (f.json) console.log(JSON.stringify(result));
+    });
+}
