@@ -1,4 +1,7 @@
 // Public API of the data layer: series, file readers, labels and featurization.
+// Conventions throughout: row and column indices are 0-based; index ranges are inclusive
+// at both ends; timestamps are epoch milliseconds, and a time written without a zone is
+// UTC; every problem with a file is a DataError whose message starts with the file path.
 export { DataError, type DataErrorLocation } from './errors.js';
 export {
   createSeries,

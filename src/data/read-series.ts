@@ -23,7 +23,8 @@ export function readSeries(path: string, options: ReadSeriesOptions = {}): Serie
   const lower = path.toLowerCase();
   const base = lower.endsWith('.gz') ? lower.slice(0, -3) : lower;
   if (base.endsWith('.csv') || base.endsWith('.txt')) return readCsv(path, options);
-  if (base.endsWith('.tsv')) return readCsv(path, { delimiter: '\t', ...options });
+  if (base.endsWith('.tsv'))
+    return readCsv(path, { ...options, delimiter: options.delimiter ?? '\t' });
   const arrayOptions = options.allowNaN === undefined ? {} : { allowNaN: options.allowNaN };
   let series: Series;
   if (base.endsWith('.npy')) {
@@ -32,7 +33,8 @@ export function readSeries(path: string, options: ReadSeriesOptions = {}): Serie
     const arrays = readNpz(path, options.key === undefined ? undefined : [options.key]);
     let key = options.key;
     if (key === undefined) {
-      if (arrays.size !== 1) {
+      if (arrays.size === 0) throw new DataError(path, 'holds no .npy arrays');
+      if (arrays.size > 1) {
         throw new DataError(
           path,
           `holds ${arrays.size} arrays (${[...arrays.keys()].join(', ')}): pass key to pick one`,

@@ -130,21 +130,26 @@ export class Scaler {
    */
   transformValues(values: Float32Array, channels = this.channels): Float32Array {
     const { center, scale } = this.fitted(channels);
-    const out = new Float32Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const c = i % channels;
-      out[i] = (values[i]! - center[c]!) / scale[c]!;
-    }
-    return out;
+    return this.affine(values, channels, (v, c) => (v - center[c]!) / scale[c]!);
   }
 
   /** Undoes `transformValues`, e.g. on predicted target windows. */
   inverseTransformValues(values: Float32Array, channels = this.channels): Float32Array {
     const { center, scale } = this.fitted(channels);
+    return this.affine(values, channels, (v, c) => v * scale[c]! + center[c]!);
+  }
+
+  private affine(
+    values: Float32Array,
+    channels: number,
+    map: (value: number, channel: number) => number,
+  ): Float32Array {
+    if (values.length % channels !== 0) {
+      throw new RangeError(`${values.length} values do not divide into ${channels} channels`);
+    }
     const out = new Float32Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const c = i % channels;
-      out[i] = values[i]! * scale[c]! + center[c]!;
+    for (let row = 0; row < values.length; row += channels) {
+      for (let c = 0; c < channels; c++) out[row + c] = map(values[row + c]!, c);
     }
     return out;
   }

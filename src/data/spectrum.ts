@@ -39,13 +39,17 @@ export function powerSpectrum(series: Series, options: SpectrumOptions): Series 
   if (!Number.isInteger(hop) || hop < 1) {
     throw new RangeError(`spectrum hop must be a positive integer, got ${hop}`);
   }
+  const windowKind = options.window ?? 'hann';
+  if (windowKind !== 'hann' && windowKind !== 'rect') {
+    throw new RangeError(`spectrum window must be 'hann' or 'rect', got '${String(windowKind)}'`);
+  }
   if (!(floorDb < ceilingDb)) {
     throw new RangeError(`spectrum floorDb ${floorDb} must be below ceilingDb ${ceilingDb}`);
   }
   const plan = new Fft(frameSize);
   const window = new Float64Array(frameSize);
   for (let n = 0; n < frameSize; n++) {
-    window[n] = options.window === 'rect' ? 1 : 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / frameSize);
+    window[n] = windowKind === 'rect' ? 1 : 0.5 - 0.5 * Math.cos((2 * Math.PI * n) / frameSize);
   }
   const windowSum = window.reduce((a, b) => a + b, 0);
   const bins = frameSize / 2 + 1;
