@@ -11,7 +11,9 @@ export function buildProgram(): Command {
     .name('normalcy')
     .description('Unsupervised anomaly detection: learn normal, score, threshold, explain, report.')
     .version(packageVersion())
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Set before the commands are added so that they inherit it.
+    .exitOverride();
   for (const register of commands) register(program);
   return program;
 }
@@ -19,7 +21,6 @@ export function buildProgram(): Command {
 // Exit codes: 0 success, 1 runtime failure (bad data, failed training), 2 usage error.
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
     return 0;
