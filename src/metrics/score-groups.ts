@@ -1,10 +1,11 @@
 // The common core of the ranking metrics. Instead of sorting (score, label)
 // pairs we split the scores by label into two Float64Arrays and sort each
-// natively; walking both from the top then yields, for every distinct score,
+// (radix sort); walking both from the top then yields, for every distinct score,
 // how many positives and negatives share it. Ties are thereby handled exactly,
 // and no per-element objects or index permutations are ever made.
 import type { Labels, Scores } from './types.js';
 import { checkSameLength } from './validate.js';
+import { sortFloat64 } from './radix-sort.js';
 
 /** Scores split by label, each sorted ascending. */
 export interface SplitScores {
@@ -26,8 +27,8 @@ export function splitByLabel(what: string, scores: Scores, labels: Labels): Spli
     if (labels[i] !== 0) pos[a++] = s;
     else neg[b++] = s;
   }
-  pos.sort();
-  neg.sort();
+  sortFloat64(pos);
+  sortFloat64(neg);
   return { pos, neg };
 }
 

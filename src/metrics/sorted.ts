@@ -1,6 +1,7 @@
-// Sorted copies of scores as Float64Array: the typed-array sort is native and
-// numeric, far faster than sorting indices or objects.
+// Sorted copies of scores as Float64Array (radix-sorted, see radix-sort.ts),
+// far faster than sorting indices or objects, and helpers on sorted arrays.
 import type { Scores } from './types.js';
+import { sortFloat64 } from './radix-sort.js';
 
 /** A sorted (ascending) Float64Array copy of `scores`; throws on NaN. */
 export function sortedAscending(scores: Scores, what = 'scores'): Float64Array {
@@ -8,7 +9,7 @@ export function sortedAscending(scores: Scores, what = 'scores'): Float64Array {
   for (let i = 0; i < out.length; i++) {
     if (Number.isNaN(out[i])) throw new Error(`${what}: score ${i} is NaN`);
   }
-  return out.sort();
+  return sortFloat64(out);
 }
 
 /** Number of entries of ascending `sorted` that are <= x (binary search). */
