@@ -12,7 +12,6 @@ import {
   rand,
   randperm,
   tidy,
-  noGrad,
   F,
   Adam,
   LSTM,

@@ -1,6 +1,14 @@
 // Atomic file writes: data goes to a temporary file in the same directory, is
 // flushed, then renamed over the target, so a crash never leaves half a file.
-import { openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync, mkdirSync } from 'node:fs';
+import {
+  openSync,
+  writeSync,
+  fsyncSync,
+  closeSync,
+  renameSync,
+  unlinkSync,
+  mkdirSync,
+} from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
