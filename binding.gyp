@@ -9,13 +9,15 @@
         "native/math_ops.cc",
         "native/shape_ops.cc",
         "native/nn_ops.cc",
-        "native/optimizer.cc"
+        "native/optimizer.cc",
+        "native/svm.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
-        "/usr/include/torch/csrc/api/include"
+        "/usr/include/torch/csrc/api/include",
+        "/usr/include/libsvm"
       ],
-      "libraries": ["-ltorch", "-ltorch_cpu", "-lc10"],
+      "libraries": ["-ltorch", "-ltorch_cpu", "-lc10", "-lsvm"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc": ["-std=c++17", "-O2", "-frtti", "-fexceptions", "-Wno-unused-parameter"],

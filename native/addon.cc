@@ -46,6 +46,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterShape(env, exports);
   RegisterNN(env, exports);
   RegisterOptimizer(env, exports);
+  RegisterSvm(env, exports);
   return exports;
 }
 

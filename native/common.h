@@ -67,5 +67,6 @@ void RegisterMath(Napi::Env env, Napi::Object exports);
 void RegisterShape(Napi::Env env, Napi::Object exports);
 void RegisterNN(Napi::Env env, Napi::Object exports);
 void RegisterOptimizer(Napi::Env env, Napi::Object exports);
+void RegisterSvm(Napi::Env env, Napi::Object exports);
 
 }  // namespace normalcy

@@ -20,6 +20,39 @@ export interface OptimizerHandle {
   getLr(): number;
 }
 
+/** Options of `OneClassSvmHandle.fit` (see native/svm.cc). */
+export interface OneClassSvmFitOptions {
+  nu: number;
+  gamma: number;
+  tol?: number;
+  cacheMb?: number;
+  shrinking?: boolean;
+}
+
+/** A fitted one-class SVM's parameters, as `OneClassSvmHandle.serialize` returns them. */
+export interface OneClassSvmNativeState {
+  cols: number;
+  gamma: number;
+  rho: number;
+  coef: number[];
+  /** Support vectors, row-major, coef.length rows of cols values. */
+  supportVectors: number[];
+}
+
+/** libsvm's one-class SVM with an RBF kernel. */
+export interface OneClassSvmHandle {
+  fit(
+    data: Float64Array,
+    rows: number,
+    cols: number,
+    options: OneClassSvmFitOptions,
+  ): { nSupport: number; rho: number; supportIndices: Int32Array };
+  decision(data: Float64Array, rows: number): Float64Array;
+  serialize(): OneClassSvmNativeState;
+  load(cols: number, gamma: number, rho: number, coef: Float64Array, sv: Float64Array): void;
+  isFitted(): boolean;
+}
+
 type H = Handle;
 type Num = H | number;
 type Opt<T> = T | undefined | null;
@@ -32,6 +65,7 @@ export interface NativeBinding {
     params: H[],
     options: Record<string, unknown>,
   ) => OptimizerHandle;
+  OneClassSvmHandle: new () => OneClassSvmHandle;
   manualSeed(seed: number): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
