@@ -16,3 +16,16 @@ export { fixedThresholds } from './fixed.js';
 export { sweepThresholds } from './sweep.js';
 export { pValues, thresholdAtPValue } from './p-values.js';
 export { parseThreshold, thresholdToJson, saveThreshold, loadThreshold } from './serialize.js';
+export {
+  dynamicThreshold,
+  dynamicThresholdMask,
+  DYNAMIC_THRESHOLD_DEFAULTS,
+} from './dynamic-threshold.js';
+export type {
+  DynamicThresholdOptions,
+  DynamicThresholdResult,
+  WindowEpsilon,
+} from './dynamic-threshold.js';
+export { ewmaErrors } from './ewma-errors.js';
+export { searchEpsilon, type EpsilonChoice, type EpsilonSearchOptions } from './epsilon-search.js';
+export { pruneSequences } from './prune-anomalies.js';

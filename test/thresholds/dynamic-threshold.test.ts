@@ -1,0 +1,203 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  dynamicThreshold,
+  dynamicThresholdMask,
+  ewmaErrors,
+  pruneSequences,
+  type DynamicThresholdOptions,
+} from '../../src/thresholds/index.js';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    // mulberry32
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+type Bump = [start: number, end: number, height: number];
+
+/** Flat noise errors in [0.1, 0.12) with the bumps added (inclusive ranges). */
+function errorSeries(n: number, bumps: Bump[], seed = 1): Float32Array {
+  const r = rng(seed);
+  const e = Float32Array.from({ length: n }, () => 0.1 + 0.02 * r());
+  for (const [a, b, h] of bumps) for (let i = a; i <= b; i++) e[i]! += h;
+  return e;
+}
+
+// Small windows so that the hand-made series hold several of them.
+const small: DynamicThresholdOptions = { windowSize: 1000, stepSize: 100 };
+
+const overlaps = (r: [number, number], a: number, b: number) => r[0] <= b && r[1] >= a;
+
+test('ewmaErrors: pandas ewm(span).mean() with adjust=True', () => {
+  const y = ewmaErrors([1, 2, 3], 3); // alpha 0.5
+  assert.equal(y[0], 1);
+  assert.ok(Math.abs(y[1]! - 2.5 / 1.5) < 1e-12);
+  assert.ok(Math.abs(y[2]! - 4.25 / 1.75) < 1e-12);
+  assert.deepEqual(Array.from(ewmaErrors([4, 4, 4], 10)), [4, 4, 4]);
+  assert.throws(() => ewmaErrors([1], 0.5), /span must be a number >= 1/);
+});
+
+test('pruneSequences: keeps the maxima down to the last decrease of at least p', () => {
+  // sorted: 10, 9.5, 5, 4.9 (non-anomalous); decreases 0.05, 0.47, 0.02
+  assert.deepEqual(pruneSequences([5, 10, 9.5], 4.9, 0.13), [false, true, true]);
+  // a large last decrease keeps everything before it
+  assert.deepEqual(pruneSequences([5, 10, 9.5], 1, 0.13), [true, true, true]);
+  // no decrease reaches p: all pruned
+  assert.deepEqual(pruneSequences([1.05, 1.02], 1, 0.13), [false, false]);
+  assert.deepEqual(pruneSequences([], 1, 0.13), []);
+});
+
+test('finds two injected bumps far apart, with positive severities', () => {
+  const bumps: Bump[] = [
+    [1500, 1549, 1],
+    [4000, 4049, 0.5],
+  ];
+  for (const seed of [1, 2, 3]) {
+    const r = dynamicThreshold(errorSeries(6000, bumps, seed), { ...small, errorBuffer: 30 });
+    assert.equal(r.ranges.length, 2, `seed ${seed}: ${JSON.stringify(r.ranges)}`);
+    r.ranges.forEach((range, i) => {
+      const [a, b] = bumps[i]!;
+      assert.ok(overlaps(range, a, b), `range ${range} misses bump ${a}..${b}`);
+      // starts at the bump (the EWMA lags, the buffer only reaches back into
+      // steps not yet labelled) and ends within the lag plus the buffer
+      assert.ok(range[0] >= a - 30 && range[0] <= a + 20, `start ${range[0]}`);
+      assert.ok(range[1] >= b && range[1] <= b + 30 + 60, `end ${range[1]}`);
+    });
+    assert.equal(r.scores.length, 2);
+    assert.ok(r.scores[0]! > r.scores[1]! && r.scores[1]! > 0, `scores ${r.scores}`);
+    assert.equal(r.smoothedErrors.length, 6000);
+    // one window every 100 steps: ceil((6000 - 1000) / 100) + 1
+    assert.equal(r.epsilons.length, 51);
+    for (const w of r.epsilons) {
+      assert.ok(w.epsilon >= w.mean + 2.5 * w.std - 1e-12 && w.z >= 2.5 && w.z <= 12);
+      assert.ok(w.epsilonInverse !== undefined);
+    }
+  }
+});
+
+test('flat noise alone flags nothing', () => {
+  for (const seed of [1, 2, 3]) {
+    assert.deepEqual(dynamicThreshold(errorSeries(6000, [], seed), small).ranges, []);
+    assert.deepEqual(dynamicThreshold(errorSeries(6000, [], seed)).ranges, []);
+  }
+});
+
+test('pruning drops a bump whose maximum is within p of the largest normal error', () => {
+  // +0.01 on noise in [0.1, 0.12): a clear step up for the epsilon search, but
+  // its smoothed maximum is only ~5% above the largest non-anomalous error.
+  const e = errorSeries(6000, [
+    [1500, 1549, 1],
+    [4000, 4049, 0.01],
+  ]);
+  const pruned = dynamicThreshold(e, small);
+  assert.equal(pruned.ranges.length, 1);
+  assert.ok(overlaps(pruned.ranges[0]!, 1500, 1549));
+  const kept = dynamicThreshold(e, { ...small, p: 0.02 });
+  assert.equal(kept.ranges.length, 2);
+  assert.ok(overlaps(kept.ranges[1]!, 4000, 4049));
+  // a larger bump passes p = 0.13
+  const larger = errorSeries(6000, [
+    [1500, 1549, 1],
+    [4000, 4049, 0.03],
+  ]);
+  assert.equal(dynamicThreshold(larger, small).ranges.length, 2);
+  // without pruning, noise excursions become anomalies too
+  assert.ok(dynamicThreshold(e, { ...small, p: 0 }).ranges.length > 2);
+});
+
+test('the error buffer widens the ranges', () => {
+  // a bump inside the first window: the buffer reaches both ways there
+  const e = errorSeries(6000, [[300, 349, 1]]);
+  const widths = [0, 10, 50, 100].map((errorBuffer) => {
+    const r = dynamicThreshold(e, { ...small, errorBuffer });
+    assert.equal(r.ranges.length, 1, `buffer ${errorBuffer}: ${JSON.stringify(r.ranges)}`);
+    return r.ranges[0]!;
+  });
+  for (let i = 1; i < widths.length; i++) {
+    const [prev, cur] = [widths[i - 1]!, widths[i]!];
+    assert.ok(cur[0] < prev[0] && cur[1] > prev[1], `${cur} does not contain ${prev}`);
+  }
+  // with no buffer, only the points above epsilon: inside the (lagged) bump
+  assert.ok(widths[0]![0] >= 300 && widths[0]![1] <= 349 + 30);
+  assert.ok(widths[3]![0] <= 300 - 50 && widths[3]![1] >= 349 + 100);
+});
+
+test('the inverse search finds a stretch of unusually low errors', () => {
+  const e = errorSeries(6000, [[3000, 3099, -0.08]]);
+  const r = dynamicThreshold(e, small);
+  assert.equal(r.ranges.length, 1);
+  assert.ok(overlaps(r.ranges[0]!, 3000, 3099));
+  assert.deepEqual(dynamicThreshold(e, { ...small, inverse: false }).ranges, []);
+  assert.equal(dynamicThreshold(e, { ...small, inverse: false }).epsilons[0]!.zInverse, undefined);
+});
+
+test('scale checks: errors tiny against the values, or below minPeakError, flag nothing', () => {
+  const e = errorSeries(6000, [[1500, 1549, 1]]);
+  const big = Float32Array.from({ length: 6000 }, (_, i) => 100 * Math.sin(i / 10));
+  assert.deepEqual(dynamicThreshold(e, { ...small, values: big }).ranges, []);
+  const unit = Float32Array.from({ length: 6000 }, (_, i) => Math.sin(i / 10));
+  assert.equal(dynamicThreshold(e, { ...small, values: unit }).ranges.length, 1);
+  assert.deepEqual(dynamicThreshold(e, { ...small, minPeakError: 2 }).ranges, []);
+  assert.throws(
+    () => dynamicThreshold(e, { values: new Float32Array(10) }),
+    /values has 10 steps but errors has 6000/,
+  );
+});
+
+test('mask helper marks exactly the ranges', () => {
+  const r = dynamicThreshold(errorSeries(6000, [[1500, 1549, 1]]), small);
+  const mask = dynamicThresholdMask(r);
+  assert.equal(mask.length, 6000);
+  const [a, b] = r.ranges[0]!;
+  assert.equal(
+    mask.reduce((s, v) => s + v, 0),
+    b - a + 1,
+  );
+  assert.equal(mask[a], 1);
+  assert.equal(mask[b], 1);
+  assert.equal(mask[a - 1], 0);
+  assert.equal(mask[b + 1], 0);
+});
+
+test('deterministic: same input, same result', () => {
+  const e = errorSeries(8000, [
+    [1200, 1300, 0.7],
+    [5000, 5040, 0.4],
+  ]);
+  const a = dynamicThreshold(e);
+  const b = dynamicThreshold(Float32Array.from(e));
+  assert.deepEqual(a, b);
+  assert.deepEqual(dynamicThreshold(e, small), dynamicThreshold(e, small));
+});
+
+test('short series: one window covering everything', () => {
+  const e = errorSeries(500, [[200, 219, 1]]);
+  const r = dynamicThreshold(e, { errorBuffer: 5 });
+  assert.equal(r.epsilons.length, 1);
+  assert.deepEqual([r.epsilons[0]!.start, r.epsilons[0]!.end], [0, 499]);
+  assert.equal(r.ranges.length, 1);
+  assert.ok(overlaps(r.ranges[0]!, 200, 219));
+});
+
+test('refuses empty or non-finite input and bad options with clear messages', () => {
+  assert.throws(() => dynamicThreshold(new Float32Array(0)), /dynamicThreshold: errors is empty/);
+  assert.throws(
+    () => dynamicThreshold([0.1, 0.2, NaN, 0.1]),
+    /errors has a non-finite value \(NaN\) at step 2/,
+  );
+  assert.throws(() => dynamicThreshold([0.1, Infinity]), /non-finite value \(Infinity\) at step 1/);
+  const e = errorSeries(100, []);
+  assert.throws(() => dynamicThreshold(e, { windowSize: 0 }), /windowSize must be a positive/);
+  assert.throws(() => dynamicThreshold(e, { stepSize: 1.5 }), /stepSize must be a positive/);
+  assert.throws(() => dynamicThreshold(e, { errorBuffer: -1 }), /errorBuffer must be a non-neg/);
+  assert.throws(() => dynamicThreshold(e, { p: 2 }), /p must be in \[0, 1\]/);
+  assert.throws(() => dynamicThreshold(e, { zRange: [5, 2] }), /zRange must be/);
+  assert.throws(() => dynamicThreshold(e, { smoothingWindow: 0 }), /smoothingWindow must be/);
+});
