@@ -113,6 +113,29 @@ test('evaluate prints the metrics, with --json last', () => {
   assert.match(r.stdout, /diagnostic only/);
 });
 
+test('threshold re-sets the saved threshold without retraining', () => {
+  const before = readFileSync(join(model, 'weights.bin'));
+  const r = run('threshold', '--model', model, '--fpr', '0.05', '--json');
+  assert.equal(r.status, 0, r.stderr);
+  const t = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    kind: string;
+    targetFpr: number;
+    realisedFpr: number;
+  };
+  assert.equal(t.kind, 'fpr');
+  assert.ok(t.realisedFpr <= 0.05);
+  const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as {
+    threshold: { targetFpr: number };
+  };
+  assert.equal(manifest.threshold.targetFpr, 0.05);
+  assert.deepEqual(readFileSync(join(model, 'weights.bin')), before);
+  const fixed = run('threshold', '--model', model, '--value', '0.5');
+  assert.equal(fixed.status, 0, fixed.stderr);
+  const both = run('threshold', '--model', model, '--value', '0.5', '--fpr', '0.1');
+  assert.equal(both.status, 1);
+  assert.match(both.stderr, /exactly one of/);
+});
+
 test('errors name the file and the problem, with exit code 1; usage errors exit 2', () => {
   const missing = run(
     'score',

@@ -5,12 +5,14 @@ import { registerTrain } from './train.js';
 import { registerScore } from './score.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerDemo } from './demo.js';
+import { registerThreshold } from './threshold.js';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const commands: RegisterCommand[] = [
   registerTrain,
   registerScore,
+  registerThreshold,
   registerEvaluate,
   registerNabScore,
   registerDemo,
