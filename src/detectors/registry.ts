@@ -1,6 +1,7 @@
 // Detectors by name: create one from a config, or load a saved model directory.
 import { readManifest, readWeights, type Manifest } from './model-dir.js';
 import { Forecaster, type ForecasterConfig } from './forecaster.js';
+import { CaeOcsvmDetector, type CaeOcsvmConfig } from './cae-ocsvm.js';
 import type { Detector } from './detector.js';
 import type { Tensor } from '../engine/index.js';
 
@@ -18,6 +19,15 @@ const registry = new Map<string, Entry>([
       fromSaved: (m, w) => Forecaster.fromSaved(m, w),
       describe:
         'predicts the next steps (dense, LSTM, GRU or stacked network); score = squared error',
+    },
+  ],
+  [
+    'cae-ocsvm',
+    {
+      create: (c) => new CaeOcsvmDetector(c as Partial<CaeOcsvmConfig>),
+      fromSaved: (m, w) => CaeOcsvmDetector.fromSaved(m, w),
+      describe:
+        'images (one flattened image per row): conv autoencoder features + One-Class SVM; score = -SVM decision',
     },
   ],
 ]);
