@@ -2,6 +2,14 @@
 import { readManifest, readWeights, type Manifest } from './model-dir.js';
 import { Forecaster, type ForecasterConfig } from './forecaster.js';
 import { CaeOcsvmDetector, type CaeOcsvmConfig } from './cae-ocsvm.js';
+import { Autoencoder, type AutoencoderConfig } from './autoencoder.js';
+import { PcaDetector, type PcaConfig } from './baselines/pca.js';
+import { KnnDetector, type KnnConfig } from './baselines/knn.js';
+import {
+  IsolationForestDetector,
+  type IsolationForestConfig,
+} from './baselines/isolation-forest.js';
+import { RollingZScoreDetector, type RollingZScoreConfig } from './baselines/rolling-zscore.js';
 import type { Detector } from './detector.js';
 import type { Tensor } from '../engine/index.js';
 
@@ -19,6 +27,47 @@ const registry = new Map<string, Entry>([
       fromSaved: (m, w) => Forecaster.fromSaved(m, w),
       describe:
         'predicts the next steps (dense, LSTM, GRU or stacked network); score = squared error',
+    },
+  ],
+  [
+    'autoencoder',
+    {
+      create: (c) => new Autoencoder(c as Partial<AutoencoderConfig>),
+      fromSaved: (m, w) => Autoencoder.fromSaved(m, w),
+      describe:
+        'reconstructs windows (dense, LSTM or Conv1d network); score = squared reconstruction error',
+    },
+  ],
+  [
+    'pca',
+    {
+      create: (c) => new PcaDetector(c as Partial<PcaConfig>),
+      fromSaved: (m, w) => PcaDetector.fromSaved(m, w),
+      describe: 'baseline: residual of windows after projection on k principal components',
+    },
+  ],
+  [
+    'knn',
+    {
+      create: (c) => new KnnDetector(c as Partial<KnnConfig>),
+      fromSaved: (m, w) => KnnDetector.fromSaved(m, w),
+      describe: 'baseline: distance of each window to its k-th nearest training window',
+    },
+  ],
+  [
+    'isolation-forest',
+    {
+      create: (c) => new IsolationForestDetector(c as Partial<IsolationForestConfig>),
+      fromSaved: (m, w) => IsolationForestDetector.fromSaved(m, w),
+      describe: 'baseline: isolation forest on windows; score = 2^(-mean path length / c(n))',
+    },
+  ],
+  [
+    'rolling-zscore',
+    {
+      create: (c) => new RollingZScoreDetector(c as Partial<RollingZScoreConfig>),
+      fromSaved: (m, w) => RollingZScoreDetector.fromSaved(m, w),
+      describe: 'baseline: |x - trailing mean| / trailing std, max over channels (no training)',
     },
   ],
   [

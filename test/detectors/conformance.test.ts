@@ -82,6 +82,80 @@ const cases: Case[] = [
       smoothing,
     },
   },
+  {
+    name: 'dense autoencoder',
+    detector: 'autoencoder',
+    aucFloor: 0.95,
+    config: {
+      network: 'dense',
+      hidden: [32],
+      bottleneck: 4,
+      window: 24,
+      downsample: 4,
+      trainShift: 2,
+      epochs: 3,
+      smoothing,
+    },
+  },
+  {
+    name: 'LSTM autoencoder',
+    detector: 'autoencoder',
+    aucFloor: 0.95,
+    config: {
+      network: 'lstm',
+      hidden: [],
+      bottleneck: 4,
+      window: 16,
+      downsample: 8,
+      trainShift: 4,
+      epochs: 2,
+      smoothing,
+    },
+  },
+  {
+    name: 'conv1d autoencoder',
+    detector: 'autoencoder',
+    aucFloor: 0.95,
+    config: {
+      network: 'conv1d',
+      hidden: [8],
+      bottleneck: 4,
+      kernel: 5,
+      window: 24,
+      downsample: 4,
+      trainShift: 4,
+      epochs: 3,
+      smoothing,
+    },
+  },
+  // Baselines. PCA keeps one component: sine windows span two, so the residual of
+  // the second grows with the amplitude (with two, it would be amplitude-blind).
+  {
+    name: 'PCA baseline',
+    detector: 'pca',
+    aucFloor: 0.95,
+    config: { window: 25, components: 1, downsample: 4, smoothing },
+  },
+  {
+    name: 'kNN baseline',
+    detector: 'knn',
+    aucFloor: 0.95,
+    config: { window: 10, k: 5, maxTrain: 500, downsample: 4, smoothing },
+  },
+  {
+    name: 'isolation forest baseline',
+    detector: 'isolation-forest',
+    aucFloor: 0.95,
+    config: { window: 10, trees: 50, subsample: 256, downsample: 4, smoothing },
+  },
+  // A rolling z-score over a long window is blind to an amplitude change; over 5 steps
+  // (a twentieth of a period) the sine's slope outweighs the noise more once doubled.
+  {
+    name: 'rolling z-score baseline',
+    detector: 'rolling-zscore',
+    aucFloor: 0.9,
+    config: { window: 5, downsample: 4, smoothing },
+  },
 ];
 
 // Slices of the sine data: 40,000 normal steps; abnormal steps 150,000-170,000

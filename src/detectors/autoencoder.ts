@@ -1,0 +1,309 @@
+// Autoencoder: learns to reconstruct windows of `window` steps of normal data through
+// a narrow code (dense, LSTM or Conv1d network); the score of a step is its squared
+// reconstruction error, optionally smoothed and divided by the standard deviation of
+// the training scores.
+//
+// Alignment: scoring reconstructs every window (stride 1). Step t lies in the windows
+// starting at max(0, t - window + 1) .. min(t, steps - window); its per-channel error is
+// the mean over those windows of the squared error at t, and its score is the mean of
+// that over channels (explain gives the per-channel terms, which sum to the score). Every
+// step is covered, the first and last window - 1 steps by fewer windows.
+import { manualSeed, noGrad, tensor, tidy, F, type Module, type Tensor } from '../engine/index.js';
+import { Scaler, type ScalerKind, type ScalerState } from '../data/scalers.js';
+import { downsample } from '../data/downsample.js';
+import type { Series } from '../data/series.js';
+import {
+  buildAutoencoderNetwork,
+  type AutoencoderNetworkConfig,
+  type AutoencoderNetworkKind,
+} from '../models/autoencoder-networks.js';
+import { train, type TrainingData } from '../models/trainer.js';
+import { smooth, type SmoothingConfig } from './smoothing.js';
+import { checkSeries } from './input-checks.js';
+import { writeModelDir, type Manifest, type SaveExtras } from './model-dir.js';
+import { rowSums, upsampleRows } from './window-alignment.js';
+import type { Detector, FitOptions, TrainingSummary } from './detector.js';
+
+export interface AutoencoderConfig {
+  network: AutoencoderNetworkKind;
+  window: number;
+  /** Steps between training windows (1 = every window). */
+  trainShift: number;
+  /** Encoder widths, outside in (see AutoencoderNetworkConfig); the decoder mirrors them. */
+  hidden: number[];
+  bottleneck: number;
+  /** conv1d only: odd kernel size. */
+  kernel: number;
+  dropout: number;
+  /** Keep every r-th block mean before modelling; scores are spread back to full rate. */
+  downsample: number;
+  scaler: ScalerKind | 'none';
+  smoothing: SmoothingConfig;
+  /** Divide scores by the standard deviation of the training scores. */
+  normalize: boolean;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  patience: number;
+  minDelta: number;
+}
+
+export const AUTOENCODER_DEFAULTS: AutoencoderConfig = {
+  network: 'dense',
+  window: 48,
+  trainShift: 1,
+  hidden: [64, 32],
+  bottleneck: 8,
+  kernel: 5,
+  dropout: 0,
+  downsample: 1,
+  scaler: 'zscore',
+  smoothing: { kind: 'none', span: 1 },
+  normalize: false,
+  epochs: 10,
+  batchSize: 256,
+  learningRate: 1e-3,
+  patience: 0,
+  minDelta: 0,
+};
+
+const NETWORK_DEFAULTS: Record<AutoencoderNetworkKind, { hidden: number[]; bottleneck: number }> = {
+  dense: { hidden: [64, 32], bottleneck: 8 },
+  lstm: { hidden: [32], bottleneck: 16 },
+  conv1d: { hidden: [16, 32], bottleneck: 8 },
+};
+
+export class Autoencoder implements Detector {
+  readonly name = 'autoencoder';
+  readonly config: AutoencoderConfig;
+  private net?: Module;
+  private scaler?: Scaler;
+  private scoreScale = 1;
+  private seed?: number;
+  channels = 0;
+  summary?: TrainingSummary;
+
+  constructor(config: Partial<AutoencoderConfig> = {}) {
+    const network = config.network ?? AUTOENCODER_DEFAULTS.network;
+    if (!['dense', 'lstm', 'conv1d'].includes(network)) {
+      throw new Error(`autoencoder: network must be dense, lstm or conv1d, got '${network}'`);
+    }
+    this.config = { ...AUTOENCODER_DEFAULTS, ...NETWORK_DEFAULTS[network], ...config };
+    const c = this.config;
+    for (const k of [
+      'window',
+      'trainShift',
+      'bottleneck',
+      'kernel',
+      'downsample',
+      'epochs',
+      'batchSize',
+    ] as const) {
+      if (!Number.isInteger(c[k]) || c[k] < 1)
+        throw new Error(`autoencoder: ${k} must be a positive integer, got ${c[k]}`);
+    }
+    if (!Array.isArray(c.hidden) || c.hidden.some((h) => !Number.isInteger(h) || h < 1))
+      throw new Error(`autoencoder: hidden must be a list of positive integers`);
+    if (c.network === 'conv1d' && c.window % 2 ** c.hidden.length !== 0) {
+      throw new Error(
+        `autoencoder: conv1d window ${c.window} must be divisible by 2^${c.hidden.length} (one halving per hidden level)`,
+      );
+    }
+  }
+
+  get fitted(): boolean {
+    return this.net !== undefined;
+  }
+
+  private networkConfig(): AutoencoderNetworkConfig {
+    const c = this.config;
+    return {
+      kind: c.network,
+      window: c.window,
+      channels: this.channels,
+      hidden: c.hidden,
+      bottleneck: c.bottleneck,
+      kernel: c.kernel,
+      dropout: c.dropout,
+    };
+  }
+
+  private prepare(x: Series): Float32Array {
+    const ds =
+      this.config.downsample > 1 ? downsample(x, this.config.downsample, { method: 'mean' }) : x;
+    return this.scaler ? this.scaler.transformValues(ds.data, ds.channels) : ds.data;
+  }
+
+  /** The windows at the given starts, [n, window, channels], straight from the row-major data. */
+  private windows(data: Float32Array, starts: ArrayLike<number>): Tensor {
+    const w = this.config.window;
+    const c = this.channels;
+    const n = starts.length;
+    const xs = new Float32Array(n * w * c);
+    for (let i = 0; i < n; i++) {
+      const s = starts[i]!;
+      xs.set(data.subarray(s * c, (s + w) * c), i * w * c);
+    }
+    return tensor(xs, [n, w, c]);
+  }
+
+  private dataset(data: Float32Array, shift: number): TrainingData {
+    const w = this.config.window;
+    const steps = data.length / this.channels;
+    const count = steps < w ? 0 : Math.floor((steps - w) / shift) + 1;
+    return {
+      count,
+      batch: (idx) => {
+        const x = this.windows(
+          data,
+          Array.from(idx, (i) => i * shift),
+        );
+        return { x, y: x };
+      },
+    };
+  }
+
+  async fit(trainSeries: Series, options: FitOptions = {}): Promise<TrainingSummary> {
+    const c = this.config;
+    const minLength = c.window * c.downsample;
+    checkSeries(trainSeries, 'autoencoder.fit training data', { minLength });
+    if (options.validation) {
+      checkSeries(options.validation, 'autoencoder.fit validation data', {
+        channels: trainSeries.channels,
+        minLength,
+      });
+    }
+    this.channels = trainSeries.channels;
+    this.seed = options.seed;
+    const dsTrain =
+      c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
+    this.scaler = c.scaler === 'none' ? undefined : new Scaler(c.scaler).fit(dsTrain);
+    const trainData = this.prepare(trainSeries);
+    // The seed fixes the initial weights here and the shuffles in train().
+    if (options.seed !== undefined) manualSeed(options.seed);
+    this.net?.dispose();
+    this.net = buildAutoencoderNetwork(this.networkConfig());
+    const model = this.net;
+    this.summary = await train(
+      model,
+      (x, y) => F.mse(model.forward(x), y),
+      this.dataset(trainData, c.trainShift),
+      c,
+      {
+        seed: options.seed === undefined ? undefined : options.seed + 1,
+        signal: options.signal,
+        onEpoch: options.onEpoch,
+        validation: options.validation
+          ? this.dataset(this.prepare(options.validation), c.trainShift)
+          : undefined,
+      },
+    );
+    this.scoreScale = 1;
+    if (c.normalize) {
+      const raw = this.score(options.validation ?? trainSeries);
+      let sum = 0;
+      let sq = 0;
+      for (const v of raw) {
+        sum += v;
+        sq += v * v;
+      }
+      const n = raw.length;
+      const std = Math.sqrt(Math.max(0, sq / n - (sum / n) ** 2));
+      this.scoreScale = std > 0 ? 1 / std : 1;
+    }
+    return this.summary;
+  }
+
+  private requireFitted(what: string): Module {
+    if (!this.net)
+      throw new Error(`autoencoder.${what}: the detector is not fitted (call fit or load a model)`);
+    return this.net;
+  }
+
+  /** Per-step, per-channel error terms at the modelled (downsampled) rate; rows sum to the score. */
+  private channelErrors(x: Series, what: string): Float32Array {
+    const net = this.requireFitted(what);
+    const c = this.config;
+    checkSeries(x, 'autoencoder input', {
+      channels: this.channels,
+      minLength: c.window * c.downsample,
+    });
+    const data = this.prepare(x);
+    const ch = this.channels;
+    const w = c.window;
+    const steps = data.length / ch;
+    const count = steps - w + 1;
+    const sums = new Float64Array(steps * ch);
+    const batch = 1024;
+    net.eval();
+    for (let i = 0; i < count; i += batch) {
+      const n = Math.min(batch, count - i);
+      const starts = Int32Array.from({ length: n }, (_, k) => i + k);
+      const err = tidy(() =>
+        noGrad(() => {
+          const xb = this.windows(data, starts);
+          return net.forward(xb).sub(xb).square().toFloat32Array();
+        }),
+      );
+      for (let k = 0; k < n; k++) {
+        const base = starts[k]! * ch;
+        const e = k * w * ch;
+        for (let j = 0; j < w * ch; j++) sums[base + j]! += err[e + j]!;
+      }
+    }
+    const errors = new Float32Array(steps * ch);
+    for (let t = 0; t < steps; t++) {
+      const covering = Math.min(t, count - 1) - Math.max(0, t - w + 1) + 1;
+      for (let q = 0; q < ch; q++) errors[t * ch + q] = sums[t * ch + q]! / covering / ch;
+    }
+    return errors;
+  }
+
+  score(x: Series): Float32Array {
+    const perStep = rowSums(this.channelErrors(x, 'score'), this.channels);
+    const smoothed = smooth(perStep, this.config.smoothing);
+    if (this.scoreScale !== 1)
+      for (let t = 0; t < smoothed.length; t++) smoothed[t]! *= this.scoreScale;
+    return upsampleRows(smoothed, 1, x.length, this.config.downsample);
+  }
+
+  explain(x: Series): Float32Array {
+    return upsampleRows(
+      this.channelErrors(x, 'explain'),
+      this.channels,
+      x.length,
+      this.config.downsample,
+    );
+  }
+
+  save(dir: string, extras: SaveExtras = {}): void {
+    const net = this.requireFitted('save');
+    writeModelDir(
+      dir,
+      {
+        detector: this.name,
+        config: { ...this.config },
+        channels: this.channels,
+        seed: this.seed,
+        scaler: this.scaler?.toJSON(),
+        summary: this.summary,
+        state: { scoreScale: this.scoreScale },
+      },
+      net.stateDict(),
+      extras,
+    );
+  }
+
+  static fromSaved(manifest: Manifest, weights: Record<string, Tensor>): Autoencoder {
+    const d = new Autoencoder(manifest.config as Partial<AutoencoderConfig>);
+    d.channels = manifest.channels;
+    d.seed = manifest.seed;
+    d.summary = manifest.summary;
+    d.scaler = manifest.scaler ? Scaler.fromJSON(manifest.scaler as ScalerState) : undefined;
+    d.scoreScale = Number((manifest.state ?? {}).scoreScale ?? 1);
+    d.net = buildAutoencoderNetwork(d.networkConfig());
+    d.net.loadStateDict(weights);
+    d.net.eval();
+    return d;
+  }
+}

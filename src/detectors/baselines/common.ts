@@ -1,0 +1,240 @@
+// What the non-neural baselines share: downsampling and scaling fitted on training
+// data only, sliding windows of the scaled series (window 1 = per-step vectors),
+// window results mapped back to steps, smoothing, a one-"epoch" training summary, and
+// saving to a model directory.
+//
+// Alignment: window s covers steps s..s+window-1 (stride 1) of the modelled series;
+// a step's per-channel contributions are the mean over the windows covering it of each
+// window's per-channel contributions, and its score is their sum.
+import { tidy, type Tensor } from '../../engine/index.js';
+import { Scaler, type ScalerKind, type ScalerState } from '../../data/scalers.js';
+import { downsample } from '../../data/downsample.js';
+import type { Series } from '../../data/series.js';
+import { TrainingCancelled } from '../../models/trainer.js';
+import { smooth, type SmoothingConfig } from '../smoothing.js';
+import { checkSeries } from '../input-checks.js';
+import { writeModelDir, type Manifest, type SaveExtras } from '../model-dir.js';
+import { rowSums, spreadWindows, upsampleRows } from '../window-alignment.js';
+import type { Detector, EpochReport, FitOptions, TrainingSummary } from '../detector.js';
+
+export interface BaselineConfig {
+  /** Steps per window; 1 = per-step vectors. */
+  window: number;
+  /** Keep every r-th block mean before modelling; scores are spread back to full rate. */
+  downsample: number;
+  scaler: ScalerKind | 'none';
+  smoothing: SmoothingConfig;
+}
+
+export const BASELINE_DEFAULTS: BaselineConfig = {
+  window: 1,
+  downsample: 1,
+  scaler: 'zscore',
+  smoothing: { kind: 'none', span: 1 },
+};
+
+/** The prepared (downsampled, scaled) series in row-major order. */
+export interface Prepared {
+  data: Float32Array;
+  steps: number;
+  channels: number;
+}
+
+/** The windows at the given starts as one row-major block [n, window * channels]. */
+export function windowBlock(p: Prepared, window: number, starts: ArrayLike<number>): Float32Array {
+  const d = window * p.channels;
+  const out = new Float32Array(starts.length * d);
+  for (let i = 0; i < starts.length; i++) {
+    const s = starts[i]!;
+    out.set(p.data.subarray(s * p.channels, s * p.channels + d), i * d);
+  }
+  return out;
+}
+
+/** Up to `max` distinct indices of 0..n-1, in increasing order, chosen by `next()` in [0, 1). */
+export function sampleIndices(n: number, max: number, nextInt: (k: number) => number): Int32Array {
+  if (n <= max) return Int32Array.from({ length: n }, (_, i) => i);
+  // Partial Fisher-Yates over a lazily materialised permutation.
+  const swapped = new Map<number, number>();
+  const out = new Int32Array(max);
+  for (let i = 0; i < max; i++) {
+    const j = i + nextInt(n - i);
+    const vj = swapped.get(j) ?? j;
+    const vi = swapped.get(i) ?? i;
+    swapped.set(j, vi);
+    out[i] = vj;
+  }
+  return out.sort();
+}
+
+export function checkPositiveIntegers(what: string, config: object, keys: readonly string[]): void {
+  const c = config as Record<string, unknown>;
+  for (const k of keys) {
+    const v = c[k];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+      throw new Error(`${what}: ${k} must be a positive integer, got ${String(v)}`);
+  }
+}
+
+/** A detector on sliding windows of the scaled series, with no neural network. */
+export abstract class WindowBaseline<C extends BaselineConfig> implements Detector {
+  abstract readonly name: string;
+  readonly config: C;
+  channels = 0;
+  summary?: TrainingSummary;
+  protected scaler?: Scaler;
+  protected seed?: number;
+  protected learned = false;
+
+  constructor(what: string, defaults: C, config: Partial<C>, positiveIntegers: readonly string[]) {
+    this.config = { ...defaults, ...config };
+    checkPositiveIntegers(what, this.config, ['window', 'downsample', ...positiveIntegers]);
+  }
+
+  get fitted(): boolean {
+    return this.learned;
+  }
+
+  /** Fewest steps (at the modelled rate) a series needs. */
+  protected minSteps(): number {
+    return this.config.window;
+  }
+
+  protected prepare(x: Series): Prepared {
+    const r = this.config.downsample;
+    const ds = r > 1 ? downsample(x, r, { method: 'mean' }) : x;
+    const data = this.scaler ? this.scaler.transformValues(ds.data, ds.channels) : ds.data;
+    return { data, steps: ds.length, channels: ds.channels };
+  }
+
+  /** Learns from the prepared training data; `seed` drives any sampling. */
+  protected abstract learn(train: Prepared, seed: number): void;
+
+  /**
+   * Per-step, per-channel contributions at the modelled rate [steps, channels], rows
+   * summing to the raw score (window detectors: `spreadWindows` of per-window ones).
+   */
+  protected abstract contributions(p: Prepared): Float32Array;
+
+  /** Per-step contributions from per-window ones [steps - window + 1, channels]. */
+  protected spread(perWindow: Float32Array, channels: number): Float32Array {
+    return spreadWindows(perWindow, channels, this.config.window);
+  }
+
+  /** Tensors and JSON state that fully restore what learn() found. */
+  protected abstract saveState(): {
+    weights: Record<string, Tensor>;
+    state: Record<string, unknown>;
+  };
+  protected abstract loadState(
+    state: Record<string, unknown>,
+    weights: Record<string, Tensor>,
+  ): void;
+
+  async fit(trainSeries: Series, options: FitOptions = {}): Promise<TrainingSummary> {
+    const what = `${this.name}.fit`;
+    const c = this.config;
+    const minLength = this.minSteps() * c.downsample;
+    checkSeries(trainSeries, `${what} training data`, { minLength });
+    if (options.validation) {
+      checkSeries(options.validation, `${what} validation data`, {
+        channels: trainSeries.channels,
+        minLength,
+      });
+    }
+    if (options.signal?.aborted) throw new TrainingCancelled();
+    const started = performance.now();
+    this.channels = trainSeries.channels;
+    this.seed = options.seed;
+    const dsTrain =
+      c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
+    this.scaler = c.scaler === 'none' ? undefined : new Scaler(c.scaler).fit(dsTrain);
+    const train = this.prepare(trainSeries);
+    const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff);
+    this.learn(train, seed);
+    this.learned = true;
+    // "Loss" of the single pass: the mean raw score of the training (and validation) steps.
+    const meanScore = (p: Prepared) => {
+      const s = rowSums(this.contributions(p), p.channels);
+      let sum = 0;
+      for (const v of s) sum += v;
+      return sum / Math.max(1, s.length);
+    };
+    const report: EpochReport = { epoch: 1, loss: meanScore(train), seconds: 0 };
+    if (options.validation) report.validationLoss = meanScore(this.prepare(options.validation));
+    report.seconds = (performance.now() - started) / 1000;
+    options.onEpoch?.(report);
+    this.summary = {
+      epochs: 1,
+      bestEpoch: 1,
+      finalLoss: report.loss,
+      bestValidationLoss: report.validationLoss,
+      stoppedEarly: false,
+      seconds: report.seconds,
+      history: [report],
+    };
+    return this.summary;
+  }
+
+  private checked(x: Series, what: string): Prepared {
+    if (!this.learned) {
+      throw new Error(
+        `${this.name}.${what}: the detector is not fitted (call fit or load a model)`,
+      );
+    }
+    checkSeries(x, `${this.name} input`, {
+      channels: this.channels,
+      minLength: this.minSteps() * this.config.downsample,
+    });
+    return this.prepare(x);
+  }
+
+  score(x: Series): Float32Array {
+    const p = this.checked(x, 'score');
+    const perStep = rowSums(this.contributions(p), p.channels);
+    return upsampleRows(
+      smooth(perStep, this.config.smoothing),
+      1,
+      x.length,
+      this.config.downsample,
+    );
+  }
+
+  explain(x: Series): Float32Array {
+    const p = this.checked(x, 'explain');
+    return upsampleRows(this.contributions(p), p.channels, x.length, this.config.downsample);
+  }
+
+  save(dir: string, extras: SaveExtras = {}): void {
+    if (!this.learned)
+      throw new Error(`${this.name}.save: the detector is not fitted (call fit or load a model)`);
+    tidy(() => {
+      const { weights, state } = this.saveState();
+      writeModelDir(
+        dir,
+        {
+          detector: this.name,
+          config: { ...this.config } as Record<string, unknown>,
+          channels: this.channels,
+          seed: this.seed,
+          scaler: this.scaler?.toJSON(),
+          summary: this.summary,
+          state,
+        },
+        weights,
+        extras,
+      );
+    });
+  }
+
+  /** Restores a saved model into this (freshly configured) detector. */
+  restore(manifest: Manifest, weights: Record<string, Tensor>): this {
+    this.channels = manifest.channels;
+    this.seed = manifest.seed;
+    this.summary = manifest.summary;
+    this.scaler = manifest.scaler ? Scaler.fromJSON(manifest.scaler as ScalerState) : undefined;
+    this.loadState(manifest.state ?? {}, weights);
+    this.learned = true;
+    return this;
+  }
+}
