@@ -87,7 +87,7 @@ test('the report renders every chart in headless Chromium, offline, without cons
       if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) blocked.push(r.url());
     });
     await page.goto(pathToFileURL(path).href);
-    await page.waitForSelector('body[data-charts-pending="0"]', { timeout: 15_000 });
+    await page.waitForSelector('body[data-charts-pending="0"]', { timeout: 30_000 });
 
     const charts = await page.$$eval('.chart', (els) =>
       els.map((el) => ({
