@@ -10,6 +10,7 @@ import {
   type IsolationForestConfig,
 } from './baselines/isolation-forest.js';
 import { RollingZScoreDetector, type RollingZScoreConfig } from './baselines/rolling-zscore.js';
+import { AmslDetector, type AmslConfig } from './amsl.js';
 import type { Detector } from './detector.js';
 import type { Tensor } from '../engine/index.js';
 
@@ -77,6 +78,15 @@ const registry = new Map<string, Entry>([
       fromSaved: (m, w) => CaeOcsvmDetector.fromSaved(m, w),
       describe:
         'images (one flattened image per row): conv autoencoder features + One-Class SVM; score = -SVM decision',
+    },
+  ],
+  [
+    'amsl',
+    {
+      create: (c) => new AmslDetector(c as Partial<AmslConfig>),
+      fromSaved: (m, w) => AmslDetector.fromSaved(m, w),
+      describe:
+        'AMSL: seven-view self-supervised conv autoencoder with global and local memories; one score per flattened segment',
     },
   ],
 ]);

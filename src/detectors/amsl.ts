@@ -1,0 +1,391 @@
+// AMSL (Zhang et al., "Adaptive Memory Networks with Self-supervised Learning for
+// Unsupervised Anomaly Detection", TKDE 2022) for fixed-size multichannel segments
+// such as DSADS's [125, 45]. A Series row is one whole segment flattened time-major
+// (channels = length x sensors); each row gets one score.
+//
+// Training sees every segment through seven views (amsl-views.ts); the loss is the
+// sum of the per-view reconstruction MSEs + lambda2 x the addressing entropy +
+// lambda1 x the view-classification cross-entropy. The score of a segment is the
+// sum over the views of its reconstruction MSE. The random views at scoring time
+// draw from a generator re-seeded at every call, so the same input always gets the
+// same scores.
+import { Adam, manualSeed, noGrad, tensor, tidy, F } from '../engine/index.js';
+import { Scaler, type ScalerState } from '../data/scalers.js';
+import { createRng, shuffleInPlace, type Rng } from '../data/random.js';
+import type { Series } from '../data/series.js';
+import { AmslNetwork, viewTargets } from '../models/amsl-network.js';
+import { AMSL_VIEW_COUNT, amslViews, viewTimeMap, type ViewOptions } from '../models/amsl-views.js';
+import { TrainingCancelled } from '../models/trainer.js';
+import type { Tensor } from '../engine/index.js';
+import { checkSeries } from './input-checks.js';
+import { writeModelDir, type Manifest, type SaveExtras } from './model-dir.js';
+import type { Detector, EpochReport, FitOptions, TrainingSummary } from './detector.js';
+
+export interface AmslConfig extends ViewOptions {
+  /** [length, sensors] of one segment; a Series row holds length x sensors values. */
+  segmentShape: [number, number];
+  /** Encoder convolution widths (each halves the length); decoders mirror them. */
+  hidden: number[];
+  kernel: number;
+  memoryItems: number;
+  temperature: number;
+  /** Weight of the view-classification cross-entropy. */
+  lambda1: number;
+  /** Weight of the memory-addressing entropy. */
+  lambda2: number;
+  /** Per-sensor scaling fitted on the training segments. */
+  scaler: 'zscore' | 'none';
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+}
+
+export const AMSL_DEFAULTS: AmslConfig = {
+  segmentShape: [125, 45],
+  hidden: [64, 32, 16],
+  kernel: 5,
+  memoryItems: 50,
+  temperature: 0.1,
+  lambda1: 1,
+  lambda2: 0.0002,
+  scaler: 'zscore',
+  snrDb: 15,
+  permutationPieces: 5,
+  smoothingWindow: 11,
+  smoothingOrder: 2,
+  epochs: 20,
+  batchSize: 32,
+  learningRate: 1e-3,
+};
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class AmslDetector implements Detector {
+  readonly name = 'amsl';
+  readonly config: AmslConfig;
+  private net?: AmslNetwork;
+  private scaler?: Scaler;
+  private seed?: number;
+  /** Seed of the random views drawn when scoring. */
+  private viewSeed = 0;
+  channels = 0;
+  summary?: TrainingSummary;
+
+  constructor(config: Partial<AmslConfig> = {}) {
+    this.config = { ...AMSL_DEFAULTS, ...config };
+    const c = this.config;
+    const shape = c.segmentShape;
+    if (
+      !Array.isArray(shape) ||
+      shape.length !== 2 ||
+      !shape.every((v) => Number.isInteger(v) && v >= 1)
+    ) {
+      throw new Error(
+        `amsl: segmentShape must be [length, sensors] of positive integers, got ${JSON.stringify(shape)}`,
+      );
+    }
+    for (const k of ['epochs', 'batchSize', 'memoryItems', 'permutationPieces'] as const) {
+      if (!Number.isInteger(c[k]) || c[k] < 1)
+        throw new Error(`amsl: ${k} must be a positive integer, got ${c[k]}`);
+    }
+    if (
+      !Array.isArray(c.hidden) ||
+      c.hidden.length === 0 ||
+      !c.hidden.every((h) => Number.isInteger(h) && h >= 1)
+    ) {
+      throw new Error(
+        `amsl: hidden must be a non-empty list of positive integers, got ${JSON.stringify(c.hidden)}`,
+      );
+    }
+    if (!Number.isInteger(c.kernel) || c.kernel < 1 || c.kernel % 2 === 0)
+      throw new Error(`amsl: kernel must be a positive odd integer, got ${c.kernel}`);
+    if (
+      !Number.isInteger(c.smoothingWindow) ||
+      c.smoothingWindow < 1 ||
+      c.smoothingWindow % 2 === 0
+    )
+      throw new Error(
+        `amsl: smoothingWindow must be a positive odd integer, got ${c.smoothingWindow}`,
+      );
+    if (
+      !Number.isInteger(c.smoothingOrder) ||
+      c.smoothingOrder < 0 ||
+      c.smoothingOrder >= c.smoothingWindow
+    )
+      throw new Error(
+        `amsl: smoothingOrder must be an integer in [0, smoothingWindow), got ${c.smoothingOrder}`,
+      );
+    for (const k of ['temperature', 'learningRate'] as const) {
+      if (!(c[k] > 0)) throw new Error(`amsl: ${k} must be positive, got ${c[k]}`);
+    }
+    for (const k of ['lambda1', 'lambda2'] as const) {
+      if (!(c[k] >= 0)) throw new Error(`amsl: ${k} must be non-negative, got ${c[k]}`);
+    }
+    if (!Number.isFinite(c.snrDb)) throw new Error(`amsl: snrDb must be finite, got ${c.snrDb}`);
+    if (c.scaler !== 'zscore' && c.scaler !== 'none')
+      throw new Error(`amsl: scaler must be 'zscore' or 'none', got '${String(c.scaler)}'`);
+  }
+
+  get fitted(): boolean {
+    return this.net !== undefined;
+  }
+
+  private get length(): number {
+    return this.config.segmentShape[0];
+  }
+  private get sensors(): number {
+    return this.config.segmentShape[1];
+  }
+
+  private buildNetwork(): AmslNetwork {
+    const c = this.config;
+    return new AmslNetwork({
+      length: this.length,
+      sensors: this.sensors,
+      hidden: c.hidden,
+      kernel: c.kernel,
+      memoryItems: c.memoryItems,
+      temperature: c.temperature,
+      views: AMSL_VIEW_COUNT,
+    });
+  }
+
+  private check(x: Series, what: string): void {
+    checkSeries(x, what, { channels: this.length * this.sensors });
+  }
+
+  /** Scaled segments, still row-major [n, length, sensors]. */
+  private prepare(x: Series): Float32Array {
+    return this.scaler ? this.scaler.transformValues(x.data, this.sensors) : x.data;
+  }
+
+  /** Views of the segments at `rows` as a [7 * n, sensors, length] tensor, with their piece orders. */
+  private viewTensor(
+    data: Float32Array,
+    rows: ArrayLike<number>,
+    rng: Rng,
+  ): { x: Tensor; orders: number[][] } {
+    const size = this.length * this.sensors;
+    const n = rows.length;
+    const segments = new Float32Array(n * size);
+    for (let i = 0; i < n; i++)
+      segments.set(data.subarray(rows[i]! * size, (rows[i]! + 1) * size), i * size);
+    const orders: number[][] = [];
+    const views = amslViews(segments, n, this.length, this.sensors, rng, this.config, orders);
+    const x = tensor(views, [AMSL_VIEW_COUNT * n, this.length, this.sensors])
+      .transpose(1, 2)
+      .contiguous();
+    return { x, orders };
+  }
+
+  /** The training loss of a batch of views and its parts. */
+  private loss(net: AmslNetwork, x: Tensor, n: number): Tensor {
+    const c = this.config;
+    const out = net.run(x);
+    // Sum over views of each view's MSE = views x the mean over all view rows.
+    const recon = F.mse(out.reconstruction, x).mul(AMSL_VIEW_COUNT);
+    const ce = F.crossEntropy(out.logits, viewTargets(AMSL_VIEW_COUNT, n));
+    return recon.add(out.entropy.mul(c.lambda2)).add(ce.mul(c.lambda1));
+  }
+
+  async fit(trainSeries: Series, options: FitOptions = {}): Promise<TrainingSummary> {
+    const c = this.config;
+    this.check(trainSeries, 'amsl.fit training data');
+    if (options.validation) this.check(options.validation, 'amsl.fit validation data');
+    this.channels = this.length * this.sensors;
+    this.seed = options.seed;
+    const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+    this.viewSeed = seed + 2;
+    this.scaler =
+      c.scaler === 'none'
+        ? undefined
+        : new Scaler('zscore').fitValues(trainSeries.data, this.sensors);
+    const data = this.prepare(trainSeries);
+    if (options.seed !== undefined) manualSeed(options.seed);
+    this.net?.dispose();
+    const net = this.buildNetwork();
+    this.net = net;
+    const rng = createRng(seed + 1);
+    const opt = new Adam(net.parameters(), { lr: c.learningRate });
+    const count = trainSeries.length;
+    const order = Array.from({ length: count }, (_, i) => i);
+    const history: EpochReport[] = [];
+    const started = performance.now();
+    net.train();
+    for (let epoch = 1; epoch <= c.epochs; epoch++) {
+      const t0 = performance.now();
+      shuffleInPlace(order, rng);
+      let sum = 0;
+      for (let i = 0; i < count; i += c.batchSize) {
+        if (options.signal?.aborted) throw new TrainingCancelled();
+        const rows = order.slice(i, Math.min(i + c.batchSize, count));
+        sum += tidy(() => {
+          const { x } = this.viewTensor(data, rows, rng);
+          opt.zeroGrad();
+          const l = this.loss(net, x, rows.length);
+          l.backward();
+          opt.step();
+          return l.item() * rows.length;
+        });
+        if ((i / c.batchSize) % 8 === 7) await yieldToEventLoop();
+      }
+      const report: EpochReport = {
+        epoch,
+        loss: sum / count,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      if (options.validation) {
+        const s = this.score(options.validation);
+        report.validationLoss = s.reduce((a, b) => a + b, 0) / s.length;
+        net.train();
+      }
+      history.push(report);
+      options.onEpoch?.(report);
+      await yieldToEventLoop();
+    }
+    net.eval();
+    const last = history[history.length - 1]!;
+    const best = history.reduce((b, r) =>
+      (r.validationLoss ?? r.loss) < (b.validationLoss ?? b.loss) ? r : b,
+    );
+    this.summary = {
+      epochs: history.length,
+      bestEpoch: best.epoch,
+      finalLoss: last.loss,
+      bestValidationLoss: options.validation ? best.validationLoss : undefined,
+      stoppedEarly: false,
+      seconds: (performance.now() - started) / 1000,
+      history,
+    };
+    return this.summary;
+  }
+
+  private requireFitted(what: string): AmslNetwork {
+    if (!this.net)
+      throw new Error(`amsl.${what}: the detector is not fitted (call fit or load a model)`);
+    return this.net;
+  }
+
+  /**
+   * Squared reconstruction errors of every view, visited per batch:
+   * `visit(err [7 * n, sensors, length] row-major, rows, orders)`.
+   */
+  private forEachBatch(
+    x: Series,
+    what: string,
+    visit: (err: Float32Array, rows: Int32Array, orders: number[][]) => void,
+  ): void {
+    const net = this.requireFitted(what);
+    this.check(x, `amsl.${what} input`);
+    const data = this.prepare(x);
+    const rng = createRng(this.viewSeed);
+    const batch = 64;
+    net.eval();
+    for (let i = 0; i < x.length; i += batch) {
+      const rows = Int32Array.from({ length: Math.min(batch, x.length - i) }, (_, k) => i + k);
+      const { err, orders } = tidy(() =>
+        noGrad(() => {
+          const v = this.viewTensor(data, rows, rng);
+          const e = net.forward(v.x).sub(v.x).square().toFloat32Array();
+          return { err: e, orders: v.orders };
+        }),
+      );
+      visit(err, rows, orders);
+    }
+  }
+
+  /** One score per segment: the sum over the views of its reconstruction MSE. */
+  score(x: Series): Float32Array {
+    const out = new Float32Array(x.length);
+    const size = this.length * this.sensors;
+    this.forEachBatch(x, 'score', (err, rows) => {
+      const n = rows.length;
+      for (let v = 0; v < AMSL_VIEW_COUNT; v++) {
+        for (let k = 0; k < n; k++) {
+          const base = (v * n + k) * size;
+          let s = 0;
+          for (let j = 0; j < size; j++) s += err[base + j]!;
+          out[rows[k]!]! += s / size;
+        }
+      }
+    });
+    return out;
+  }
+
+  /**
+   * Per segment, per (step, sensor) of the original segment (time-major, like the
+   * input rows): the views' squared errors / (length x sensors), moved back to the
+   * step they show. Rows sum to the score.
+   */
+  explain(x: Series): Float32Array {
+    const L = this.length;
+    const S = this.sensors;
+    const size = L * S;
+    const out = new Float32Array(x.length * size);
+    this.forEachBatch(x, 'explain', (err, rows, orders) => {
+      const n = rows.length;
+      for (let v = 0; v < AMSL_VIEW_COUNT; v++) {
+        for (let k = 0; k < n; k++) {
+          const map = viewTimeMap(v, L, orders[k]);
+          const base = (v * n + k) * size;
+          const o = rows[k]! * size;
+          // err is [sensors, length] per view row.
+          for (let s = 0; s < S; s++) {
+            for (let p = 0; p < L; p++) out[o + map[p]! * S + s]! += err[base + s * L + p]! / size;
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  /** Per segment and sensor: the reconstruction error summed over steps and views, [n, sensors]. */
+  explainSensors(x: Series): Float32Array {
+    const per = this.explain(x);
+    const L = this.length;
+    const S = this.sensors;
+    const out = new Float32Array(x.length * S);
+    for (let i = 0; i < x.length; i++) {
+      for (let t = 0; t < L; t++) {
+        for (let s = 0; s < S; s++) out[i * S + s]! += per[(i * L + t) * S + s]!;
+      }
+    }
+    return out;
+  }
+
+  save(dir: string, extras: SaveExtras = {}): void {
+    const net = this.requireFitted('save');
+    writeModelDir(
+      dir,
+      {
+        detector: this.name,
+        config: { ...this.config },
+        channels: this.channels,
+        seed: this.seed,
+        scaler: this.scaler?.toJSON(),
+        summary: this.summary,
+        state: { viewSeed: this.viewSeed },
+      },
+      net.stateDict(),
+      extras,
+    );
+  }
+
+  static fromSaved(manifest: Manifest, weights: Record<string, Tensor>): AmslDetector {
+    const d = new AmslDetector(manifest.config as Partial<AmslConfig>);
+    if (manifest.channels !== d.length * d.sensors) {
+      throw new Error(
+        `manifest channels ${manifest.channels} do not match segmentShape ${JSON.stringify(d.config.segmentShape)}`,
+      );
+    }
+    d.channels = manifest.channels;
+    d.seed = manifest.seed;
+    d.summary = manifest.summary;
+    d.scaler = manifest.scaler ? Scaler.fromJSON(manifest.scaler as ScalerState) : undefined;
+    d.viewSeed = Number((manifest.state ?? {}).viewSeed ?? 0);
+    d.net = d.buildNetwork();
+    d.net.loadStateDict(weights);
+    d.net.eval();
+    return d;
+  }
+}
