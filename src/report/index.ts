@@ -27,3 +27,4 @@ export {
   type HtmlReportInput,
   type ReportChart,
 } from './html-report.js';
+export { writeEvaluationReport, type EvaluationReportInput, type WrittenReport } from './evaluation-report.js';

@@ -8,11 +8,12 @@ import { existsSync } from 'node:fs';
 import { readSeries } from '../../data/read-series.js';
 import { sliceRows } from '../../data/series.js';
 import { Forecaster } from '../../detectors/forecaster.js';
-import { evaluateScores } from '../../detectors/evaluation.js';
+import { evaluateScores, type Evaluation } from '../../detectors/evaluation.js';
 import { thresholdAtFpr } from '../../thresholds/fpr.js';
 import { applyThreshold } from '../../thresholds/apply.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { packageRoot } from '../../version.js';
+import { writeEvaluationReport } from '../../report/evaluation-report.js';
 import { intFlag, progress, writeScoresCsv } from '../common.js';
 
 export function registerDemo(program: Command): void {
@@ -73,6 +74,20 @@ export function registerDemo(program: Command): void {
       const out = resolve(f.out);
       detector.save(join(out, 'model'), { threshold: { ...threshold }, normalScores });
       writeScoresCsv(join(out, 'scores.csv'), scores, applyThreshold(scores, threshold));
+      progress('writing the report and plots');
+      const report = await writeEvaluationReport(out, {
+        title: 'normalcy demo: sine',
+        subtitle: 'LSTM forecaster, threshold at 1% false positives on held-out normal data',
+        config: { dataset: f.dataDir, seed: f.seed, detector: { ...detector.config } },
+        metrics: flatMetrics(metrics),
+        scores,
+        labels,
+        threshold: threshold.value,
+        normalScores,
+        series: abn.data,
+        history: summary.history,
+        targetFpr: 0.01,
+      });
       const seconds = (performance.now() - started) / 1000;
       writeFileAtomic(
         join(out, 'metrics.json'),
@@ -82,6 +97,7 @@ export function registerDemo(program: Command): void {
             detector: detector.config,
             seed: f.seed,
             training: { epochs: summary.epochs, seconds: summary.seconds },
+            threshold,
             metrics,
             seconds,
           },
@@ -90,10 +106,23 @@ export function registerDemo(program: Command): void {
         ) + '\n',
       );
       console.log(
-        `AUC-ROC ${metrics.auc_roc.toFixed(4)}, AUC-PR ${metrics.auc_pr.toFixed(4)}, at 1% FPR on normal data: precision ${metrics.precision.toFixed(4)}, recall ${metrics.recall.toFixed(4)}, F1 ${metrics.f1.toFixed(4)}`,
+        `AUC-ROC ${metrics.auc_roc.toFixed(4)}, AUC-PR ${metrics.auc_pr.toFixed(4)}; at 1% FPR on held-out normal data: precision ${metrics.precision.toFixed(4)}, recall ${metrics.recall.toFixed(4)}, F1 ${metrics.f1.toFixed(4)}`,
       );
+      console.log(`report:  ${report.html}`);
+      console.log(`metrics: ${join(out, 'metrics.json')}`);
+      console.log(`plots:   ${report.images.filter((p) => p.endsWith('.png')).join(', ')}`);
       console.log(
-        `wrote ${join(out, 'metrics.json')}, ${join(out, 'scores.csv')} and the model in ${join(out, 'model')} (${seconds.toFixed(1)} s)`,
+        `scores:  ${join(out, 'scores.csv')}; model: ${join(out, 'model')} (${seconds.toFixed(1)} s)`,
       );
     });
+}
+
+/** The report's metrics table: numbers only, nested event counts flattened. */
+function flatMetrics(m: Evaluation): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const [k, v] of Object.entries(m)) {
+    if (typeof v === 'number' || typeof v === 'string') out[k] = v;
+    else for (const [k2, v2] of Object.entries(v)) out[`events_${k2}`] = v2 as number;
+  }
+  return out;
 }
