@@ -102,6 +102,8 @@ export class Autoencoder implements Detector {
       if (!Number.isInteger(c[k]) || c[k] < 1)
         throw new Error(`autoencoder: ${k} must be a positive integer, got ${c[k]}`);
     }
+    if (c.kernel % 2 === 0)
+      throw new Error(`autoencoder: kernel must be odd (same padding), got ${c.kernel}`);
     if (!Array.isArray(c.hidden) || c.hidden.some((h) => !Number.isInteger(h) || h < 1))
       throw new Error(`autoencoder: hidden must be a list of positive integers`);
     if (c.network === 'conv1d' && c.window % 2 ** c.hidden.length !== 0) {

@@ -78,6 +78,9 @@ test('autoencoder networks map [batch, window, channels] to the same shape', () 
   );
   assert.throws(() => createDetector('autoencoder', { network: 'gru' }), /dense, lstm or conv1d/);
   assert.throws(() => createDetector('autoencoder', { window: 0 }), /window must be a positive/);
+  assert.throws(() => createDetector('autoencoder', { kernel: 4 }), /kernel must be odd/);
+  assert.throws(() => createDetector('isolation-forest', { subsample: 1 }), /at least 2/);
+  assert.throws(() => createDetector('knn', { k: 0 }), /k must be a positive integer/);
 });
 
 test('window results are spread to the steps they cover, then to the full rate', () => {
@@ -259,4 +262,24 @@ test('baselines refuse scoring before fit', () => {
       /not fitted/,
     );
   }
+});
+
+test('autoencoder normalize divides scores by the spread of the training scores', async () => {
+  const train = twoChannels(600, 6);
+  const config = { window: 8, hidden: [8], bottleneck: 2, epochs: 1, smoothing: none };
+  const raw = createDetector('autoencoder', config);
+  await raw.fit(train, { seed: 2 });
+  const normed = createDetector('autoencoder', { ...config, normalize: true });
+  await normed.fit(train, { seed: 2 });
+  const r = raw.score(train);
+  const n = normed.score(train);
+  let sum = 0;
+  let sq = 0;
+  for (const v of r) {
+    sum += v;
+    sq += v * v;
+  }
+  const std = Math.sqrt(sq / r.length - (sum / r.length) ** 2);
+  for (let t = 0; t < r.length; t += 37)
+    assert.ok(Math.abs(n[t]! - r[t]! / std) < 1e-3 * (1 + n[t]!));
 });

@@ -103,6 +103,15 @@ export class IsolationForestDetector extends WindowBaseline<IsolationForestConfi
 
   constructor(config: Partial<IsolationForestConfig> = {}) {
     super('isolation-forest', ISOLATION_FOREST_DEFAULTS, config, ['trees', 'subsample']);
+    if (this.config.subsample < 2)
+      throw new Error(
+        `isolation-forest: subsample must be at least 2, got ${this.config.subsample}`,
+      );
+  }
+
+  /** At least two windows to grow trees on. */
+  protected override minSteps(): number {
+    return this.config.window + 1;
   }
 
   protected learn(train: Prepared, seed: number): void {
