@@ -95,9 +95,14 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
     return this.learned;
   }
 
-  /** Fewest steps (at the modelled rate) a series needs. */
+  /** Fewest steps (at the modelled rate) a series to score needs. */
   protected minSteps(): number {
     return this.config.window;
+  }
+
+  /** Fewest steps (at the modelled rate) the training data needs. */
+  protected minFitSteps(): number {
+    return this.minSteps();
   }
 
   protected prepare(x: Series): Prepared {
@@ -134,7 +139,7 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
   async fit(trainSeries: Series, options: FitOptions = {}): Promise<TrainingSummary> {
     const what = `${this.name}.fit`;
     const c = this.config;
-    const minLength = this.minSteps() * c.downsample;
+    const minLength = (this.minFitSteps() - 1) * c.downsample + 1;
     checkSeries(trainSeries, `${what} training data`, { minLength });
     if (options.validation) {
       checkSeries(options.validation, `${what} validation data`, {
@@ -184,7 +189,7 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
     }
     checkSeries(x, `${this.name} input`, {
       channels: this.channels,
-      minLength: this.minSteps() * this.config.downsample,
+      minLength: (this.minSteps() - 1) * this.config.downsample + 1,
     });
     return this.prepare(x);
   }

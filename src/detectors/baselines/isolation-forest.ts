@@ -110,7 +110,7 @@ export class IsolationForestDetector extends WindowBaseline<IsolationForestConfi
   }
 
   /** At least two windows to grow trees on. */
-  protected override minSteps(): number {
+  protected override minFitSteps(): number {
     return this.config.window + 1;
   }
 
