@@ -1,10 +1,23 @@
-// Helpers shared by the CLI commands: numeric flags, config files, labels,
-// progress lines on stderr, and result files written atomically.
+// Helpers shared by the CLI commands: numeric flags, config files (JSON or
+// YAML), labels, progress on stderr (bars on a terminal, plain lines
+// otherwise), thresholds of saved models, and result files written atomically.
 import { readFileSync, existsSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
+import { SingleBar } from 'cli-progress';
+import { parse as parseYaml } from 'yaml';
 import { readRanges, readLabelColumn } from '../data/labels.js';
 import { rangesToMask } from '../data/ranges.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { readManifest, readNormalScores } from '../detectors/model-dir.js';
+import { thresholdAtFpr } from '../thresholds/fpr.js';
+import { parseThreshold } from '../thresholds/serialize.js';
+import type { Threshold } from '../thresholds/types.js';
+import type { Evaluation } from '../detectors/evaluation.js';
+
+/** A problem with how the command was called (bad config or flag values): exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
 
 export function intFlag(name: string, min = 1) {
   return (v: string): number => {
@@ -24,18 +37,35 @@ export function fractionFlag(name: string) {
   };
 }
 
-/** Reads a JSON config file into a plain object, naming the file on failure. */
+export function numberFlag(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n))
+      throw new InvalidArgumentError(`${name} must be a number`);
+    return n;
+  };
+}
+
+/**
+ * Reads a config file into a plain object, naming the file on failure: JSON for
+ * `.json`, YAML (a superset of JSON) for anything else, e.g. `.yaml` or `.yml`.
+ */
 export function readConfigFile(path: string | undefined): Record<string, unknown> {
   if (!path) return {};
   if (!existsSync(path)) throw new Error(`${path}: config file not found`);
+  const text = readFileSync(path, 'utf8');
+  const json = path.toLowerCase().endsWith('.json');
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = json ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
+    throw new Error(
+      `${path}: not valid ${json ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]!.trim()})`,
+    );
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new Error(`${path}: the config must be a JSON object`);
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`${path}: the config must be a mapping of field names to values`);
   }
   return value as Record<string, unknown>;
 }
@@ -68,7 +98,81 @@ export function writeScoresCsv(path: string, scores: Float32Array, flags?: Uint8
   writeFileAtomic(path, lines.join('\n') + '\n');
 }
 
-/** A progress line on stderr (plain lines; interactive bars come with the report work). */
+/** A progress line on stderr. */
 export function progress(message: string): void {
   process.stderr.write(`${message}\n`);
+}
+
+/** Whether stderr is an interactive terminal (bars are drawn only there). */
+export function stderrIsTty(): boolean {
+  return process.stderr.isTTY === true;
+}
+
+/** ANSI colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function useColor(): boolean {
+  const noColor = process.env.NO_COLOR;
+  return stderrIsTty() && (noColor === undefined || noColor === '');
+}
+
+/** Wraps text in an ANSI colour when colour is on (codes: 31 red, 36 cyan, 2 dim). */
+export function paint(text: string, code: number): string {
+  return useColor() ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+
+export interface ProgressBar {
+  /** Moves the bar to `value` (of total) with a short status text. */
+  update(value: number, status?: string): void;
+  /** Stops the bar and moves to the next line. */
+  stop(): void;
+}
+
+/**
+ * A progress bar on stderr when stderr is a terminal; elsewhere a no-op (commands
+ * keep their plain progress lines for logs and pipes). No colour under NO_COLOR.
+ */
+export function progressBar(label: string, total: number): ProgressBar {
+  if (!stderrIsTty()) return { update: () => {}, stop: () => {} };
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: `${label} ${paint('{bar}', 36)} {value}/{total} {percentage}% | {duration_formatted} | {status}`,
+    barCompleteChar: '\u2588',
+    barIncompleteChar: '\u2591',
+    hideCursor: true,
+    clearOnComplete: false,
+    etaBuffer: 5,
+  });
+  bar.start(Math.max(1, total), 0, { status: '' });
+  return {
+    update: (value, status = '') => bar.update(value, { status }),
+    stop: () => bar.stop(),
+  };
+}
+
+/**
+ * The threshold to evaluate a saved model at: at `fpr` on its held-out normal
+ * scores when given, else the one saved with it. Never from labels.
+ */
+export function modelThreshold(model: string, fpr: number | undefined): Threshold {
+  const manifest = readManifest(model);
+  if (fpr !== undefined) {
+    const normal = readNormalScores(model);
+    if (!normal)
+      throw new Error(
+        `${model}: the model has no held-out normal scores to set a threshold at --fpr from`,
+      );
+    return thresholdAtFpr(normal, fpr);
+  }
+  if (manifest.threshold)
+    return parseThreshold(manifest.threshold, `${model}/manifest.json threshold`);
+  throw new Error(`${model}: the model has no threshold; pass --fpr`);
+}
+
+/** An evaluation as a flat table of numbers (nested event counts as events_*). */
+export function flatMetrics(m: Evaluation): Record<string, number | string> {
+  const out: Record<string, number | string> = {};
+  for (const [k, v] of Object.entries(m)) {
+    if (typeof v === 'number' || typeof v === 'string') out[k] = v;
+    else for (const [k2, v2] of Object.entries(v)) out[`events_${k2}`] = v2 as number;
+  }
+  return out;
 }

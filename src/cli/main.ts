@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { commands } from './commands/index.js';
 import { packageVersion } from '../version.js';
+import { paint, UsageError } from './common.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -13,7 +14,23 @@ export function buildProgram(): Command {
     .version(packageVersion())
     .showHelpAfterError()
     // Set before the commands are added so that they inherit it.
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  normalcy train --detector forecaster --data normal.csv --out model/
+  normalcy report --model model/ --data test.csv --labels labels.json --out report/
+  normalcy <command> --help
+
+Exit codes:
+  0  success
+  1  runtime failure (bad or missing data, failed training, unreadable model)
+  2  usage error (unknown command or option, missing or invalid option value)
+
+Progress bars are drawn on stderr only when it is a terminal; NO_COLOR turns
+colour off.`,
+    );
   for (const register of commands) register(program);
   return program;
 }
@@ -29,8 +46,8 @@ export async function main(argv: string[]): Promise<number> {
     if (typeof e.code === 'string' && e.code.startsWith('commander.')) {
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? 0 : 2;
     }
-    process.stderr.write(`normalcy: ${e.message ?? String(err)}\n`);
-    return 1;
+    process.stderr.write(`${paint('normalcy:', 31)} ${e.message ?? String(err)}\n`);
+    return err instanceof UsageError ? 2 : 1;
   }
 }
 

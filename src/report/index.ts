@@ -15,6 +15,7 @@ export { rocChart, rocBreakEven, type RocChartInput, type RocCurveInput } from '
 export { prChart, type PrChartInput, type PrCurveInput } from './pr-chart.js';
 export { thresholdChart, thresholdBreakEven, type ThresholdChartInput } from './threshold-chart.js';
 export { tsneChart, type EmbeddingChartInput } from './tsne-chart.js';
+export { tsne, subsampleIndices, type TsneOptions, type TsneResult } from './tsne.js';
 export { lossChart, type LossChartInput } from './loss-chart.js';
 export { renderSvg, renderPng, svgToPng, toVegaSpec, type PngOptions } from './render.js';
 export { writeChart, type WrittenChart } from './write-chart.js';
@@ -27,4 +28,8 @@ export {
   type HtmlReportInput,
   type ReportChart,
 } from './html-report.js';
-export { writeEvaluationReport, type EvaluationReportInput, type WrittenReport } from './evaluation-report.js';
+export {
+  writeEvaluationReport,
+  type EvaluationReportInput,
+  type WrittenReport,
+} from './evaluation-report.js';

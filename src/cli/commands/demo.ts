@@ -8,13 +8,13 @@ import { existsSync } from 'node:fs';
 import { readSeries } from '../../data/read-series.js';
 import { sliceRows } from '../../data/series.js';
 import { Forecaster } from '../../detectors/forecaster.js';
-import { evaluateScores, type Evaluation } from '../../detectors/evaluation.js';
+import { evaluateScores } from '../../detectors/evaluation.js';
 import { thresholdAtFpr } from '../../thresholds/fpr.js';
 import { applyThreshold } from '../../thresholds/apply.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { packageRoot } from '../../version.js';
 import { writeEvaluationReport } from '../../report/evaluation-report.js';
-import { intFlag, progress, writeScoresCsv } from '../common.js';
+import { flatMetrics, intFlag, progress, writeScoresCsv } from '../common.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -115,14 +115,4 @@ export function registerDemo(program: Command): void {
         `scores:  ${join(out, 'scores.csv')}; model: ${join(out, 'model')} (${seconds.toFixed(1)} s)`,
       );
     });
-}
-
-/** The report's metrics table: numbers only, nested event counts flattened. */
-function flatMetrics(m: Evaluation): Record<string, number | string> {
-  const out: Record<string, number | string> = {};
-  for (const [k, v] of Object.entries(m)) {
-    if (typeof v === 'number' || typeof v === 'string') out[k] = v;
-    else for (const [k2, v2] of Object.entries(v)) out[`events_${k2}`] = v2 as number;
-  }
-  return out;
 }

@@ -4,12 +4,8 @@
 import type { Command } from 'commander';
 import { readSeries } from '../../data/read-series.js';
 import { loadDetector } from '../../detectors/registry.js';
-import { readManifest, readNormalScores } from '../../detectors/model-dir.js';
 import { evaluateScores } from '../../detectors/evaluation.js';
-import { thresholdAtFpr } from '../../thresholds/fpr.js';
-import { parseThreshold } from '../../thresholds/serialize.js';
-import { fractionFlag, readLabels } from '../common.js';
-import type { Threshold } from '../../thresholds/types.js';
+import { fractionFlag, modelThreshold, readLabels } from '../common.js';
 
 export function registerEvaluate(program: Command): void {
   program
@@ -33,20 +29,7 @@ export function registerEvaluate(program: Command): void {
     )
     .action((f: { model: string; data: string; labels: string; fpr?: number; json?: boolean }) => {
       const detector = loadDetector(f.model);
-      const manifest = readManifest(f.model);
-      let threshold: Threshold;
-      if (f.fpr !== undefined) {
-        const normal = readNormalScores(f.model);
-        if (!normal)
-          throw new Error(
-            `${f.model}: the model has no held-out normal scores to set a threshold at --fpr from`,
-          );
-        threshold = thresholdAtFpr(normal, f.fpr);
-      } else if (manifest.threshold) {
-        threshold = parseThreshold(manifest.threshold, `${f.model}/manifest.json threshold`);
-      } else {
-        throw new Error(`${f.model}: the model has no threshold; pass --fpr`);
-      }
+      const threshold = modelThreshold(f.model, f.fpr);
       const series = readSeries(f.data);
       const labels = readLabels(f.labels, series.length);
       const scores = detector.score(series);

@@ -6,6 +6,9 @@ import { registerScore } from './score.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerDemo } from './demo.js';
 import { registerThreshold } from './threshold.js';
+import { registerFeaturize } from './featurize.js';
+import { registerReport } from './report.js';
+import { registerTsne } from './tsne.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -14,6 +17,9 @@ export const commands: RegisterCommand[] = [
   registerScore,
   registerThreshold,
   registerEvaluate,
+  registerReport,
+  registerTsne,
+  registerFeaturize,
   registerNabScore,
   registerDemo,
 ];

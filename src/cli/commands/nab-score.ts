@@ -36,6 +36,10 @@ export function registerNabScore(program: Command): void {
         .default('hill-climb'),
     )
     .option('--json', 'end with one JSON line of the normalised scores')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  normalcy nab-score --data NAB/ --results NAB/results/numenta/\n  normalcy nab-score --data NAB/ --results out/mydetector/ --threshold-search exhaustive --json',
+    )
     .action((flags: NabScoreFlags) => {
       const corpus = loadNabCorpus({
         nabDir: flags.data,

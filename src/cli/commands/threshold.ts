@@ -1,12 +1,12 @@
 // `normalcy threshold`: set or change a saved model's threshold without
 // retraining, from the held-out normal scores saved with it (or a fixed value).
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { readManifest, readNormalScores, updateManifest } from '../../detectors/model-dir.js';
 import { thresholdAtFpr } from '../../thresholds/fpr.js';
 import { thresholdAtPercentile } from '../../thresholds/percentile.js';
 import { fixedThresholds } from '../../thresholds/fixed.js';
 import type { Threshold } from '../../thresholds/types.js';
-import { fractionFlag } from '../common.js';
+import { fractionFlag, numberFlag } from '../common.js';
 
 interface ThresholdFlags {
   model: string;
@@ -15,12 +15,6 @@ interface ThresholdFlags {
   value?: number;
   json?: boolean;
 }
-
-const numberFlag = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number`);
-  return n;
-};
 
 export function registerThreshold(program: Command): void {
   program

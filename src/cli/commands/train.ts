@@ -5,7 +5,8 @@ import { readSeries } from '../../data/read-series.js';
 import { sliceRows } from '../../data/series.js';
 import { createDetector, detectorNames } from '../../detectors/registry.js';
 import { thresholdAtFpr } from '../../thresholds/fpr.js';
-import { fractionFlag, intFlag, progress, readConfigFile } from '../common.js';
+import { fractionFlag, intFlag, progress, progressBar, readConfigFile } from '../common.js';
+import { validateDetectorConfig } from '../config-schema.js';
 
 interface TrainFlags {
   detector: string;
@@ -32,7 +33,10 @@ export function registerTrain(program: Command): void {
     .requiredOption('--detector <name>', `detector (${detectorNames().join(', ')})`)
     .requiredOption('--data <file>', 'normal training series (.csv, .npy, .npy.gz, .npz)')
     .requiredOption('--out <dir>', 'model directory to write')
-    .option('--config <file>', 'detector configuration (JSON)')
+    .option(
+      '--config <file>',
+      'detector configuration (.json, or YAML: .yaml/.yml); flags override its fields',
+    )
     .option('--network <kind>', 'forecaster network: dense, lstm, gru or stacked')
     .option('--window <n>', 'past steps per window', intFlag('--window'))
     .option('--horizon <n>', 'future steps to predict', intFlag('--horizon'))
@@ -54,7 +58,7 @@ export function registerTrain(program: Command): void {
     .option('--json', 'end with one JSON line of the training summary')
     .addHelpText(
       'after',
-      '\nExample:\n  normalcy train --detector forecaster --network lstm --data normal.csv --window 25 --epochs 5 --out model/',
+      '\nExamples:\n  normalcy train --detector forecaster --network lstm --data normal.csv --window 25 --epochs 5 --out model/\n  normalcy train --detector autoencoder --config ae.yaml --data normal.csv --out model/\n  normalcy train --detector pca --data normal.csv --validation held-out.csv --fpr 0.005 --out model/\n\nThe config file holds detector fields (e.g. network, window, hidden, epochs,\nsmoothing: {kind, span}); unknown fields and out-of-range values are refused\nwith the allowed ones.',
     )
     .action(async (f: TrainFlags) => {
       const config = { ...readConfigFile(f.config) };
@@ -62,6 +66,7 @@ export function registerTrain(program: Command): void {
       if (f.window) config.window = f.window;
       if (f.horizon) config.horizon = f.horizon;
       if (f.epochs) config.epochs = f.epochs;
+      validateDetectorConfig(f.detector, config);
       const all = readSeries(f.data);
       let train = all;
       let validation = f.validation ? readSeries(f.validation) : undefined;
@@ -71,18 +76,27 @@ export function registerTrain(program: Command): void {
         validation = sliceRows(all, cut);
       }
       const detector = createDetector(f.detector, config);
-      const summary = await detector.fit(train, {
-        validation,
-        seed: f.seed,
-        onEpoch: (r) =>
-          progress(
-            `epoch ${r.epoch}: loss ${r.loss.toExponential(3)}` +
+      const epochs = (detector.config as { epochs?: number }).epochs ?? 1;
+      const bar = progressBar('training', epochs);
+      let summary;
+      try {
+        summary = await detector.fit(train, {
+          validation,
+          seed: f.seed,
+          onEpoch: (r) => {
+            const line =
+              `epoch ${r.epoch}: loss ${r.loss.toExponential(3)}` +
               (r.validationLoss === undefined
                 ? ''
                 : `, validation ${r.validationLoss.toExponential(3)}`) +
-              ` (${r.seconds.toFixed(1)} s)`,
-          ),
-      });
+              ` (${r.seconds.toFixed(1)} s)`;
+            if (process.stderr.isTTY) bar.update(r.epoch, line);
+            else progress(line);
+          },
+        });
+      } finally {
+        bar.stop();
+      }
       const normalScores = detector.score(validation);
       const threshold = thresholdAtFpr(normalScores, f.fpr);
       detector.save(f.out, { threshold: { ...threshold }, normalScores });
