@@ -216,8 +216,7 @@ test('isolation forest: c(n), outliers score high, explain blames the right chan
     c0 += e[2 * t]!;
     c1 += e[2 * t + 1]!;
   }
-  // Random features make path-based blame weak, but it leans the right way.
-  assert.ok(c1 > c0, `channel 1 ${c1} vs channel 0 ${c0}`);
+  assert.ok(c1 > 3 * c0, `channel 1 ${c1} vs channel 0 ${c0}`);
   for (let t = 0; t < 400; t++) assert.ok(Math.abs(e[2 * t]! + e[2 * t + 1]! - s[t]!) < 1e-5);
   // Seeded: the same seed grows the same forest; another seed another one.
   const again = createDetector('isolation-forest', { trees: 50, window: 4, smoothing: none });

@@ -121,6 +121,11 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
    */
   protected abstract contributions(p: Prepared): Float32Array;
 
+  /** Raw per-step scores at the modelled rate; override when cheaper than contributions. */
+  protected stepScores(p: Prepared): Float32Array {
+    return rowSums(this.contributions(p), p.channels);
+  }
+
   /** Per-step contributions from per-window ones [steps - window + 1, channels]. */
   protected spread(perWindow: Float32Array, channels: number): Float32Array {
     return spreadWindows(perWindow, channels, this.config.window);
@@ -160,7 +165,7 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
     this.learned = true;
     // "Loss" of the single pass: the mean raw score of the training (and validation) steps.
     const meanScore = (p: Prepared) => {
-      const s = rowSums(this.contributions(p), p.channels);
+      const s = this.stepScores(p);
       let sum = 0;
       for (const v of s) sum += v;
       return sum / Math.max(1, s.length);
@@ -196,7 +201,7 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
 
   score(x: Series): Float32Array {
     const p = this.checked(x, 'score');
-    const perStep = rowSums(this.contributions(p), p.channels);
+    const perStep = this.stepScores(p);
     return upsampleRows(
       smooth(perStep, this.config.smoothing),
       1,

@@ -3,13 +3,14 @@
 // uniform random split values, to depth ceil(log2(subsample)). A window's score is
 // 2^(-E(h) / c(n)), E(h) its mean path length (plus c(size) at a leaf that still holds
 // several samples) and c(n) the mean path length of an unsuccessful search in a binary
-// search tree of n points. Per channel, the score is split in proportion to the
-// isolation its values gave along the window's paths: a split that keeps a fraction p
-// of a node's samples with the window adds log2(1/p) to the channel of its feature.
+// search tree of n points. Per channel, the score is split in proportion to how much
+// it falls, on average, when that channel's values in the window are replaced by those
+// of a few training windows (a fixed seeded background sample); explain scores the
+// window that many more times per channel, score does not.
 //
 // Trees are stored in heap order (children of node i at 2i+1 and 2i+2) as three
 // tensors [trees, nodes]: feature (-1 leaf, -2 unused), threshold, and the number of
-// training samples that reached the node.
+// training samples that reached the node; the background windows as a fourth.
 import { tensor, type Tensor } from '../../engine/index.js';
 import { createRng, type Rng } from '../../data/random.js';
 import {
@@ -35,6 +36,8 @@ export const ISOLATION_FOREST_DEFAULTS: IsolationForestConfig = {
 };
 
 const EULER_GAMMA = 0.5772156649015329;
+/** Training windows kept for explain. */
+const BACKGROUND = 8;
 
 /** Mean path length of an unsuccessful binary-search-tree search among n points. */
 export function averagePathLength(n: number): number {
@@ -100,6 +103,8 @@ function growTree(
 export class IsolationForestDetector extends WindowBaseline<IsolationForestConfig> {
   readonly name = 'isolation-forest';
   private forest?: Forest;
+  /** Training windows [background, window * channels] that explain swaps channels with. */
+  private background: Float32Array = new Float32Array(0);
 
   constructor(config: Partial<IsolationForestConfig> = {}) {
     super('isolation-forest', ISOLATION_FOREST_DEFAULTS, config, ['trees', 'subsample']);
@@ -130,6 +135,11 @@ export class IsolationForestDetector extends WindowBaseline<IsolationForestConfi
       samples,
     };
     const rng = createRng(seed);
+    this.background = windowBlock(
+      train,
+      w,
+      sampleIndices(count, BACKGROUND, (n) => rng.nextInt(n)),
+    );
     for (let t = 0; t < trees; t++) {
       const picked = sampleIndices(count, samples, (n) => rng.nextInt(n));
       const block = windowBlock(train, w, picked);
@@ -146,42 +156,65 @@ export class IsolationForestDetector extends WindowBaseline<IsolationForestConfi
     this.forest = forest;
   }
 
+  /** The isolation score of one window of d values. */
+  private windowScore(x: Float32Array): number {
+    const f = this.forest!;
+    let pathSum = 0;
+    for (let t = 0; t < f.trees; t++) {
+      const base = t * f.nodes;
+      let node = 0;
+      let depth = 0;
+      for (;;) {
+        const feat = f.feature[base + node]!;
+        if (feat < 0) break;
+        node = x[feat]! < f.threshold[base + node]! ? 2 * node + 1 : 2 * node + 2;
+        depth++;
+      }
+      pathSum += depth + averagePathLength(f.size[base + node]!);
+    }
+    return 2 ** (-pathSum / f.trees / (averagePathLength(f.samples) || 1));
+  }
+
+  protected override stepScores(p: Prepared): Float32Array {
+    const d = this.config.window * p.channels;
+    const count = p.steps - this.config.window + 1;
+    const out = new Float32Array(count);
+    for (let i = 0; i < count; i++)
+      out[i] = this.windowScore(p.data.subarray(i * p.channels, i * p.channels + d));
+    return this.spread(out, 1);
+  }
+
   protected contributions(p: Prepared): Float32Array {
     const w = this.config.window;
     const ch = p.channels;
     const d = w * ch;
-    const f = this.forest!;
-    const norm = averagePathLength(f.samples) || 1;
     const count = p.steps - w + 1;
     const out = new Float32Array(count * ch);
-    const used = new Float64Array(ch);
+    const buf = new Float32Array(d);
+    const drops = new Float64Array(ch);
+    const background = this.background.length / d;
     for (let i = 0; i < count; i++) {
       const x = p.data.subarray(i * ch, i * ch + d);
-      used.fill(0);
-      let gain = 0;
-      let pathSum = 0;
-      for (let t = 0; t < f.trees; t++) {
-        const base = t * f.nodes;
-        let node = 0;
-        let depth = 0;
-        for (;;) {
-          const feat = f.feature[base + node]!;
-          if (feat < 0) break;
-          const child = x[feat]! < f.threshold[base + node]! ? 2 * node + 1 : 2 * node + 2;
-          // Bits of isolation this split gave: log2 of the share of samples left behind.
-          const g = Math.log2(
-            Math.max(1, f.size[base + node]!) / Math.max(1, f.size[base + child]!),
-          );
-          used[feat % ch]! += g;
-          gain += g;
-          node = child;
-          depth++;
-        }
-        pathSum += depth + averagePathLength(f.size[base + node]!);
+      const score = this.windowScore(x);
+      if (ch === 1) {
+        out[i] = score;
+        continue;
       }
-      const score = 2 ** (-pathSum / f.trees / norm);
+      // How much the score falls when one channel comes from typical training windows.
+      buf.set(x);
+      let total = 0;
+      for (let q = 0; q < ch; q++) {
+        let swapped = 0;
+        for (let b = 0; b < background; b++) {
+          for (let j = q; j < d; j += ch) buf[j] = this.background[b * d + j]!;
+          swapped += this.windowScore(buf);
+        }
+        for (let j = q; j < d; j += ch) buf[j] = x[j]!;
+        drops[q] = Math.max(0, score - swapped / background);
+        total += drops[q]!;
+      }
       for (let q = 0; q < ch; q++)
-        out[i * ch + q] = gain > 0 ? (score * used[q]!) / gain : score / ch;
+        out[i * ch + q] = total > 0 ? (score * drops[q]!) / total : score / ch;
     }
     return this.spread(out, ch);
   }
@@ -189,11 +222,13 @@ export class IsolationForestDetector extends WindowBaseline<IsolationForestConfi
   protected saveState(): { weights: Record<string, Tensor>; state: Record<string, unknown> } {
     const f = this.forest!;
     const shape = [f.trees, f.nodes];
+    const d = this.config.window * this.channels;
     return {
       weights: {
         feature: tensor(f.feature, shape),
         threshold: tensor(f.threshold, shape),
         size: tensor(f.size, shape),
+        background: tensor(this.background, [this.background.length / d, d]),
       },
       state: { samples: f.samples },
     };
@@ -209,6 +244,11 @@ export class IsolationForestDetector extends WindowBaseline<IsolationForestConfi
     const samples = Number(state.samples);
     if (!Number.isInteger(samples) || samples < 1)
       throw new Error('isolation-forest: state lacks the per-tree sample count');
+    const background = weights.background;
+    const d = this.config.window * this.channels;
+    if (!background || background.rank !== 2 || background.shape[1] !== d)
+      throw new Error('isolation-forest: saved background windows do not match the window');
+    this.background = background.toFloat32Array();
     this.forest = {
       trees: trees!,
       nodes: nodes!,
