@@ -5,7 +5,14 @@ import { readSeries } from '../../data/read-series.js';
 import { sliceRows } from '../../data/series.js';
 import { createDetector, detectorNames } from '../../detectors/registry.js';
 import { thresholdAtFpr } from '../../thresholds/fpr.js';
-import { fractionFlag, intFlag, progress, progressBar, readConfigFile } from '../common.js';
+import {
+  fractionFlag,
+  intFlag,
+  progress,
+  progressBar,
+  readConfigFile,
+  stderrIsTty,
+} from '../common.js';
 import { validateDetectorConfig } from '../config-schema.js';
 
 interface TrainFlags {
@@ -90,7 +97,7 @@ export function registerTrain(program: Command): void {
                 ? ''
                 : `, validation ${r.validationLoss.toExponential(3)}`) +
               ` (${r.seconds.toFixed(1)} s)`;
-            if (process.stderr.isTTY) bar.update(r.epoch, line);
+            if (stderrIsTty()) bar.update(r.epoch, line);
             else progress(line);
           },
         });
