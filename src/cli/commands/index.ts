@@ -9,6 +9,7 @@ import { registerThreshold } from './threshold.js';
 import { registerFeaturize } from './featurize.js';
 import { registerReport } from './report.js';
 import { registerTsne } from './tsne.js';
+import { registerWorkflow } from './workflow.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -21,5 +22,6 @@ export const commands: RegisterCommand[] = [
   registerTsne,
   registerFeaturize,
   registerNabScore,
+  registerWorkflow,
   registerDemo,
 ];
