@@ -9,6 +9,6 @@ if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 # default reference BLAS is several times slower); libsvm-dev: One-Class SVM.
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
-  libtorch-dev libopenblas0-pthread libsvm-dev g++ make python3 chromium
+  libtorch-dev libopenblas0-pthread libsvm-dev g++ make python3 chromium dataset-fashion-mnist
 npm ci --no-audit --no-fund
 npm run build

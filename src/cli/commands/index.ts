@@ -1,6 +1,7 @@
 // The list of CLI commands. Each entry adds one subcommand to the program.
 import type { Command } from 'commander';
 import { registerNabScore } from './nab-score.js';
+import { registerBench } from './bench.js';
 import { registerTrain } from './train.js';
 import { registerScore } from './score.js';
 import { registerEvaluate } from './evaluate.js';
@@ -22,6 +23,7 @@ export const commands: RegisterCommand[] = [
   registerTsne,
   registerFeaturize,
   registerNabScore,
+  registerBench,
   registerWorkflow,
   registerDemo,
 ];

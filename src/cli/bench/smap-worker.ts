@@ -1,0 +1,98 @@
+// Worker process of the smap-msl benchmark (started with child_process.fork,
+// NORMALCY_THREADS set by the parent): for each channel it is sent, trains the
+// LSTM forecaster on the training series (column 0), computes the per-step
+// errors on the test series, applies telemanom's dynamic threshold, and sends
+// back the flagged ranges and the smoothed errors.
+import { readSeries } from '../../data/read-series.js';
+import { Forecaster } from '../../detectors/forecaster.js';
+import { dynamicThreshold } from '../../thresholds/dynamic-threshold.js';
+
+export interface SmapJob {
+  channel: string;
+  trainPath: string;
+  testPath: string;
+  hidden: number[];
+  epochs: number;
+  trainShift: number;
+  window: number;
+  horizon: number;
+  seed: number;
+}
+
+export interface SmapJobResult {
+  channel: string;
+  /** Flagged ranges on the test series (inclusive). */
+  ranges: [number, number][];
+  /** Smoothed errors, one per test step (0 for the first `window` steps). */
+  scores: Float32Array;
+  trainSteps: number;
+  testSteps: number;
+  epochs: number;
+  trainSeconds: number;
+  seconds: number;
+  maxRssMiB: number;
+  threads: string;
+}
+
+export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
+  const t0 = performance.now();
+  const train = readSeries(job.trainPath, { columns: [0] });
+  const test = readSeries(job.testPath, { columns: [0] });
+  // The telemetry is already scaled to [-1, 1] by telemanom's preprocessing.
+  const forecaster = new Forecaster({
+    network: 'lstm',
+    hidden: job.hidden,
+    window: job.window,
+    horizon: job.horizon,
+    trainShift: job.trainShift,
+    scaler: 'none',
+    epochs: job.epochs,
+    batchSize: 64,
+    learningRate: 1e-3,
+  });
+  const summary = await forecaster.fit(train, { seed: job.seed });
+  // Squared error per step (mean over the windows predicting it); its square
+  // root stands in for telemanom's |y - yhat|. The first `window` steps have
+  // no prediction and are left out, as in telemanom.
+  const squared = forecaster.explain(test);
+  const errors = Float32Array.from(squared.subarray(job.window), Math.sqrt);
+  const result = dynamicThreshold(errors, {
+    smoothingWindow: 105,
+    windowSize: 2100,
+    stepSize: 70,
+    errorBuffer: 100,
+    p: 0.13,
+    minPeakError: 0.05,
+    values: test.data.subarray(job.window),
+    ignoreFirst: 2 * job.window,
+  });
+  const scores = new Float32Array(test.length);
+  scores.set(result.smoothedErrors, job.window);
+  return {
+    channel: job.channel,
+    ranges: result.ranges.map(([a, b]) => [a + job.window, b + job.window]),
+    scores,
+    trainSteps: train.length,
+    testSteps: test.length,
+    epochs: summary.epochs,
+    trainSeconds: summary.seconds,
+    seconds: (performance.now() - t0) / 1000,
+    maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    threads: process.env.NORMALCY_THREADS ?? 'default',
+  };
+}
+
+if (process.send !== undefined && process.argv.includes('--normalcy-smap-worker')) {
+  process.on('message', (msg: { job?: SmapJob; done?: boolean }) => {
+    if (msg.done) {
+      process.disconnect();
+      return;
+    }
+    if (!msg.job) return;
+    runSmapJob(msg.job).then(
+      (result) => process.send!({ result }),
+      (err: Error) => process.send!({ error: `${msg.job!.channel}: ${err.message}` }),
+    );
+  });
+  process.send({ ready: true });
+}
