@@ -111,7 +111,7 @@ export async function runSmapMsl(
   const window = 250;
   const horizon = 10;
   const net = ctx.quick
-    ? { hidden: [32], epochs: 3, trainShift: 5 }
+    ? { hidden: [32], epochs: 5, trainShift: 2 }
     : { hidden: [80, 80], epochs: 8, trainShift: 2 };
   const jobs: SmapJob[] = channels.map((channel) => ({
     channel,
