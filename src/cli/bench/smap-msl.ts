@@ -31,11 +31,10 @@ interface Totals {
   vusPr: number[];
 }
 
-/** Runs the jobs on `workers` forked processes, each with `threads` torch threads. */
+/** Runs the jobs on forked worker processes, worker i with threads[i] torch threads. */
 async function runPool(
   jobs: SmapJob[],
-  workers: number,
-  threads: number,
+  threads: number[],
   log: (m: string) => void,
 ): Promise<SmapJobResult[]> {
   const entry = fileURLToPath(new URL('./smap-worker.js', import.meta.url));
@@ -44,9 +43,9 @@ async function runPool(
   const children: ChildProcess[] = [];
   try {
     await Promise.all(
-      Array.from({ length: workers }, () => {
+      threads.map((n) => {
         const child = fork(entry, ['--normalcy-smap-worker'], {
-          env: { ...process.env, NORMALCY_THREADS: String(threads) },
+          env: { ...process.env, NORMALCY_THREADS: String(n) },
           serialization: 'advanced',
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });
@@ -124,12 +123,15 @@ export async function runSmapMsl(
   }));
   const cores = cpus().length;
   const workers = Math.max(1, Math.min(ctx.workers ?? cores, jobs.length));
-  const threads = Math.max(1, Math.floor(cores / workers));
+  // The cores shared out so that the threads sum to the cores (at least 1 each).
+  const threads = Array.from({ length: workers }, (_, i) =>
+    Math.max(1, Math.floor(cores / workers) + (i < cores % workers ? 1 : 0)),
+  );
   ctx.log(
-    `smap-msl: ${jobs.length} channels on ${workers} worker(s) x ${threads} thread(s) (${cores} cores)`,
+    `smap-msl: ${jobs.length} channels on ${workers} worker(s) with ${threads.join('+')} thread(s) (${cores} cores)`,
   );
   const t0 = performance.now();
-  const results = await runPool(jobs, workers, threads, ctx.log);
+  const results = await runPool(jobs, threads, ctx.log);
   const wallSeconds = (performance.now() - t0) / 1000;
   const byChannel = new Map(results.map((r) => [r.channel, r]));
 
@@ -217,7 +219,7 @@ export async function runSmapMsl(
       "Threshold: telemanom's non-parametric dynamic threshold: EWMA span 105, windows of 2100 steps every 70, error buffer 100, pruning p = 0.13, minimum peak error 0.05, the first 500 steps never flagged.",
       'Counting (event level): a flagged range overlapping a labelled one makes that labelled range a TP (once), a flagged range overlapping none is an FP, an unflagged labelled range an FN; precision, recall and F1 from the summed counts. No point adjustment.',
       'Threshold-free: AUC-PR (average precision) and VUS-PR (buffers 0..100) of the smoothed errors against the labelled steps, per channel, averaged.',
-      `Parallelism: ${workers} worker process(es) (child_process.fork), each with NORMALCY_THREADS=${threads}, on ${cores} cores; wall ${wallSeconds.toFixed(1)} s, ${secondsPerChannel.toFixed(1)} s per channel inside a worker.`,
+      `Parallelism: ${workers} worker process(es) (child_process.fork), with NORMALCY_THREADS=${threads.join(', ')}, on ${cores} cores; wall ${wallSeconds.toFixed(1)} s, ${secondsPerChannel.toFixed(1)} s per channel inside a worker.`,
     ],
     results: {
       summary,
