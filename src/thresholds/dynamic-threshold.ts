@@ -60,6 +60,14 @@ export interface DynamicThresholdOptions {
   values?: ArrayLike<number>;
   /** Steps at the start that are never flagged (telemanom ignores 2 * 250 in its first window). Default 0. */
   ignoreFirst?: number;
+  /**
+   * The first `flattenFirst` smoothed errors are replaced by the mean of the
+   * first 2 * flattenFirst, as telemanom does with its input length (250):
+   * the EWMA barely smooths its first values, and a start-up spike would
+   * otherwise raise epsilon and the non-anomalous maximum of the first
+   * windows. Default 0.
+   */
+  flattenFirst?: number;
 }
 
 /** The epsilon chosen in one evaluation window. */
@@ -102,6 +110,7 @@ export const DYNAMIC_THRESHOLD_DEFAULTS: Readonly<Resolved> = {
   maxAnomalousFraction: 0.5,
   minPeakError: 0,
   ignoreFirst: 0,
+  flattenFirst: 0,
 };
 
 const NAME = 'dynamicThreshold';
@@ -117,7 +126,7 @@ function resolveOptions(options: DynamicThresholdOptions, n: number): Resolved {
   };
   positiveInt('windowSize');
   positiveInt('stepSize');
-  for (const k of ['errorBuffer', 'ignoreFirst', 'maxSequences'] as const) {
+  for (const k of ['errorBuffer', 'ignoreFirst', 'flattenFirst', 'maxSequences'] as const) {
     if (!Number.isInteger(o[k]) || o[k] < 0)
       throw new Error(`${NAME}: ${k} must be a non-negative integer, got ${o[k]}`);
   }
@@ -184,6 +193,11 @@ export function dynamicThreshold(
   const values = options.values;
   if (values !== undefined) checkErrors(values, 'values');
   const smoothed = ewmaErrors(errors, o.smoothingWindow);
+  if (o.flattenFirst > 0) {
+    const head = smoothed.subarray(0, Math.min(n, 2 * o.flattenFirst));
+    const level = meanStd(head).mean;
+    smoothed.fill(level, 0, Math.min(n, o.flattenFirst));
+  }
   const search: EpsilonSearchOptions = {
     zMin: o.zRange[0],
     zMax: o.zRange[1],

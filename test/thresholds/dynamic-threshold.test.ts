@@ -151,6 +151,25 @@ test('scale checks: errors tiny against the values, or below minPeakError, flag 
   );
 });
 
+test('flattenFirst: a start-up spike no longer masks a later bump', () => {
+  // Large errors on the first steps (a forecaster warming up), then a bump
+  // smaller than the spike inside the same evaluation windows.
+  const e = errorSeries(6000, [
+    [0, 19, 1.2],
+    [1500, 1549, 0.5],
+  ]);
+  const opts = { ...small, windowSize: 2000, ignoreFirst: 200 };
+  // the unflagged spike is the largest non-anomalous error: the bump is pruned
+  assert.deepEqual(dynamicThreshold(e, opts).ranges, []);
+  const r = dynamicThreshold(e, { ...opts, flattenFirst: 100 });
+  assert.equal(r.ranges.length, 1);
+  assert.ok(overlaps(r.ranges[0]!, 1500, 1549));
+  // the first 100 smoothed errors are set to the mean of the first 200
+  const level = r.smoothedErrors[0]!;
+  for (let i = 0; i < 100; i++) assert.equal(r.smoothedErrors[i], level);
+  assert.notEqual(r.smoothedErrors[100], level);
+});
+
 test('mask helper marks exactly the ranges', () => {
   const r = dynamicThreshold(errorSeries(6000, [[1500, 1549, 1]]), small);
   const mask = dynamicThresholdMask(r);
@@ -200,4 +219,5 @@ test('refuses empty or non-finite input and bad options with clear messages', ()
   assert.throws(() => dynamicThreshold(e, { p: 2 }), /p must be in \[0, 1\]/);
   assert.throws(() => dynamicThreshold(e, { zRange: [5, 2] }), /zRange must be/);
   assert.throws(() => dynamicThreshold(e, { smoothingWindow: 0 }), /smoothingWindow must be/);
+  assert.throws(() => dynamicThreshold(e, { flattenFirst: -1 }), /flattenFirst must be a non-neg/);
 });
