@@ -51,10 +51,12 @@ async function runPool(
         });
         children.push(child);
         return new Promise<void>((resolve, reject) => {
+          let finished = false;
           const next = () => {
             const job = queue.shift();
             if (job) child.send({ job });
             else {
+              finished = true;
               child.send({ done: true });
               resolve();
             }
@@ -76,8 +78,11 @@ async function runPool(
             },
           );
           child.on('error', reject);
-          child.on('exit', (code) => {
-            if (code !== 0 && code !== null) reject(new Error(`worker exited with code ${code}`));
+          // A worker that ends before it was told it is done (a crash, or killed
+          // for memory) fails the run rather than leaving it waiting.
+          child.on('exit', (code, signal) => {
+            if (!finished)
+              reject(new Error(`a worker ended early (${signal ?? `exit code ${code}`})`));
           });
         });
       }),
