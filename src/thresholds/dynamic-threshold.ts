@@ -173,7 +173,7 @@ function evaluationWindows(n: number, o: Resolved): { start: number; end: number
   for (let k = 0; k <= last; k++) {
     const start = k * o.stepSize;
     const end = k === last ? n : Math.min(n, start + o.windowSize);
-    out.push({ start, end, from: k === 0 ? Math.min(o.ignoreFirst, end) : prevEnd });
+    out.push({ start, end, from: Math.min(end, Math.max(k === 0 ? 0 : prevEnd, o.ignoreFirst)) });
     prevEnd = end;
   }
   return out;

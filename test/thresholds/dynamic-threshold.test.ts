@@ -170,6 +170,19 @@ test('flattenFirst: a start-up spike no longer masks a later bump', () => {
   assert.notEqual(r.smoothedErrors[100], level);
 });
 
+test('ignoreFirst: nothing is flagged before it, even past the first window', () => {
+  const e = errorSeries(6000, [
+    [300, 349, 1],
+    [1200, 1249, 1],
+    [3000, 3049, 1],
+  ]);
+  const r = dynamicThreshold(e, { ...small, ignoreFirst: 1500 });
+  assert.ok(r.ranges.length >= 1);
+  for (const [a] of r.ranges) assert.ok(a >= 1500, `range starts at ${a}`);
+  assert.ok(r.ranges.some((range) => overlaps(range, 3000, 3049)));
+  assert.ok(dynamicThreshold(e, small).ranges.some((range) => overlaps(range, 300, 349)));
+});
+
 test('mask helper marks exactly the ranges', () => {
   const r = dynamicThreshold(errorSeries(6000, [[1500, 1549, 1]]), small);
   const mask = dynamicThresholdMask(r);
