@@ -271,6 +271,70 @@ export class Forecaster implements Detector {
     return this.upsample(smoothed, 1, x.length);
   }
 
+  /**
+   * One-step-ahead predictions, row-major [x.length, channels], in the input's units (the
+   * scaler inverted): step t holds the first forecast step of the window ending just before
+   * it (spread over each block when downsampling); NaN before the first prediction.
+   */
+  predict(x: Series): Float32Array {
+    const net = this.requireFitted('predict');
+    const { window: w, horizon: h, downsample: r } = this.config;
+    checkSeries(x, 'forecaster input', { channels: this.channels, minLength: (w + 1) * r });
+    const data = this.prepare(x);
+    const ch = this.channels;
+    const steps = data.length / ch;
+    const out = new Float32Array(steps * ch).fill(NaN);
+    const count = steps - w;
+    const batch = 1024;
+    net.eval();
+    for (let i = 0; i < count; i += batch) {
+      const n = Math.min(batch, count - i);
+      const xs = new Float32Array(n * w * ch);
+      for (let k = 0; k < n; k++) xs.set(data.subarray((i + k) * ch, (i + k + w) * ch), k * w * ch);
+      const pred = tidy(() => noGrad(() => net.forward(tensor(xs, [n, w, ch])).toFloat32Array()));
+      for (let k = 0; k < n; k++)
+        out.set(pred.subarray(k * h * ch, k * h * ch + ch), (i + k + w) * ch);
+    }
+    const values = this.scaler ? this.scaler.inverseTransformValues(out, ch) : out;
+    return this.upsample(values, ch, x.length);
+  }
+
+  /**
+   * The mean squared error (over the horizon's steps and the channels, in scaled units) of
+   * each window at the modelled rate: window k predicts steps k * shift + window onwards.
+   */
+  windowErrors(x: Series, shift = 1): Float32Array {
+    const net = this.requireFitted('windowErrors');
+    if (!Number.isInteger(shift) || shift < 1)
+      throw new Error(`forecaster.windowErrors: shift must be a positive integer, got ${shift}`);
+    const c = this.config;
+    checkSeries(x, 'forecaster input', {
+      channels: this.channels,
+      minLength: (c.window + c.horizon) * c.downsample,
+    });
+    const ds = this.dataset(this.prepare(x), shift);
+    const out = new Float32Array(ds.count);
+    const batch = 512;
+    net.eval();
+    for (let i = 0; i < ds.count; i += batch) {
+      const n = Math.min(batch, ds.count - i);
+      const idx = Int32Array.from({ length: n }, (_, k) => i + k);
+      const err = tidy(() =>
+        noGrad(() => {
+          const { x: xb, y: yb } = ds.batch(idx);
+          return net.forward(xb).sub(yb).square().toFloat32Array();
+        }),
+      );
+      const per = err.length / n;
+      for (let k = 0; k < n; k++) {
+        let s = 0;
+        for (let j = 0; j < per; j++) s += err[k * per + j]!;
+        out[i + k] = s / per;
+      }
+    }
+    return out;
+  }
+
   explain(x: Series): Float32Array {
     const { errors } = this.channelErrors(x);
     return this.upsample(errors, this.channels, x.length);

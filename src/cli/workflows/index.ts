@@ -1,4 +1,7 @@
 // The workflows by name; each lives in its own file beside this one.
 import type { Workflow } from './workflow.js';
+import { spectrumWorkflow } from './spectrum.js';
+import { sineWorkflow } from './sine.js';
+import { imagesWorkflow } from './images.js';
 
-export const workflows: Workflow[] = [];
+export const workflows: Workflow[] = [spectrumWorkflow, sineWorkflow, imagesWorkflow];
