@@ -1,7 +1,6 @@
 // The workflows by name; each lives in its own file beside this one.
 import type { Workflow } from './workflow.js';
-import { spectrumWorkflow } from './spectrum.js';
-import { sineWorkflow } from './sine.js';
-import { imagesWorkflow } from './images.js';
+import { amslWorkflow } from './amsl.js';
+import { labelledChannelsWorkflow } from './labelled-channels.js';
 
-export const workflows: Workflow[] = [spectrumWorkflow, sineWorkflow, imagesWorkflow];
+export const workflows: Workflow[] = [amslWorkflow, labelledChannelsWorkflow];
