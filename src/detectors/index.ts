@@ -1,0 +1,23 @@
+// Public API of the detectors: the contract, the registry, each detector and evaluation.
+export type { Detector, FitOptions, EpochReport, TrainingSummary } from './detector.js';
+export { createDetector, loadDetector, detectorNames, registerDetector } from './registry.js';
+export {
+  readManifest,
+  readNormalScores,
+  updateManifest,
+  type Manifest,
+  type SaveExtras,
+} from './model-dir.js';
+export { Forecaster, FORECASTER_DEFAULTS, type ForecasterConfig } from './forecaster.js';
+export { Autoencoder, AUTOENCODER_DEFAULTS, type AutoencoderConfig } from './autoencoder.js';
+export { CaeOcsvmDetector, CAE_OCSVM_DEFAULTS, type CaeOcsvmConfig } from './cae-ocsvm.js';
+export { AmslDetector, AMSL_DEFAULTS, type AmslConfig } from './amsl.js';
+export { PcaDetector, type PcaConfig } from './baselines/pca.js';
+export { KnnDetector, type KnnConfig } from './baselines/knn.js';
+export {
+  IsolationForestDetector,
+  type IsolationForestConfig,
+} from './baselines/isolation-forest.js';
+export { RollingZScoreDetector, type RollingZScoreConfig } from './baselines/rolling-zscore.js';
+export { smooth, type SmoothingConfig, type SmoothingKind } from './smoothing.js';
+export { evaluateScores, type Evaluation } from './evaluation.js';
