@@ -53,6 +53,7 @@ const THRESHOLD_SCHEMA: Schema = {
   maxAnomalousFraction: { type: 'number', min: 0, max: 1, exclusiveMin: true },
   minPeakError: { type: 'number' },
   ignoreFirst: { type: 'int', min: 0 },
+  flattenFirst: { type: 'int', min: 0 },
   scaleChecks: { type: 'boolean' },
 };
 
@@ -342,7 +343,10 @@ async function runChannel(
   const values = test.data.subarray(start);
   const { scaleChecks, ...thresholdOptions } = s.threshold;
   const dyn = dynamicThreshold(errors, {
+    // telemanom's defaults, tied to the model's input length: nothing flagged in
+    // the first 2 x window scored steps, and the EWMA's start-up values flattened.
     ignoreFirst: 2 * cfg.window,
+    flattenFirst: cfg.window,
     ...thresholdOptions,
     values: scaleChecks ? values : undefined,
   });
