@@ -13,6 +13,7 @@ import type { Series } from '../data/series.js';
 import { buildForecastNetwork, type ForecastNetworkKind } from '../models/forecast-networks.js';
 import { train, type TrainingData } from '../models/trainer.js';
 import { smooth, type SmoothingConfig } from './smoothing.js';
+import { rowSums, upsampleRows } from './window-alignment.js';
 import { checkSeries } from './input-checks.js';
 import { writeModelDir, type Manifest, type SaveExtras } from './model-dir.js';
 import type { Detector, FitOptions, TrainingSummary } from './detector.js';
@@ -101,10 +102,18 @@ export class Forecaster implements Detector {
     return this.net !== undefined;
   }
 
-  private prepare(x: Series): Float32Array {
-    const ds =
-      this.config.downsample > 1 ? downsample(x, this.config.downsample, { method: 'mean' }) : x;
+  private downsampled(x: Series): Series {
+    return this.config.downsample > 1
+      ? downsample(x, this.config.downsample, { method: 'mean' })
+      : x;
+  }
+
+  private scaled(ds: Series): Float32Array {
     return this.scaler ? this.scaler.transformValues(ds.data, ds.channels) : ds.data;
+  }
+
+  private prepare(x: Series): Float32Array {
+    return this.scaled(this.downsampled(x));
   }
 
   /** Input and target windows at the given starts, straight from the row-major data. */
@@ -148,10 +157,9 @@ export class Forecaster implements Detector {
     }
     this.channels = trainSeries.channels;
     this.seed = options.seed;
-    const dsTrain =
-      c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
+    const dsTrain = this.downsampled(trainSeries);
     this.scaler = c.scaler === 'none' ? undefined : new Scaler(c.scaler).fit(dsTrain);
-    const trainData = this.prepare(trainSeries);
+    const trainData = this.scaled(dsTrain);
     // The seed fixes the initial weights here and the shuffles in train().
     if (options.seed !== undefined) manualSeed(options.seed);
     this.net?.dispose();
@@ -246,27 +254,12 @@ export class Forecaster implements Detector {
 
   /** Spreads values at the modelled rate back to one per input step. */
   private upsample(values: Float32Array, width: number, length: number): Float32Array {
-    const r = this.config.downsample;
-    if (r === 1) return values;
-    const out = new Float32Array(length * width);
-    const steps = values.length / width;
-    for (let t = 0; t < length; t++) {
-      const s = Math.min(Math.floor(t / r), steps - 1);
-      for (let q = 0; q < width; q++) out[t * width + q] = values[s * width + q]!;
-    }
-    return out;
+    return upsampleRows(values, width, length, this.config.downsample);
   }
 
   score(x: Series): Float32Array {
     const { errors, steps } = this.channelErrors(x);
-    const ch = this.channels;
-    const perStep = new Float32Array(steps);
-    for (let t = 0; t < steps; t++) {
-      let s = 0;
-      for (let q = 0; q < ch; q++) s += errors[t * ch + q]!;
-      perStep[t] = s;
-    }
-    const smoothed = smooth(perStep, this.config.smoothing);
+    const smoothed = smooth(rowSums(errors, this.channels), this.config.smoothing);
     if (this.scoreScale !== 1) for (let t = 0; t < steps; t++) smoothed[t]! *= this.scoreScale;
     return this.upsample(smoothed, 1, x.length);
   }

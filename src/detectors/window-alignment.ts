@@ -1,5 +1,5 @@
 // Mapping window-level results back to time steps, shared by the window detectors
-// (autoencoder and baselines).
+// (forecaster, autoencoder and baselines).
 
 /** Spreads rows of `width` values at the downsampled rate back to one row per input step. */
 export function upsampleRows(
