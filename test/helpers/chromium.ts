@@ -2,24 +2,37 @@
 // and reports what rendered, what errored and what tried to leave the page.
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.NORMALCY_CHROMIUM ?? '/usr/bin/chromium';
 
+export interface ChartState {
+  id: string;
+  rendered: string | null;
+  marks: number;
+}
+
 export interface RenderedReport {
-  charts: { id: string; rendered: string | null; marks: number }[];
+  charts: ChartState[];
   errors: string[];
   blocked: string[];
   title: string;
 }
 
-export async function renderReport(path: string): Promise<RenderedReport> {
+/** A report open in Chromium; the errors and blocked requests keep collecting until close(). */
+export interface OpenReport extends RenderedReport {
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Loads the report, waits until every chart has rendered, and leaves the page open. */
+export async function openReport(path: string, renderTimeoutMs = 30_000): Promise<OpenReport> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (scripts/setup.sh does), or set NORMALCY_CHROMIUM`,
     );
   }
-  const browser = await chromium.launch({
+  const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
       '--no-sandbox',
@@ -45,8 +58,11 @@ export async function renderReport(path: string): Promise<RenderedReport> {
       if (m.type() === 'error') errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) blocked.push(r.url());
+    });
     await page.goto(pathToFileURL(path).href);
-    await page.waitForSelector('body[data-charts-pending="0"]', { timeout: 60_000 });
+    await page.waitForSelector('body[data-charts-pending="0"]', { timeout: renderTimeoutMs });
     const charts = await page.$$eval('.chart', (els) =>
       els.map((el) => ({
         id: el.id,
@@ -56,8 +72,26 @@ export async function renderReport(path: string): Promise<RenderedReport> {
         ).length,
       })),
     );
-    return { charts, errors, blocked, title: await page.title() };
-  } finally {
+    return {
+      page,
+      charts,
+      errors,
+      blocked,
+      title: await page.title(),
+      close: () => browser.close(),
+    };
+  } catch (err) {
     await browser.close();
+    throw err;
   }
+}
+
+/** Loads the report, collects its state and closes the browser. */
+export async function renderReport(
+  path: string,
+  renderTimeoutMs = 60_000,
+): Promise<RenderedReport> {
+  const r = await openReport(path, renderTimeoutMs);
+  await r.close();
+  return { charts: r.charts, errors: r.errors, blocked: r.blocked, title: r.title };
 }

@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import {
   buildHtmlReport,
   detectEvents,
@@ -12,8 +10,7 @@ import {
   writeHtmlReport,
 } from '../../src/report/index.js';
 import { allSpecs, fixture } from './fixtures.js';
-
-const CHROMIUM = process.env.NORMALCY_CHROMIUM ?? '/usr/bin/chromium';
+import { openReport } from '../helpers/chromium.js';
 
 function reportInput() {
   const f = fixture();
@@ -51,53 +48,10 @@ test('the report is one HTML file with tables and every library inlined', () => 
 });
 
 test('the report renders every chart in headless Chromium, offline, without console errors', async () => {
-  assert.ok(
-    existsSync(CHROMIUM),
-    `Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (scripts/setup.sh does), or set NORMALCY_CHROMIUM`,
-  );
   const dir = mkdtempSync(join(tmpdir(), 'normalcy-html-'));
   const path = writeHtmlReport(join(dir, 'report.html'), reportInput());
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const { page, charts, errors, blocked, close } = await openReport(path);
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const blocked: string[] = [];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith('file:')) return route.continue();
-      blocked.push(url);
-      return route.abort();
-    });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('request', (r) => {
-      if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) blocked.push(r.url());
-    });
-    await page.goto(pathToFileURL(path).href);
-    await page.waitForSelector('body[data-charts-pending="0"]', { timeout: 30_000 });
-
-    const charts = await page.$$eval('.chart', (els) =>
-      els.map((el) => ({
-        id: el.id,
-        rendered: el.getAttribute('data-rendered'),
-        marks: el.querySelectorAll(
-          'svg .role-mark path, svg .role-mark line, svg .role-mark rect, canvas',
-        ).length,
-      })),
-    );
     assert.equal(charts.length, Object.keys(allSpecs()).length);
     for (const c of charts) {
       assert.equal(c.rendered, 'true', `${c.id} did not render`);
@@ -129,7 +83,7 @@ test('the report renders every chart in headless Chromium, offline, without cons
       await page.screenshot({ path: process.env.NORMALCY_REPORT_SCREENSHOT, fullPage: true });
     }
   } finally {
-    await browser.close();
+    await close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
