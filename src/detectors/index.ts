@@ -19,5 +19,18 @@ export {
   type IsolationForestConfig,
 } from './baselines/isolation-forest.js';
 export { RollingZScoreDetector, type RollingZScoreConfig } from './baselines/rolling-zscore.js';
+// Streaming (row by row, NAB's rules): for live feeds and the NAB benchmark.
+export {
+  NoveltySurprise,
+  scoreNoveltyStream,
+  NOVELTY_SURPRISE_DEFAULTS,
+  type NoveltySurpriseConfig,
+} from './streaming/novelty-surprise.js';
+export {
+  WindowedLikelihood,
+  scoreStream as scoreWindowedLikelihoodStream,
+  WINDOWED_LIKELIHOOD_DEFAULTS,
+  type WindowedLikelihoodConfig,
+} from './streaming/windowed-likelihood.js';
 export { smooth, type SmoothingConfig, type SmoothingKind } from './smoothing.js';
 export { evaluateScores, type Evaluation } from './evaluation.js';
