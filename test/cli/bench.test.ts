@@ -89,14 +89,19 @@ test('bench nab --quick: 5 files in NAB layout, three profile scores', () => {
       assert.ok(Number.isFinite(results.scores[p]), p);
       assert.ok(results.scores[p]! <= 100, p);
     }
-    const layout = join(out, 'normalcyWindowedLikelihood');
-    const written = readdirSync(layout).flatMap((cat) =>
-      readdirSync(join(layout, cat)).map((f) => `${cat}/${f}`),
-    );
-    assert.equal(written.length, 5);
-    assert.ok(written.every((f) => /\/normalcyWindowedLikelihood_.+\.csv$/.test(f)));
-    const first = readFileSync(join(layout, written[0]!), 'utf8').split('\n');
-    assert.equal(first[0], 'timestamp,value,anomaly_score,label');
+    // The entry and the baseline, each in NAB's layout.
+    for (const detector of ['normalcyNoveltySurprise', 'normalcyWindowedLikelihood']) {
+      const layout = join(out, detector);
+      const written = readdirSync(layout).flatMap((cat) =>
+        readdirSync(join(layout, cat)).map((f) => `${cat}/${f}`),
+      );
+      assert.equal(written.length, 5);
+      assert.ok(written.every((f) => new RegExp(`/${detector}_.+\\.csv$`).test(f)));
+      const first = readFileSync(join(layout, written[0]!), 'utf8').split('\n');
+      assert.equal(first[0], 'timestamp,value,anomaly_score,label');
+    }
+    const baseline = (json.results as { baseline: { scores: Record<string, number> } }).baseline;
+    assert.ok(Number.isFinite(baseline.scores.standard));
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

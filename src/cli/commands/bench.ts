@@ -29,7 +29,11 @@ export const BENCHMARKS: Record<string, { run: Runner; describe: string }> = {
     run: runSmapMsl,
     describe: 'telemanom protocol: LSTM per channel + dynamic threshold, event-level F1',
   },
-  nab: { run: runNab, describe: 'streaming windowed-likelihood detector scored with nabScore' },
+  nab: {
+    run: runNab,
+    describe:
+      'streaming novelty-surprise detector (and the windowed-likelihood baseline) scored with nabScore',
+  },
 };
 
 interface BenchFlags {
