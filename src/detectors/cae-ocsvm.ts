@@ -273,6 +273,20 @@ export class CaeOcsvmDetector implements Detector {
     return Float32Array.from(svm.score(f.values, f.rows));
   }
 
+  /**
+   * The autoencoder alone as a detector: each image's mean squared
+   * reconstruction error (of the scaled pixels); higher = more anomalous.
+   */
+  reconstructionError(x: Series): Float32Array {
+    const net = this.requireNet('reconstructionError');
+    this.check(x, 'input');
+    const out = new Float32Array(x.length);
+    this.forBatches(x, (img, start) => {
+      out.set(net.forward(img).sub(img).square().mean([1, 2, 3]).toFloat32Array(), start);
+    });
+    return out;
+  }
+
   /** Per-pixel squared reconstruction error [length, h * w * c], in the input's order. */
   explain(x: Series): Float32Array {
     const net = this.requireNet('explain');

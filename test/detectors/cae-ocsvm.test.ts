@@ -87,6 +87,15 @@ describe('cae-ocsvm on MNIST (0 normal)', () => {
     const errors = d.explain(sliceRows(x, 0, 10));
     assert.equal(errors.length, 10 * PIXELS);
     assert.ok(errors.every((v) => v >= 0 && v <= 1));
+    // The autoencoder alone: each image's error is the mean of its per-pixel errors.
+    const reconstruction = d.reconstructionError(sliceRows(x, 0, 10));
+    assert.equal(reconstruction.length, 10);
+    for (let i = 0; i < 10; i++) {
+      let sum = 0;
+      for (let p = 0; p < PIXELS; p++) sum += errors[i * PIXELS + p]!;
+      assert.ok(Math.abs(reconstruction[i]! - sum / PIXELS) < 1e-6, `image ${i}`);
+    }
+    assert.ok(rocAuc(d.reconstructionError(x), labels) > 0.5);
     d.save(join(dir, 'model'));
 
     const grid = d.nuGrid(train, x, labels, [0.05, 0.5]);
