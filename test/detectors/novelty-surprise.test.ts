@@ -59,19 +59,20 @@ test('novelty-surprise: causal, deterministic, and the hour-of-day family sees t
   const night = 24 * 50 + 2; // 02:00 on day 50
   values[night] = 10;
   const probation = 24 * 9;
-  const withClock = scoreNoveltyStream(values, { probation, times });
-  const without = scoreNoveltyStream(values, { probation });
+  const config = { hourBins: [5] };
+  const withClock = scoreNoveltyStream(values, { probation, times, config });
+  const without = scoreNoveltyStream(values, { probation, config });
   assert.equal(argmax(withClock), night);
   assert.ok(withClock[night]! > 0);
   assert.equal(without[night], 0, 'a value seen before is not new without the clock');
-  assert.deepEqual(scoreNoveltyStream(values, { probation, times }), withClock);
+  assert.deepEqual(scoreNoveltyStream(values, { probation, times, config }), withClock);
   // Changing a later row changes no earlier score.
   const changed = Float64Array.from(values);
   changed[night + 100] = -50;
-  const again = scoreNoveltyStream(changed, { probation, times });
+  const again = scoreNoveltyStream(changed, { probation, times, config });
   for (let i = 0; i < night + 100; i++) assert.equal(again[i], withClock[i]);
   // The streaming object gives the same scores one row at a time.
-  const d = new NoveltySurprise({}, probation);
+  const d = new NoveltySurprise(config, probation);
   for (let i = 0; i < n; i++)
     assert.equal(d.update(values[i]!, times[i]), withClock[i], `row ${i}`);
 });

@@ -47,13 +47,14 @@ export interface NoveltySurpriseConfig {
 
 export const NOVELTY_SURPRISE_DEFAULTS: NoveltySurpriseConfig = {
   valueBins: [5, 10, 20, 40],
-  hourBins: [5],
+  // Off by default: on NAB it gained with rest 30 but lost once the range was widened by 0.2.
+  hourBins: [],
   shape: { segments: 3, segmentLength: 12, bins: 5 },
-  widen: 0.1,
+  widen: 0.2,
   rateWindow: 1000,
   prior: 1,
   scoreScale: 10,
-  rest: 40,
+  rest: 60,
 };
 
 /** One family of keys with its memory of what it has seen and how often novelty came lately. */
