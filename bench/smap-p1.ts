@@ -12,11 +12,11 @@
 // ten [32, 32] ones here), batch 64, Adam 1e-3, seed 0, column 0 only.
 // telemanom itself trains [80, 80] for up to 35 epochs with early stopping on
 // a 20% validation split and also feeds the 24 command-flag columns.
-import { Forecaster } from '../src/detectors/forecaster.js';
 import { readSeries } from '../src/data/read-series.js';
 import { readTelemanomLabels } from '../src/data/telemanom.js';
 import { eventCountsFromRanges } from '../src/metrics/event-level.js';
 import { dynamicThreshold } from '../src/thresholds/dynamic-threshold.js';
+import { SMAP_THRESHOLD, smapErrors, smapForecaster } from '../src/cli/bench/smap-worker.js';
 import { dataset } from '../test/helpers/datasets.js';
 
 const epochs = Number(process.argv[2] ?? 15);
@@ -37,40 +37,22 @@ console.log(
   `${channel}: train ${train.length} steps, test ${test.length} steps, labelled ${JSON.stringify(label.ranges)}`,
 );
 
-// The telemetry is already scaled to [-1, 1] (telemanom's preprocessing), so
-// errors are in the units telemanom's thresholds assume.
-const forecaster = new Forecaster({
-  network: 'lstm',
-  hidden,
-  window,
-  horizon,
-  trainShift,
-  scaler: 'none',
-  epochs,
-  batchSize: 64,
-  learningRate: 1e-3,
-});
+// The benchmark's forecaster and threshold settings (smap-worker.ts); P-1 adds
+// per-epoch logging and telemanom's flattening of the first smoothed errors.
+const forecaster = smapForecaster({ hidden, window, horizon, trainShift, epochs });
 const summary = await forecaster.fit(train, {
   seed,
   onEpoch: (r) =>
     console.log(`epoch ${r.epoch}: loss ${r.loss.toExponential(3)} (${r.seconds.toFixed(1)} s)`),
 });
 
-// explain() gives the squared error per step (mean over the windows whose
-// target covers it); its square root stands in for telemanom's |y - yhat|.
-// The first `window` steps have no prediction: they are left out and the
-// ranges shifted back, as telemanom's test errors also start at step 250.
-const squared = forecaster.explain(test);
-const errors = Float32Array.from(squared.subarray(window), Math.sqrt);
+// The errors start at step `window` (no earlier prediction), so the ranges are
+// shifted back, as telemanom's test errors also start at step 250.
+const errors = smapErrors(forecaster, test, window);
 const values = test.data.subarray(window);
 const t0 = performance.now();
 const result = dynamicThreshold(errors, {
-  smoothingWindow: 105,
-  windowSize: 2100,
-  stepSize: 70,
-  errorBuffer: 100,
-  p: 0.13,
-  minPeakError: 0.05,
+  ...SMAP_THRESHOLD,
   values,
   ignoreFirst: 2 * window,
   flattenFirst: window,

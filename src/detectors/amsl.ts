@@ -10,7 +10,7 @@
 // draw from a generator re-seeded at every call, so the same input always gets the
 // same scores.
 import { Adam, manualSeed, noGrad, tensor, tidy, F } from '../engine/index.js';
-import { Scaler, type ScalerState } from '../data/scalers.js';
+import { Scaler } from '../data/scalers.js';
 import { createRng, shuffleInPlace, type Rng } from '../data/random.js';
 import type { Series } from '../data/series.js';
 import { AmslNetwork, viewTargets } from '../models/amsl-network.js';
@@ -18,7 +18,8 @@ import { AMSL_VIEW_COUNT, amslViews, viewTimeMap, type ViewOptions } from '../mo
 import { TrainingCancelled } from '../models/trainer.js';
 import type { Tensor } from '../engine/index.js';
 import { checkSeries } from './input-checks.js';
-import { writeModelDir, type Manifest, type SaveExtras } from './model-dir.js';
+import type { Manifest, SaveExtras } from './model-dir.js';
+import { restoredBasics, saveDetector } from './saved-detector.js';
 import type { Detector, EpochReport, FitOptions, TrainingSummary } from './detector.js';
 
 export interface AmslConfig extends ViewOptions {
@@ -354,21 +355,9 @@ export class AmslDetector implements Detector {
   }
 
   save(dir: string, extras: SaveExtras = {}): void {
-    const net = this.requireFitted('save');
-    writeModelDir(
-      dir,
-      {
-        detector: this.name,
-        config: { ...this.config },
-        channels: this.channels,
-        seed: this.seed,
-        scaler: this.scaler?.toJSON(),
-        summary: this.summary,
-        state: { viewSeed: this.viewSeed },
-      },
-      net.stateDict(),
-      extras,
-    );
+    const weights = this.requireFitted('save').stateDict();
+    const own = { seed: this.seed, scaler: this.scaler, state: { viewSeed: this.viewSeed } };
+    saveDetector(dir, this, own, weights, extras);
   }
 
   static fromSaved(manifest: Manifest, weights: Record<string, Tensor>): AmslDetector {
@@ -378,10 +367,7 @@ export class AmslDetector implements Detector {
         `manifest channels ${manifest.channels} do not match segmentShape ${JSON.stringify(d.config.segmentShape)}`,
       );
     }
-    d.channels = manifest.channels;
-    d.seed = manifest.seed;
-    d.summary = manifest.summary;
-    d.scaler = manifest.scaler ? Scaler.fromJSON(manifest.scaler as ScalerState) : undefined;
+    Object.assign(d, restoredBasics(manifest));
     d.viewSeed = Number((manifest.state ?? {}).viewSeed ?? 0);
     d.net = d.buildNetwork();
     d.net.loadStateDict(weights);

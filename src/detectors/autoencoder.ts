@@ -9,7 +9,7 @@
 // that over channels (explain gives the per-channel terms, which sum to the score). Every
 // step is covered, the first and last window - 1 steps by fewer windows.
 import { manualSeed, noGrad, tensor, tidy, F, type Module, type Tensor } from '../engine/index.js';
-import { Scaler, type ScalerKind, type ScalerState } from '../data/scalers.js';
+import { Scaler, type ScalerKind } from '../data/scalers.js';
 import { downsample } from '../data/downsample.js';
 import type { Series } from '../data/series.js';
 import {
@@ -20,7 +20,8 @@ import {
 import { train, type TrainingData } from '../models/trainer.js';
 import { smooth, type SmoothingConfig } from './smoothing.js';
 import { checkSeries } from './input-checks.js';
-import { writeModelDir, type Manifest, type SaveExtras } from './model-dir.js';
+import type { Manifest, SaveExtras } from './model-dir.js';
+import { restoredBasics, saveDetector } from './saved-detector.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
 import type { Detector, FitOptions, TrainingSummary } from './detector.js';
 
@@ -279,29 +280,14 @@ export class Autoencoder implements Detector {
   }
 
   save(dir: string, extras: SaveExtras = {}): void {
-    const net = this.requireFitted('save');
-    writeModelDir(
-      dir,
-      {
-        detector: this.name,
-        config: { ...this.config },
-        channels: this.channels,
-        seed: this.seed,
-        scaler: this.scaler?.toJSON(),
-        summary: this.summary,
-        state: { scoreScale: this.scoreScale },
-      },
-      net.stateDict(),
-      extras,
-    );
+    const weights = this.requireFitted('save').stateDict();
+    const own = { seed: this.seed, scaler: this.scaler, state: { scoreScale: this.scoreScale } };
+    saveDetector(dir, this, own, weights, extras);
   }
 
   static fromSaved(manifest: Manifest, weights: Record<string, Tensor>): Autoencoder {
     const d = new Autoencoder(manifest.config as Partial<AutoencoderConfig>);
-    d.channels = manifest.channels;
-    d.seed = manifest.seed;
-    d.summary = manifest.summary;
-    d.scaler = manifest.scaler ? Scaler.fromJSON(manifest.scaler as ScalerState) : undefined;
+    Object.assign(d, restoredBasics(manifest));
     d.scoreScale = Number((manifest.state ?? {}).scoreScale ?? 1);
     d.net = buildAutoencoderNetwork(d.networkConfig());
     d.net.loadStateDict(weights);

@@ -29,7 +29,8 @@ import { train, type TrainingData } from '../models/trainer.js';
 import { rocAuc } from '../metrics/roc.js';
 import { averagePrecision } from '../metrics/pr.js';
 import { checkSeries } from './input-checks.js';
-import { writeModelDir, type Manifest, type SaveExtras } from './model-dir.js';
+import type { Manifest, SaveExtras } from './model-dir.js';
+import { restoredBasics, saveDetector } from './saved-detector.js';
 import type { Detector, FitOptions, TrainingSummary } from './detector.js';
 
 export interface CaeOcsvmConfig {
@@ -344,24 +345,13 @@ export class CaeOcsvmDetector implements Detector {
   save(dir: string, extras: SaveExtras = {}): void {
     const net = this.requireNet('save');
     const svm = this.requireSvm('save');
-    writeModelDir(
-      dir,
-      {
-        detector: this.name,
-        config: { ...this.config },
-        channels: this.channels,
-        seed: this.seed,
-        summary: this.summary,
-        state: {
-          pixelScale: this.pixelScale,
-          featureMean: Array.from(this.featureMean!),
-          featureStd: Array.from(this.featureStd!),
-          svm: svm.toJSON(),
-        },
-      },
-      net.stateDict(),
-      extras,
-    );
+    const state = {
+      pixelScale: this.pixelScale,
+      featureMean: Array.from(this.featureMean!),
+      featureStd: Array.from(this.featureStd!),
+      svm: svm.toJSON(),
+    };
+    saveDetector(dir, this, { seed: this.seed, state }, net.stateDict(), extras);
   }
 
   static fromSaved(manifest: Manifest, weights: Record<string, Tensor>): CaeOcsvmDetector {
@@ -376,9 +366,7 @@ export class CaeOcsvmDetector implements Detector {
     if (typeof pixelScale !== 'number' || !(pixelScale > 0)) {
       throw new Error('cae-ocsvm state lacks a positive pixelScale');
     }
-    d.channels = manifest.channels;
-    d.seed = manifest.seed;
-    d.summary = manifest.summary;
+    Object.assign(d, restoredBasics(manifest));
     d.pixelScale = pixelScale;
     d.net = new ConvAutoencoder(d.chw);
     const f = d.net.featureSize;

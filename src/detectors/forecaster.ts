@@ -7,7 +7,7 @@
 // error is the mean over those windows. The first `window` steps (times the
 // downsampling ratio) have no prediction and are scored 0.
 import { manualSeed, noGrad, tensor, tidy, F, type Module, type Tensor } from '../engine/index.js';
-import { Scaler, type ScalerKind, type ScalerState } from '../data/scalers.js';
+import { Scaler, type ScalerKind } from '../data/scalers.js';
 import { downsample } from '../data/downsample.js';
 import type { Series } from '../data/series.js';
 import { buildForecastNetwork, type ForecastNetworkKind } from '../models/forecast-networks.js';
@@ -15,7 +15,8 @@ import { train, type TrainingData } from '../models/trainer.js';
 import { smooth, type SmoothingConfig } from './smoothing.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
 import { checkSeries } from './input-checks.js';
-import { writeModelDir, type Manifest, type SaveExtras } from './model-dir.js';
+import type { Manifest, SaveExtras } from './model-dir.js';
+import { restoredBasics, saveDetector } from './saved-detector.js';
 import type { Detector, FitOptions, TrainingSummary } from './detector.js';
 
 export interface ForecasterConfig {
@@ -334,30 +335,15 @@ export class Forecaster implements Detector {
   }
 
   save(dir: string, extras: SaveExtras = {}): void {
-    const net = this.requireFitted('save');
-    writeModelDir(
-      dir,
-      {
-        detector: this.name,
-        config: { ...this.config },
-        channels: this.channels,
-        seed: this.seed,
-        scaler: this.scaler?.toJSON(),
-        summary: this.summary,
-        state: { scoreScale: this.scoreScale },
-      },
-      net.stateDict(),
-      extras,
-    );
+    const weights = this.requireFitted('save').stateDict();
+    const own = { seed: this.seed, scaler: this.scaler, state: { scoreScale: this.scoreScale } };
+    saveDetector(dir, this, own, weights, extras);
   }
 
   static fromSaved(manifest: Manifest, weights: Record<string, Tensor>): Forecaster {
     const d = new Forecaster(manifest.config as Partial<ForecasterConfig>);
     const c = d.config;
-    d.channels = manifest.channels;
-    d.seed = manifest.seed;
-    d.summary = manifest.summary;
-    d.scaler = manifest.scaler ? Scaler.fromJSON(manifest.scaler as ScalerState) : undefined;
+    Object.assign(d, restoredBasics(manifest));
     d.scoreScale = Number((manifest.state ?? {}).scoreScale ?? 1);
     d.net = buildForecastNetwork({
       kind: c.network,

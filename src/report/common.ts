@@ -1,6 +1,7 @@
 // Shared pieces of the chart builders: input types and row helpers.
 import type { TopLevelSpec } from 'vega-lite';
 import { DEFAULT_MAX_POINTS, minMaxBucketIndices } from './downsample.js';
+import { chartSize, theme } from './theme.js';
 
 /** A Vega-Lite spec as the builders return it. */
 export type ChartSpec = TopLevelSpec;
@@ -18,6 +19,27 @@ export interface BaseChartOptions {
   height?: number;
   /** Most points plotted per series (min/max bucketing past that); default 5,000. */
   maxPoints?: number;
+}
+
+/**
+ * A single-view spec: schema, theme, the caller's title and size (else the default size),
+ * then the view itself (`layer`, or `data`, `mark` and `encoding`).
+ */
+export function chartSpec(input: BaseChartOptions, title: string, view: object): ChartSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: input.title ?? title,
+    config: theme,
+    width: input.width ?? chartSize.width,
+    height: input.height ?? chartSize.height,
+    ...view,
+  } as ChartSpec;
+}
+
+/** Options for a square chart: `side` wide unless a width is given, as high as wide unless a height is. */
+export function squareOptions(input: BaseChartOptions, side: number): BaseChartOptions {
+  const width = input.width ?? side;
+  return { title: input.title, width, height: input.height ?? width };
 }
 
 /** A labelled anomaly range, in sample indices, both ends inclusive. */

@@ -1,8 +1,9 @@
 // Empirical CDFs of errors (or scores): the validation set against each
 // anomaly set, with vertical lines at the thresholds that give chosen false
 // positive rates on the validation set.
-import { chartSize, palette, theme } from './theme.js';
+import { palette } from './theme.js';
 import {
+  chartSpec,
   curveRows,
   fmt,
   type BaseChartOptions,
@@ -142,12 +143,5 @@ export function errorCdfChart(input: ErrorCdfChartInput): ChartSpec {
       },
     );
   }
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: input.title ?? 'Error CDFs',
-    config: theme,
-    width: input.width ?? chartSize.width,
-    height: input.height ?? chartSize.height,
-    layer: layers,
-  } as ChartSpec;
+  return chartSpec(input, 'Error CDFs', { layer: layers });
 }

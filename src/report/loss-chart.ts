@@ -1,6 +1,12 @@
 // Training loss per epoch, with validation loss when given.
-import { chartSize, palette, theme } from './theme.js';
-import { type BaseChartOptions, type ChartSpec, type NumericArray, type Row } from './common.js';
+import { palette } from './theme.js';
+import {
+  chartSpec,
+  type BaseChartOptions,
+  type ChartSpec,
+  type NumericArray,
+  type Row,
+} from './common.js';
 import { DEFAULT_MAX_POINTS, minMaxBucketIndices } from './downsample.js';
 
 export interface LossChartInput extends BaseChartOptions {
@@ -27,12 +33,7 @@ export function lossChart(input: LossChartInput): ChartSpec {
   }
   const logY = input.logY ?? allPositive;
   const names = sets.map((s) => s[0]);
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: input.title ?? 'Training loss',
-    config: theme,
-    width: input.width ?? chartSize.width,
-    height: input.height ?? chartSize.height,
+  return chartSpec(input, 'Training loss', {
     data: { values: rows },
     params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
     mark: { type: 'line', point: rows.length <= 200, clip: true },
@@ -56,5 +57,5 @@ export function lossChart(input: LossChartInput): ChartSpec {
         { field: 'loss', type: 'quantitative', format: '.4~g' },
       ],
     },
-  } as ChartSpec;
+  });
 }

@@ -1,17 +1,15 @@
 // Precision-recall curves (one or more detectors), with the no-skill level
 // (the share of anomalies) as a rule when given.
-import { chartSize, palette, theme } from './theme.js';
+import { chartSize, palette } from './theme.js';
 import {
-  checkLength,
-  curveRows,
+  chartSpec,
   fmt,
+  squareOptions,
   type BaseChartOptions,
   type ChartSpec,
   type NumericArray,
-  type Row,
 } from './common.js';
-import { DEFAULT_MAX_POINTS } from './downsample.js';
-import { curveLabel } from './roc-chart.js';
+import { curveLineLayer, namedCurveRows, type CurveKind } from './curve-chart.js';
 
 export interface PrCurveInput {
   name?: string;
@@ -27,46 +25,22 @@ export interface PrChartInput extends BaseChartOptions {
   prevalence?: number;
 }
 
+const PR_CURVES: CurveKind<PrCurveInput> = {
+  chart: 'prChart',
+  yName: 'precision',
+  metric: 'AP',
+  points: (c) => ({ x: c.recall, y: c.precision, value: c.averagePrecision }),
+};
+
 export function prChart(input: PrChartInput): ChartSpec {
-  const curves = Array.isArray(input.curves)
-    ? (input.curves as readonly PrCurveInput[])
-    : [input.curves as PrCurveInput];
-  if (curves.length === 0) throw new Error('prChart: no curves');
-  const maxPoints = input.maxPoints ?? DEFAULT_MAX_POINTS;
-  const rows: Row[] = [];
-  const names: string[] = [];
-  curves.forEach((c, k) => {
-    checkLength('prChart: precision', c.precision, c.recall.length);
-    const name = curveLabel(
-      c.name ?? (curves.length === 1 ? 'detector' : `detector ${k + 1}`),
-      'AP',
-      c.averagePrecision,
-    );
-    names.push(name);
-    for (const r of curveRows(c.recall, c.precision, { curve: name }, maxPoints)) rows.push(r);
-  });
+  const { rows, names } = namedCurveRows(input.curves, PR_CURVES, input.maxPoints);
   const layers: object[] = [
-    {
-      data: { values: rows },
+    curveLineLayer(rows, names, {
       mark: { type: 'line' },
-      encoding: {
-        x: { field: 'x', type: 'quantitative', title: 'recall', scale: { domain: [0, 1] } },
-        y: { field: 'y', type: 'quantitative', title: 'precision', scale: { domain: [0, 1] } },
-        color: {
-          field: 'curve',
-          type: 'nominal',
-          title: null,
-          scale: { domain: names },
-          legend: { orient: 'bottom-left' },
-        },
-        order: { field: 'i', type: 'quantitative' },
-        tooltip: [
-          { field: 'curve', type: 'nominal' },
-          { field: 'x', type: 'quantitative', title: 'recall', format: '.4~g' },
-          { field: 'y', type: 'quantitative', title: 'precision', format: '.4~g' },
-        ],
-      },
-    },
+      x: { title: 'recall', tooltip: 'recall' },
+      y: { title: 'precision', tooltip: 'precision' },
+      legend: 'bottom-left',
+    }),
   ];
   if (input.prevalence !== undefined) {
     layers.push({
@@ -78,13 +52,7 @@ export function prChart(input: PrChartInput): ChartSpec {
       },
     });
   }
-  const side = input.width ?? chartSize.height + 80;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: input.title ?? 'Precision-recall',
-    config: theme,
-    width: side,
-    height: input.height ?? side,
+  return chartSpec(squareOptions(input, chartSize.height + 80), 'Precision-recall', {
     layer: layers,
-  } as ChartSpec;
+  });
 }

@@ -1,16 +1,16 @@
 // ROC curves (one or more detectors), the chance diagonal, and each curve's
 // break-even point (recall = detection ratio, i.e. TPR = 1 - FPR) marked.
-import { chartSize, palette, theme } from './theme.js';
+import { chartSize, palette } from './theme.js';
 import {
-  checkLength,
-  curveRows,
+  chartSpec,
   fmt,
+  squareOptions,
   type BaseChartOptions,
   type ChartSpec,
   type NumericArray,
   type Row,
 } from './common.js';
-import { DEFAULT_MAX_POINTS } from './downsample.js';
+import { curveLineLayer, namedCurveRows, type CurveKind } from './curve-chart.js';
 
 export interface RocCurveInput {
   name?: string;
@@ -41,28 +41,16 @@ export function rocBreakEven(fpr: NumericArray, tpr: NumericArray): { fpr: numbe
   return { fpr: fpr[best], tpr: tpr[best] };
 }
 
-export function curveLabel(name: string, metric: string, value: number | undefined): string {
-  return value === undefined ? name : `${name} (${metric} ${fmt(value, 3)})`;
-}
+const ROC_CURVES: CurveKind<RocCurveInput> = {
+  chart: 'rocChart',
+  yName: 'tpr',
+  metric: 'AUC',
+  points: (c) => ({ x: c.fpr, y: c.tpr, value: c.auc }),
+};
 
 export function rocChart(input: RocChartInput): ChartSpec {
-  const curves = Array.isArray(input.curves)
-    ? (input.curves as readonly RocCurveInput[])
-    : [input.curves as RocCurveInput];
-  if (curves.length === 0) throw new Error('rocChart: no curves');
-  const maxPoints = input.maxPoints ?? DEFAULT_MAX_POINTS;
-  const rows: Row[] = [];
   const marks: Row[] = [];
-  const names: string[] = [];
-  curves.forEach((c, k) => {
-    checkLength('rocChart: tpr', c.tpr, c.fpr.length);
-    const name = curveLabel(
-      c.name ?? (curves.length === 1 ? 'detector' : `detector ${k + 1}`),
-      'AUC',
-      c.auc,
-    );
-    names.push(name);
-    for (const r of curveRows(c.fpr, c.tpr, { curve: name }, maxPoints)) rows.push(r);
+  const { rows, names } = namedCurveRows(input.curves, ROC_CURVES, input.maxPoints, (c, name) => {
     if (input.markBreakEven ?? true) {
       const be = rocBreakEven(c.fpr, c.tpr);
       marks.push({ curve: name, x: be.fpr, y: be.tpr, label: `break-even ${fmt(be.tpr, 3)}` });
@@ -79,48 +67,15 @@ export function rocChart(input: RocChartInput): ChartSpec {
         y2: { field: 'y2' },
       },
     },
-    {
-      data: { values: rows },
+    curveLineLayer(rows, names, {
       mark: { type: 'line', interpolate: 'linear' },
-      encoding: {
-        x: {
-          field: 'x',
-          type: 'quantitative',
-          title: 'false positive rate',
-          scale: { domain: [0, 1] },
-        },
-        y: {
-          field: 'y',
-          type: 'quantitative',
-          title: 'true positive rate (recall)',
-          scale: { domain: [0, 1] },
-        },
-        color: {
-          field: 'curve',
-          type: 'nominal',
-          title: null,
-          scale: { domain: names },
-          legend: { orient: 'bottom-right' },
-        },
-        order: { field: 'i', type: 'quantitative' },
-        tooltip: [
-          { field: 'curve', type: 'nominal' },
-          { field: 'x', type: 'quantitative', title: 'FPR', format: '.4~g' },
-          { field: 'y', type: 'quantitative', title: 'TPR', format: '.4~g' },
-        ],
-      },
-    },
+      x: { title: 'false positive rate', tooltip: 'FPR' },
+      y: { title: 'true positive rate (recall)', tooltip: 'TPR' },
+      legend: 'bottom-right',
+    }),
   ];
   if (marks.length > 0) layers.push(...breakEvenLayers(marks, names));
-  const side = input.width ?? chartSize.height + 80;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: input.title ?? 'ROC',
-    config: theme,
-    width: side,
-    height: input.height ?? side,
-    layer: layers,
-  } as ChartSpec;
+  return chartSpec(squareOptions(input, chartSize.height + 80), 'ROC', { layer: layers });
 }
 
 /** A ringed dot with a label at each break-even point. */

@@ -1,8 +1,9 @@
 // Metrics per threshold: detection ratio (specificity on normal samples),
 // recall, F-score and optionally precision, with the break-even point (where
 // recall meets the detection ratio) marked.
-import { chartSize, palette, theme } from './theme.js';
+import { palette } from './theme.js';
 import {
+  chartSpec,
   checkLength,
   curveRows,
   fmt,
@@ -151,12 +152,5 @@ export function thresholdChart(input: ThresholdChartInput): ChartSpec {
       },
     );
   }
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: input.title ?? 'Metrics per threshold',
-    config: theme,
-    width: input.width ?? chartSize.width,
-    height: input.height ?? chartSize.height,
-    layer: layers,
-  } as ChartSpec;
+  return chartSpec(input, 'Metrics per threshold', { layer: layers });
 }

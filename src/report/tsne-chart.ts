@@ -1,9 +1,11 @@
 // A 2-D embedding (t-SNE or any other) as a scatter, normal vs anomalous.
 // Anomalous points are drawn on top; past maxPoints, normal points are
 // thinned first.
-import { chartSize, palette, theme } from './theme.js';
+import { chartSize, palette } from './theme.js';
 import {
+  chartSpec,
   checkLength,
+  squareOptions,
   type BaseChartOptions,
   type ChartSpec,
   type NumericArray,
@@ -45,13 +47,7 @@ export function tsneChart(input: EmbeddingChartInput): ChartSpec {
     rows.push({ x: input.x[i], y: input.y[i], class: normalName, index: i, z: 0 });
   for (const i of keepAnom)
     rows.push({ x: input.x[i], y: input.y[i], class: anomalyName, index: i, z: 1 });
-  const side = input.width ?? chartSize.height + 120;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: input.title ?? 't-SNE embedding',
-    config: theme,
-    width: side,
-    height: input.height ?? side,
+  return chartSpec(squareOptions(input, chartSize.height + 120), 't-SNE embedding', {
     data: { values: rows },
     params: [{ name: 'zoom', select: { type: 'interval' }, bind: 'scales' }],
     mark: { type: 'point', filled: true, opacity: 0.7, size: 16, clip: true },
@@ -70,5 +66,5 @@ export function tsneChart(input: EmbeddingChartInput): ChartSpec {
         { field: 'index', type: 'quantitative', title: 'sample' },
       ],
     },
-  } as ChartSpec;
+  });
 }

@@ -1,6 +1,7 @@
 // A waveform against the model's prediction (or reconstruction) of it.
-import { chartSize, palette, theme } from './theme.js';
+import { palette } from './theme.js';
 import {
+  chartSpec,
   checkLength,
   seriesRows,
   xAxis,
@@ -32,12 +33,7 @@ export function waveformChart(input: WaveformChartInput): ChartSpec {
     ...seriesRows(input.actual, x, actualName, maxPoints),
     ...seriesRows(input.predicted, x, predName, maxPoints),
   ];
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: input.title ?? 'Waveform vs prediction',
-    config: theme,
-    width: input.width ?? chartSize.width,
-    height: input.height ?? chartSize.height,
+  return chartSpec(input, 'Waveform vs prediction', {
     data: { values: rows },
     params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
     mark: { type: 'line', clip: true },
@@ -68,5 +64,5 @@ export function waveformChart(input: WaveformChartInput): ChartSpec {
         { field: 'value', type: 'quantitative', format: '.4~g' },
       ],
     },
-  } as ChartSpec;
+  });
 }

@@ -4,8 +4,12 @@
 // errors on the test series, applies telemanom's dynamic threshold, and sends
 // back the flagged ranges and the smoothed errors.
 import { readSeries } from '../../data/read-series.js';
+import type { Series } from '../../data/series.js';
 import { Forecaster } from '../../detectors/forecaster.js';
-import { dynamicThreshold } from '../../thresholds/dynamic-threshold.js';
+import {
+  dynamicThreshold,
+  type DynamicThresholdOptions,
+} from '../../thresholds/dynamic-threshold.js';
 
 export interface SmapJob {
   channel: string;
@@ -34,12 +38,22 @@ export interface SmapJobResult {
   threads: string;
 }
 
-export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
-  const t0 = performance.now();
-  const train = readSeries(job.trainPath, { columns: [0] });
-  const test = readSeries(job.testPath, { columns: [0] });
+/** telemanom's dynamic-threshold settings, as the benchmark uses them. */
+export const SMAP_THRESHOLD = {
+  smoothingWindow: 105,
+  windowSize: 2100,
+  stepSize: 70,
+  errorBuffer: 100,
+  p: 0.13,
+  minPeakError: 0.05,
+} as const satisfies DynamicThresholdOptions;
+
+/** The benchmark's LSTM forecaster, not yet fitted. */
+export function smapForecaster(
+  job: Pick<SmapJob, 'hidden' | 'window' | 'horizon' | 'trainShift' | 'epochs'>,
+): Forecaster {
   // The telemetry is already scaled to [-1, 1] by telemanom's preprocessing.
-  const forecaster = new Forecaster({
+  return new Forecaster({
     network: 'lstm',
     hidden: job.hidden,
     window: job.window,
@@ -50,19 +64,26 @@ export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
     batchSize: 64,
     learningRate: 1e-3,
   });
+}
+
+/**
+ * Squared error per step (mean over the windows predicting it); its square root
+ * stands in for telemanom's |y - yhat|. The first `window` steps have no
+ * prediction and are left out, as in telemanom.
+ */
+export function smapErrors(forecaster: Forecaster, test: Series, window: number): Float32Array {
+  return Float32Array.from(forecaster.explain(test).subarray(window), Math.sqrt);
+}
+
+export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
+  const t0 = performance.now();
+  const train = readSeries(job.trainPath, { columns: [0] });
+  const test = readSeries(job.testPath, { columns: [0] });
+  const forecaster = smapForecaster(job);
   const summary = await forecaster.fit(train, { seed: job.seed });
-  // Squared error per step (mean over the windows predicting it); its square
-  // root stands in for telemanom's |y - yhat|. The first `window` steps have
-  // no prediction and are left out, as in telemanom.
-  const squared = forecaster.explain(test);
-  const errors = Float32Array.from(squared.subarray(job.window), Math.sqrt);
+  const errors = smapErrors(forecaster, test, job.window);
   const result = dynamicThreshold(errors, {
-    smoothingWindow: 105,
-    windowSize: 2100,
-    stepSize: 70,
-    errorBuffer: 100,
-    p: 0.13,
-    minPeakError: 0.05,
+    ...SMAP_THRESHOLD,
     values: test.data.subarray(job.window),
     ignoreFirst: 2 * job.window,
   });

@@ -7,13 +7,14 @@
 // a step's per-channel contributions are the mean over the windows covering it of each
 // window's per-channel contributions, and its score is their sum.
 import { tidy, type Tensor } from '../../engine/index.js';
-import { Scaler, type ScalerKind, type ScalerState } from '../../data/scalers.js';
+import { Scaler, type ScalerKind } from '../../data/scalers.js';
 import { downsample } from '../../data/downsample.js';
 import type { Series } from '../../data/series.js';
 import { TrainingCancelled } from '../../models/trainer.js';
 import { smooth, type SmoothingConfig } from '../smoothing.js';
 import { checkSeries } from '../input-checks.js';
-import { writeModelDir, type Manifest, type SaveExtras } from '../model-dir.js';
+import type { Manifest, SaveExtras } from '../model-dir.js';
+import { restoredBasics, saveDetector } from '../saved-detector.js';
 import { rowSums, spreadWindows, upsampleRows } from '../window-alignment.js';
 import type { Detector, EpochReport, FitOptions, TrainingSummary } from '../detector.js';
 
@@ -220,29 +221,13 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
       throw new Error(`${this.name}.save: the detector is not fitted (call fit or load a model)`);
     tidy(() => {
       const { weights, state } = this.saveState();
-      writeModelDir(
-        dir,
-        {
-          detector: this.name,
-          config: { ...this.config } as Record<string, unknown>,
-          channels: this.channels,
-          seed: this.seed,
-          scaler: this.scaler?.toJSON(),
-          summary: this.summary,
-          state,
-        },
-        weights,
-        extras,
-      );
+      saveDetector(dir, this, { seed: this.seed, scaler: this.scaler, state }, weights, extras);
     });
   }
 
   /** Restores a saved model into this (freshly configured) detector. */
   restore(manifest: Manifest, weights: Record<string, Tensor>): this {
-    this.channels = manifest.channels;
-    this.seed = manifest.seed;
-    this.summary = manifest.summary;
-    this.scaler = manifest.scaler ? Scaler.fromJSON(manifest.scaler as ScalerState) : undefined;
+    Object.assign(this, restoredBasics(manifest));
     this.loadState(manifest.state ?? {}, weights);
     this.learned = true;
     return this;
