@@ -52,6 +52,7 @@ export const DETECTOR_SCHEMAS: Readonly<Record<string, Schema>> = {
     horizon: positiveInt,
     trainShift: positiveInt,
     hidden: { type: 'int[]', min: 1, minLength: 1 },
+    targets: { type: 'int[]', min: 0, minLength: 0 },
     batchNorm: { type: 'boolean' },
     dropout: { type: 'number', min: 0, max: 1, exclusiveMax: true },
     downsample: positiveInt,

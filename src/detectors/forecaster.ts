@@ -1,7 +1,9 @@
 // Forecaster: learns to predict the next `horizon` steps of normal data from
 // the `window` steps before; the score of a step is its squared prediction
-// error (mean over channels), optionally smoothed and divided by the standard
-// deviation of the smoothed training errors.
+// error (mean over the forecast channels), optionally smoothed and divided by
+// the standard deviation of the smoothed training errors. Every channel is
+// input; `targets` may restrict the forecast to some of them (telemanom feeds
+// the command flags in and forecasts the telemetry value only).
 //
 // Alignment: step t is predicted by every window whose target covers it; its
 // error is the mean over those windows. The first `window` steps (times the
@@ -26,6 +28,8 @@ export interface ForecasterConfig {
   /** Steps between training windows (1 = every window). */
   trainShift: number;
   hidden: number[];
+  /** Channels to forecast and score (indices into the input's channels); [] = all. */
+  targets: number[];
   batchNorm: boolean;
   dropout: number;
   /** Keep every r-th block mean before modelling; scores are spread back to full rate. */
@@ -47,6 +51,7 @@ export const FORECASTER_DEFAULTS: ForecasterConfig = {
   horizon: 1,
   trainShift: 1,
   hidden: [64],
+  targets: [],
   batchNorm: false,
   dropout: 0,
   downsample: 1,
@@ -80,6 +85,14 @@ export class Forecaster implements Detector {
   constructor(config: Partial<ForecasterConfig> = {}) {
     const network = config.network ?? FORECASTER_DEFAULTS.network;
     this.config = { ...FORECASTER_DEFAULTS, hidden: NETWORK_DEFAULT_HIDDEN[network], ...config };
+    if (
+      !Array.isArray(this.config.targets) ||
+      !this.config.targets.every((i) => Number.isInteger(i) && i >= 0)
+    )
+      throw new Error(
+        `forecaster: targets must be a list of channel indices, got ${JSON.stringify(this.config.targets)}`,
+      );
+    this.config.targets = [...this.config.targets];
     const c = this.config;
     for (const k of [
       'window',
@@ -121,15 +134,40 @@ export class Forecaster implements Detector {
   private windows(data: Float32Array, starts: ArrayLike<number>): { x: Tensor; y: Tensor } {
     const { window: w, horizon: h } = this.config;
     const c = this.channels;
+    const targets = this.targetIndices();
+    const o = targets.length;
     const n = starts.length;
     const xs = new Float32Array(n * w * c);
-    const ys = new Float32Array(n * h * c);
+    const ys = new Float32Array(n * h * o);
     for (let i = 0; i < n; i++) {
       const s = starts[i]!;
       xs.set(data.subarray(s * c, (s + w) * c), i * w * c);
-      ys.set(data.subarray((s + w) * c, (s + w + h) * c), i * h * c);
+      if (o === c) ys.set(data.subarray((s + w) * c, (s + w + h) * c), i * h * c);
+      else
+        for (let j = 0; j < h; j++)
+          for (let q = 0; q < o; q++)
+            ys[(i * h + j) * o + q] = data[(s + w + j) * c + targets[q]!]!;
     }
-    return { x: tensor(xs, [n, w, c]), y: tensor(ys, [n, h, c]) };
+    return { x: tensor(xs, [n, w, c]), y: tensor(ys, [n, h, o]) };
+  }
+
+  /** The forecast channels: config.targets, or every input channel. */
+  private targetIndices(): number[] {
+    const t = this.config.targets;
+    return t.length > 0 ? t : Array.from({ length: this.channels }, (_, i) => i);
+  }
+
+  /** Channels the network forecasts. */
+  get outputChannels(): number {
+    return this.targetIndices().length;
+  }
+
+  private checkTargets(channels: number, what: string): void {
+    const t = this.config.targets;
+    if (t.some((i) => i >= channels) || new Set(t).size !== t.length)
+      throw new Error(
+        `${what}: targets ${JSON.stringify(t)} must be distinct channel indices below ${channels}`,
+      );
   }
 
   private dataset(data: Float32Array, shift: number): TrainingData {
@@ -156,6 +194,7 @@ export class Forecaster implements Detector {
         minLength,
       });
     }
+    this.checkTargets(trainSeries.channels, 'forecaster.fit training data');
     this.channels = trainSeries.channels;
     this.seed = options.seed;
     const dsTrain = this.downsampled(trainSeries);
@@ -169,6 +208,7 @@ export class Forecaster implements Detector {
       window: c.window,
       horizon: c.horizon,
       channels: this.channels,
+      outputs: this.outputChannels,
       hidden: c.hidden,
       batchNorm: c.batchNorm,
       dropout: c.dropout,
@@ -220,8 +260,8 @@ export class Forecaster implements Detector {
       minLength: (c.window + c.horizon) * c.downsample,
     });
     const data = this.prepare(x);
-    const ch = this.channels;
-    const steps = data.length / ch;
+    const steps = data.length / this.channels;
+    const ch = this.outputChannels;
     const ds = this.dataset(data, 1);
     const sums = new Float64Array(steps * ch);
     const counts = new Uint32Array(steps);
@@ -260,15 +300,15 @@ export class Forecaster implements Detector {
 
   score(x: Series): Float32Array {
     const { errors, steps } = this.channelErrors(x);
-    const smoothed = smooth(rowSums(errors, this.channels), this.config.smoothing);
+    const smoothed = smooth(rowSums(errors, this.outputChannels), this.config.smoothing);
     if (this.scoreScale !== 1) for (let t = 0; t < steps; t++) smoothed[t]! *= this.scoreScale;
     return this.upsample(smoothed, 1, x.length);
   }
 
   /**
-   * One-step-ahead predictions, row-major [x.length, channels], in the input's units (the
-   * scaler inverted): step t holds the first forecast step of the window ending just before
-   * it (spread over each block when downsampling); NaN before the first prediction.
+   * One-step-ahead predictions, row-major [x.length, outputChannels], in the input's units
+   * (the scaler inverted): step t holds the first forecast step of the window ending just
+   * before it (spread over each block when downsampling); NaN before the first prediction.
    */
   predict(x: Series): Float32Array {
     const net = this.requireFitted('predict');
@@ -276,8 +316,11 @@ export class Forecaster implements Detector {
     checkSeries(x, 'forecaster input', { channels: this.channels, minLength: (w + 1) * r });
     const data = this.prepare(x);
     const ch = this.channels;
+    const o = this.outputChannels;
     const steps = data.length / ch;
+    // Full width so that the scaler can be inverted; only the forecast channels are filled.
     const out = new Float32Array(steps * ch).fill(NaN);
+    const targets = this.targetIndices();
     const count = steps - w;
     const batch = 1024;
     net.eval();
@@ -287,10 +330,14 @@ export class Forecaster implements Detector {
       for (let k = 0; k < n; k++) xs.set(data.subarray((i + k) * ch, (i + k + w) * ch), k * w * ch);
       const pred = tidy(() => noGrad(() => net.forward(tensor(xs, [n, w, ch])).toFloat32Array()));
       for (let k = 0; k < n; k++)
-        out.set(pred.subarray(k * h * ch, k * h * ch + ch), (i + k + w) * ch);
+        for (let q = 0; q < o; q++) out[(i + k + w) * ch + targets[q]!] = pred[k * h * o + q]!;
     }
-    const values = this.scaler ? this.scaler.inverseTransformValues(out, ch) : out;
-    return this.upsample(values, ch, x.length);
+    const full = this.scaler ? this.scaler.inverseTransformValues(out, ch) : out;
+    const values = o === ch ? full : new Float32Array(steps * o);
+    if (o !== ch)
+      for (let t = 0; t < steps; t++)
+        for (let q = 0; q < o; q++) values[t * o + q] = full[t * ch + targets[q]!]!;
+    return this.upsample(values, o, x.length);
   }
 
   /**
@@ -329,9 +376,10 @@ export class Forecaster implements Detector {
     return out;
   }
 
+  /** Per-step squared errors of each forecast channel, [x.length, outputChannels]. */
   explain(x: Series): Float32Array {
     const { errors } = this.channelErrors(x);
-    return this.upsample(errors, this.channels, x.length);
+    return this.upsample(errors, this.outputChannels, x.length);
   }
 
   save(dir: string, extras: SaveExtras = {}): void {
@@ -350,6 +398,7 @@ export class Forecaster implements Detector {
       window: c.window,
       horizon: c.horizon,
       channels: d.channels,
+      outputs: d.outputChannels,
       hidden: c.hidden,
       batchNorm: c.batchNorm,
       dropout: c.dropout,

@@ -19,11 +19,17 @@ export interface ForecastNetworkConfig {
   window: number;
   horizon: number;
   channels: number;
+  /** Channels forecast (default: all the input channels). */
+  outputs?: number;
   /** dense: hidden layer widths; lstm/gru/stacked: one entry per recurrent layer. */
   hidden: number[];
   /** stacked only: batch norm after each recurrent layer. */
   batchNorm?: boolean;
   dropout?: number;
+}
+
+function outputsOf(c: ForecastNetworkConfig): number {
+  return c.outputs ?? c.channels;
 }
 
 /** Fully connected: flattened window -> hidden layers with leaky ReLU -> flattened forecast. */
@@ -38,12 +44,12 @@ class DenseForecaster extends Module {
       if (c.dropout) layers.push(new Dropout(c.dropout));
       width = h;
     }
-    layers.push(new Linear(width, c.horizon * c.channels));
+    layers.push(new Linear(width, c.horizon * outputsOf(c)));
     this.net = this.registerModule('net', new Sequential(...layers));
   }
   forward(x: Tensor): Tensor {
     const b = x.shape[0]!;
-    return this.net.forward(x.reshape([b, -1])).reshape([b, this.c.horizon, this.c.channels]);
+    return this.net.forward(x.reshape([b, -1])).reshape([b, this.c.horizon, outputsOf(this.c)]);
   }
 }
 
@@ -61,14 +67,14 @@ class RecurrentForecaster extends Module {
       );
       input = h;
     });
-    this.head = this.registerModule('head', new Linear(input, c.horizon * c.channels));
+    this.head = this.registerModule('head', new Linear(input, c.horizon * outputsOf(c)));
   }
   forward(x: Tensor): Tensor {
     let y = x;
     for (const layer of this.layers) y = layer.forward(y);
     const last = y.slice(1, -1).squeeze(1);
     const b = x.shape[0]!;
-    return this.head.forward(last).reshape([b, this.c.horizon, this.c.channels]);
+    return this.head.forward(last).reshape([b, this.c.horizon, outputsOf(this.c)]);
   }
 }
 
@@ -92,7 +98,7 @@ class StackedForecaster extends Module {
       this.norms.push(c.batchNorm ? this.registerModule(`bn${i}`, new BatchNorm(h)) : undefined);
       input = h;
     });
-    this.head = this.registerModule('head', new Linear(input, c.channels));
+    this.head = this.registerModule('head', new Linear(input, outputsOf(c)));
   }
   forward(x: Tensor): Tensor {
     let y = x;
