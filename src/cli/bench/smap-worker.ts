@@ -1,8 +1,9 @@
 // Worker process of the smap-msl benchmark (started with child_process.fork,
 // NORMALCY_THREADS set by the parent): for each channel it is sent, trains the
-// LSTM forecaster on the training series (column 0), computes the per-step
-// errors on the test series, applies telemanom's dynamic threshold, and sends
-// back the flagged ranges and the smoothed errors.
+// LSTM forecaster on the training series (every column in: the telemetry value
+// and the one-hot command flags, as telemanom does; column 0 forecast), computes
+// the per-step errors of column 0 on the test series, applies telemanom's
+// dynamic threshold, and sends back the flagged ranges and the smoothed errors.
 import { readSeries } from '../../data/read-series.js';
 import type { Series } from '../../data/series.js';
 import { Forecaster } from '../../detectors/forecaster.js';
@@ -60,6 +61,8 @@ export function smapForecaster(
     horizon: job.horizon,
     trainShift: job.trainShift,
     scaler: 'none',
+    // Only the telemetry value is forecast and scored; other columns are inputs.
+    targets: [0],
     epochs: job.epochs,
     batchSize: 64,
     learningRate: 1e-3,
@@ -77,14 +80,15 @@ export function smapErrors(forecaster: Forecaster, test: Series, window: number)
 
 export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
   const t0 = performance.now();
-  const train = readSeries(job.trainPath, { columns: [0] });
-  const test = readSeries(job.testPath, { columns: [0] });
+  const train = readSeries(job.trainPath);
+  const test = readSeries(job.testPath);
+  const value = Float32Array.from({ length: test.length }, (_, t) => test.data[t * test.channels]!);
   const forecaster = smapForecaster(job);
   const summary = await forecaster.fit(train, { seed: job.seed });
   const errors = smapErrors(forecaster, test, job.window);
   const result = dynamicThreshold(errors, {
     ...SMAP_THRESHOLD,
-    values: test.data.subarray(job.window),
+    values: value.subarray(job.window),
     ignoreFirst: 2 * job.window,
   });
   const scores = new Float32Array(test.length);
