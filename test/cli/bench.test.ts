@@ -43,6 +43,7 @@ function checkResults(out: string, name: string, summary: Record<string, unknown
   assert.equal(r.mode, 'quick');
   assert.equal(r.seed, 3);
   assert.match(String(r.gitCommit), /^([0-9a-f]{40}|unknown)$/);
+  assert.equal(typeof r.gitDirty, 'boolean');
   assert.match(String(r.normalcyVersion), /^\d+\.\d+\.\d+/);
   assert.ok(Number(r.wallSeconds) > 0);
   assert.ok(Number(r.peakRssMiB) > 0);

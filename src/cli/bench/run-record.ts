@@ -43,7 +43,10 @@ export interface RunRecord {
   mode: 'quick' | 'full';
   seed: number;
   normalcyVersion: string;
+  /** HEAD when the run started (a later commit does not change what ran). */
   gitCommit: string;
+  /** Whether tracked files differed from that commit when the run started. */
+  gitDirty: boolean;
   startedAt: string;
   wallSeconds: number;
   /** process.resourceUsage().maxRSS of this process, in MiB. */
@@ -72,6 +75,21 @@ export function gitCommit(): string {
     return /^[0-9a-f]{40}$/.test(out) ? out : 'unknown';
   } catch {
     return 'unknown';
+  }
+}
+
+/** Whether tracked files differ from HEAD; false where git cannot tell. */
+export function gitDirty(): boolean {
+  try {
+    const out = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: packageRoot(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 5000,
+    });
+    return out.trim() !== '';
+  } catch {
+    return false;
   }
 }
 
@@ -139,7 +157,7 @@ function recordMarkdown(r: RunRecord): string {
     ['mode', r.mode],
     ['seed', String(r.seed)],
     ['normalcy', r.normalcyVersion],
-    ['git commit', r.gitCommit],
+    ['git commit', `${r.gitCommit}${r.gitDirty ? ' (with uncommitted changes)' : ''}`],
     ['started', r.startedAt],
     ['wall time', `${r.wallSeconds.toFixed(1)} s`],
     ['peak memory', `${r.peakRssMiB} MiB (this process)`],
@@ -167,6 +185,8 @@ export async function runBenchmark(
   runner: (ctx: BenchContext) => Promise<BenchOutcome & { workerPeakRssMiB?: number }>,
 ): Promise<Record<string, unknown>> {
   const startedAt = new Date().toISOString();
+  const commit = gitCommit();
+  const dirty = gitDirty();
   const t0 = performance.now();
   const outcome = await runner(ctx);
   const record: RunRecord = {
@@ -174,7 +194,8 @@ export async function runBenchmark(
     mode: ctx.quick ? 'quick' : 'full',
     seed: ctx.seed,
     normalcyVersion: packageVersion(),
-    gitCommit: gitCommit(),
+    gitCommit: commit,
+    gitDirty: dirty,
     startedAt,
     wallSeconds: Number(((performance.now() - t0) / 1000).toFixed(2)),
     peakRssMiB: peakRssMiB(),
