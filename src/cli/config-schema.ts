@@ -82,6 +82,7 @@ export const DETECTOR_SCHEMAS: Readonly<Record<string, Schema>> = {
   'cae-ocsvm': {
     imageShape: { type: 'int[]', min: 1, length: 3 },
     pixelScale: { type: 'number-or-enum', values: ['auto'], min: 0, exclusiveMin: true },
+    loss: { type: 'enum', values: ['bce', 'mse'] },
     ...training,
     nu: { type: 'number', min: 0, max: 1, exclusiveMin: true },
     gamma: { type: 'number-or-enum', values: ['scale', 'auto'], min: 0, exclusiveMin: true },

@@ -38,6 +38,12 @@ export interface CaeOcsvmConfig {
   imageShape: [number, number, number];
   /** Factor applied to every pixel; 'auto' = 1/255 when the training maximum exceeds 1, else 1. */
   pixelScale: number | 'auto';
+  /**
+   * Autoencoder training loss. 'bce' (binary cross-entropy, pixels in [0, 1]) keeps
+   * learning where 'mse' through the output sigmoid can stall: on MNIST, MSE left 8 of 10
+   * one-class autoencoders predicting a blank image (loss flat at the background's).
+   */
+  loss: 'bce' | 'mse';
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -53,6 +59,7 @@ export interface CaeOcsvmConfig {
 export const CAE_OCSVM_DEFAULTS: CaeOcsvmConfig = {
   imageShape: [28, 28, 1],
   pixelScale: 'auto',
+  loss: 'bce',
   epochs: 10,
   batchSize: 64,
   learningRate: 1e-3,
@@ -117,6 +124,9 @@ export class CaeOcsvmDetector implements Detector {
     if (!Number.isInteger(c.patience) || c.patience < 0) {
       throw new Error(`cae-ocsvm: patience must be a non-negative integer, got ${c.patience}`);
     }
+    if (c.loss !== 'bce' && c.loss !== 'mse') {
+      throw new Error(`cae-ocsvm: loss must be 'bce' or 'mse', got ${String(c.loss)}`);
+    }
     if (c.pixelScale !== 'auto' && !(typeof c.pixelScale === 'number' && c.pixelScale > 0)) {
       throw new Error(
         `cae-ocsvm: pixelScale must be a positive number or 'auto', got ${c.pixelScale}`,
@@ -170,6 +180,19 @@ export class CaeOcsvmDetector implements Detector {
     return c === 1 ? t.reshape([n, 1, h, w]) : t.permute([0, 3, 1, 2]).contiguous();
   }
 
+  /** Binary cross-entropy needs scaled pixels in [0, 1]; say which pixel is not. */
+  private checkUnitRange(x: Series): void {
+    const s = this.pixelScale;
+    for (let i = 0; i < x.data.length; i++) {
+      const v = x.data[i]! * s;
+      if (v < 0 || v > 1) {
+        throw new Error(
+          `cae-ocsvm.fit training data: image ${Math.floor(i / this.imageSize)} has a pixel of ${x.data[i]} (${v} after pixelScale ${s}); loss 'bce' needs pixels in [0, 1]: set pixelScale, or loss 'mse'`,
+        );
+      }
+    }
+  }
+
   private dataset(x: Series): TrainingData {
     return {
       count: x.length,
@@ -213,6 +236,7 @@ export class CaeOcsvmDetector implements Detector {
     this.channels = this.imageSize;
     this.seed = options.seed;
     this.pixelScale = resolvePixelScale(c.pixelScale, trainSeries.data);
+    if (c.loss === 'bce') this.checkUnitRange(trainSeries);
     this.featureMean = undefined;
     this.featureStd = undefined;
     this.svm = undefined;
@@ -223,7 +247,7 @@ export class CaeOcsvmDetector implements Detector {
     const model = this.net;
     this.summary = await train(
       model,
-      (x, y) => F.mse(model.forward(x), y),
+      (x, y) => (c.loss === 'bce' ? F.bce(model.forward(x), y) : F.mse(model.forward(x), y)),
       this.dataset(trainSeries),
       c,
       {

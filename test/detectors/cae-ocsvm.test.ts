@@ -166,3 +166,25 @@ test('bad configurations and unfitted use are refused', async () => {
     /expected 784 channel\(s\), got 10/,
   );
 });
+
+test('cae-ocsvm loss: binary cross-entropy needs pixels in [0, 1] and names the image', async () => {
+  assert.throws(() => new CaeOcsvmDetector({ loss: 'l1' as 'bce' }), /loss must be 'bce' or 'mse'/);
+  // pixelScale 1 keeps a pixel of 2 at 2.
+  const data = new Float32Array(3 * PIXELS).fill(0.5);
+  data[2 * PIXELS + 7] = 2;
+  const bad = createSeries({ data, channels: PIXELS });
+  const d = new CaeOcsvmDetector({ ...CONFIG, imageShape: [28, 28, 1], pixelScale: 1 });
+  await assert.rejects(
+    d.fit(bad),
+    /image 2 has a pixel of 2 .*loss 'bce' needs pixels in \[0, 1\]/,
+  );
+  // The same data trains with the MSE loss.
+  const m = new CaeOcsvmDetector({
+    ...CONFIG,
+    imageShape: [28, 28, 1],
+    pixelScale: 1,
+    loss: 'mse',
+  });
+  const summary = await m.fit(bad, { seed: 1 });
+  assert.ok(Number.isFinite(summary.finalLoss));
+});
