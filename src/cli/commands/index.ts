@@ -11,6 +11,7 @@ import { registerFeaturize } from './featurize.js';
 import { registerReport } from './report.js';
 import { registerTsne } from './tsne.js';
 import { registerWorkflow } from './workflow.js';
+import { registerStream } from './stream.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -22,6 +23,7 @@ export const commands: RegisterCommand[] = [
   registerReport,
   registerTsne,
   registerFeaturize,
+  registerStream,
   registerNabScore,
   registerBench,
   registerWorkflow,
