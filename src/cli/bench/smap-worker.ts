@@ -70,12 +70,18 @@ export function smapForecaster(
 }
 
 /**
- * Squared error per step (mean over the windows predicting it); its square root
- * stands in for telemanom's |y - yhat|. The first `window` steps have no
- * prediction and are left out, as in telemanom.
+ * telemanom's errors: |y(t) - yhat(t)| of column 0, yhat(t) the one-step-ahead
+ * forecast of the window just before t (telemanom's 'first' aggregation of the
+ * overlapping horizon forecasts). The first `window` steps have no forecast and
+ * are left out, as in telemanom.
  */
 export function smapErrors(forecaster: Forecaster, test: Series, window: number): Float32Array {
-  return Float32Array.from(forecaster.explain(test).subarray(window), Math.sqrt);
+  const predicted = forecaster.predict(test);
+  const width = forecaster.outputChannels;
+  const out = new Float32Array(test.length - window);
+  for (let t = window; t < test.length; t++)
+    out[t - window] = Math.abs(predicted[t * width]! - test.data[t * test.channels]!);
+  return out;
 }
 
 export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
@@ -108,6 +114,8 @@ export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
 }
 
 if (process.send !== undefined && process.argv.includes('--normalcy-smap-worker')) {
+  // A parent that dies (or is killed) takes its workers with it.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', (msg: { job?: SmapJob; done?: boolean }) => {
     if (msg.done) {
       process.disconnect();
