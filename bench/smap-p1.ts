@@ -16,7 +16,12 @@ import { readSeries } from '../src/data/read-series.js';
 import { readTelemanomLabels } from '../src/data/telemanom.js';
 import { eventCountsFromRanges } from '../src/metrics/event-level.js';
 import { dynamicThreshold } from '../src/thresholds/dynamic-threshold.js';
-import { SMAP_THRESHOLD, smapErrors, smapForecaster } from '../src/cli/bench/smap-worker.js';
+import {
+  SMAP_THRESHOLD,
+  smapErrors,
+  smapForecaster,
+  smapIgnoredSteps,
+} from '../src/cli/bench/smap-worker.js';
 import { dataset } from '../test/helpers/datasets.js';
 
 const epochs = Number(process.argv[2] ?? 15);
@@ -54,7 +59,7 @@ const t0 = performance.now();
 const result = dynamicThreshold(errors, {
   ...SMAP_THRESHOLD,
   values,
-  ignoreFirst: 2 * window,
+  ignoreFirst: smapIgnoredSteps(test.length, window),
   flattenFirst: window,
 });
 const thresholdSeconds = (performance.now() - t0) / 1000;

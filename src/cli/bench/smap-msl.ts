@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTelemanomLabels, type TelemanomLabel } from '../../data/telemanom.js';
+import { writeNpy } from '../../data/npy.js';
 import { rangesToMask } from '../../data/ranges.js';
 import { eventCountsFromRanges } from '../../metrics/event-level.js';
 import { averagePrecision } from '../../metrics/pr.js';
@@ -139,6 +140,13 @@ export async function runSmapMsl(
   const results = await runPool(jobs, threads, ctx.log);
   const wallSeconds = (performance.now() - t0) / 1000;
   const byChannel = new Map(results.map((r) => [r.channel, r]));
+  // The raw errors, so that thresholds can be studied again without retraining.
+  for (const r of results)
+    writeNpy(join(ctx.out, 'errors', `${r.channel}.npy`), {
+      dtype: 'float32',
+      shape: [r.errors.length],
+      data: r.errors,
+    });
 
   const totals: Record<string, Totals> = {};
   const perRow: Record<string, unknown>[] = [];
@@ -222,7 +230,7 @@ export async function runSmapMsl(
       `Model, one per channel: LSTM ${JSON.stringify(net.hidden)} over all columns (the telemetry value and the one-hot command flags, as telemanom), ${window} past steps, forecasting the next ${horizon} values of column 0 (Forecaster targets [0]); trained on train/<chan> (every ${net.trainShift}th window, ${net.epochs} epoch(s), batch 64, Adam 1e-3, seed ${ctx.seed}; telemanom trains up to 35 epochs with early stopping, so this is ${ctx.quick ? 'far ' : ''}less training). No scaling: the data is already in [-1, 1].`,
       `Errors: |y(t) - yhat(t)| of column 0 with yhat(t) the one-step-ahead forecast (telemanom's 'first' aggregation of the ${horizon} overlapping forecasts); the first ${window} steps have no forecast.`,
       'Earlier full run (same seed, LSTM and threshold), for comparison: column 0 as the only input and the root of the mean squared error over all forecasts covering a step gave SMAP 50/6/19 (F1 0.800), MSL 10/1/26 (F1 0.426), total 60/7/45, P 0.896, R 0.571, F1 0.698, mean AUC-PR 0.489, VUS-PR 0.530; wall 1823 s.',
-      "Threshold: telemanom's non-parametric dynamic threshold: EWMA span 105, windows of 2100 steps every 70, error buffer 100, pruning p = 0.13, minimum peak error 0.05, the first 500 steps never flagged.",
+      `Threshold: telemanom's non-parametric dynamic threshold: EWMA span 105, windows of 2100 steps every 70, error buffer 100, pruning p = 0.13, minimum peak error 0.05; never flagged: the first ${2 * window} error steps, ${window} for test series under 2,500 steps, none under 1,800 (telemanom's rule). The raw errors of each channel are in errors/<channel>.npy (float32, from test step ${window} on).`,
       'Counting (event level): a flagged range overlapping a labelled one makes that labelled range a TP (once), a flagged range overlapping none is an FP, an unflagged labelled range an FN; precision, recall and F1 from the summed counts. No point adjustment.',
       'Threshold-free: AUC-PR (average precision) and VUS-PR (buffers 0..100) of the smoothed errors against the labelled steps, per channel, averaged.',
       `Parallelism: ${workers} worker process(es) (child_process.fork), with NORMALCY_THREADS=${threads.join(', ')}, on ${cores} cores; wall ${wallSeconds.toFixed(1)} s, ${secondsPerChannel.toFixed(1)} s per channel inside a worker.`,

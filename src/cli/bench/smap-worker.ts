@@ -30,6 +30,8 @@ export interface SmapJobResult {
   ranges: [number, number][];
   /** Smoothed errors, one per test step (0 for the first `window` steps). */
   scores: Float32Array;
+  /** The raw errors |y - yhat| the threshold saw, from step `window` on. */
+  errors: Float32Array;
   trainSteps: number;
   testSteps: number;
   epochs: number;
@@ -84,6 +86,16 @@ export function smapErrors(forecaster: Forecaster, test: Series, window: number)
   return out;
 }
 
+/**
+ * Steps at the start of the errors never flagged, by telemanom's rule: twice the
+ * input length, only the input length for test series under 2,500 steps, none
+ * under 1,800 (short series would otherwise lose much of their test data).
+ */
+export function smapIgnoredSteps(testSteps: number, window: number): number {
+  if (testSteps < 1800) return 0;
+  return testSteps < 2500 ? window : 2 * window;
+}
+
 export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
   const t0 = performance.now();
   const train = readSeries(job.trainPath);
@@ -95,7 +107,7 @@ export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
   const result = dynamicThreshold(errors, {
     ...SMAP_THRESHOLD,
     values: value.subarray(job.window),
-    ignoreFirst: 2 * job.window,
+    ignoreFirst: smapIgnoredSteps(test.length, job.window),
   });
   const scores = new Float32Array(test.length);
   scores.set(result.smoothedErrors, job.window);
@@ -103,6 +115,7 @@ export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
     channel: job.channel,
     ranges: result.ranges.map(([a, b]) => [a + job.window, b + job.window]),
     scores,
+    errors,
     trainSteps: train.length,
     testSteps: test.length,
     epochs: summary.epochs,
