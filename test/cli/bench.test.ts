@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dataset, datasetsDir } from '../helpers/datasets.js';
+import { readNpy } from '../../src/data/npy.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -135,4 +136,63 @@ test('bench refuses an unknown benchmark with a usage error', () => {
   });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /nope/);
+});
+
+test('bench smap-msl --quick: channels on workers, event counts, raw errors saved', () => {
+  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-smap-'));
+  try {
+    const summary = bench('smap-msl', out, '--data-dir', datasetsDir(), '--workers', '2');
+    const json = checkResults(out, 'smap-msl', summary);
+    const results = json.results as {
+      summary: Record<string, { channels: number; tp: number; fp: number; fn: number; f1: number }>;
+      channels: { channel: string; tp: number; fn: number; labelled: unknown[] }[];
+      workers: number;
+    };
+    assert.equal(results.workers, 2);
+    const total = results.summary.total!;
+    assert.equal(total.channels, 3);
+    assert.equal(total.channels, results.summary.SMAP!.channels + results.summary.MSL!.channels);
+    // Every labelled range is either found or missed.
+    const labelled = results.channels.reduce((a, c) => a + c.labelled.length, 0);
+    assert.equal(total.tp + total.fn, labelled);
+    assert.ok(total.f1 >= 0 && total.f1 <= 1);
+    for (const c of results.channels) {
+      const errors = readNpy(join(out, 'errors', `${c.channel}.npy`));
+      assert.equal(errors.dtype, 'float32');
+      assert.ok(errors.shape[0]! > 0);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('bench dsads --quick: AMSL protocol metrics', () => {
+  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-dsads-'));
+  try {
+    const summary = bench('dsads', out, '--data-dir', datasetsDir());
+    const json = checkResults(out, 'dsads', summary);
+    const r = json.results as Record<string, number>;
+    for (const k of ['accuracy', 'macroPrecision', 'macroRecall', 'mF1'])
+      assert.ok(r[k]! >= 0 && r[k]! <= 1, `${k} ${r[k]}`);
+    // mF1 is the harmonic mean of macro precision and macro recall.
+    const hm = (2 * r.macroPrecision! * r.macroRecall!) / (r.macroPrecision! + r.macroRecall!);
+    assert.ok(Math.abs(r.mF1! - hm) < 1e-5, `mF1 ${r.mF1} vs ${hm}`);
+    assert.ok(readFileSync(join(out, 'results.md'), 'utf8').includes('0.9352'));
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('bench fashion-mnist --quick: two classes from the Debian package, no published row', () => {
+  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-fashion-'));
+  try {
+    const summary = bench('fashion-mnist', out);
+    const json = checkResults(out, 'fashion-mnist', summary);
+    const results = json.results as { classes: Record<string, { aucRoc: number }> };
+    assert.deepEqual(Object.keys(results.classes), ['0', '1']);
+    for (const c of Object.values(results.classes)) assert.ok(c.aucRoc > 0.5 && c.aucRoc <= 1);
+    assert.match(readFileSync(join(out, 'results.md'), 'utf8'), /T-shirt\/top/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
