@@ -70,6 +70,20 @@ export interface DynamicThresholdOptions {
   flattenFirst?: number;
 }
 
+/**
+ * telemanom's settings for errors of data scaled to [-1, 1]: EWMA span 105
+ * (batch 70 x 30 windows x 5%), windows of 30 batches of 70, error buffer 100,
+ * pruning p 0.13, no flag unless a window's peak error exceeds 0.05.
+ */
+export const TELEMANOM_THRESHOLD = {
+  smoothingWindow: 105,
+  windowSize: 2100,
+  stepSize: 70,
+  errorBuffer: 100,
+  p: 0.13,
+  minPeakError: 0.05,
+} as const satisfies DynamicThresholdOptions;
+
 /** The epsilon chosen in one evaluation window. */
 export interface WindowEpsilon {
   /** First and last step of the window (inclusive). */

@@ -7,10 +7,7 @@
 import { readSeries } from '../../data/read-series.js';
 import type { Series } from '../../data/series.js';
 import { Forecaster } from '../../detectors/forecaster.js';
-import {
-  dynamicThreshold,
-  type DynamicThresholdOptions,
-} from '../../thresholds/dynamic-threshold.js';
+import { dynamicThreshold, TELEMANOM_THRESHOLD } from '../../thresholds/dynamic-threshold.js';
 
 export interface SmapJob {
   channel: string;
@@ -42,14 +39,7 @@ export interface SmapJobResult {
 }
 
 /** telemanom's dynamic-threshold settings, as the benchmark uses them. */
-export const SMAP_THRESHOLD = {
-  smoothingWindow: 105,
-  windowSize: 2100,
-  stepSize: 70,
-  errorBuffer: 100,
-  p: 0.13,
-  minPeakError: 0.05,
-} as const satisfies DynamicThresholdOptions;
+export const SMAP_THRESHOLD = TELEMANOM_THRESHOLD;
 
 /** The benchmark's LSTM forecaster, not yet fitted. */
 export function smapForecaster(

@@ -27,6 +27,7 @@ import { rocAuc, rocCurve } from '../../metrics/roc.js';
 import { eventCountsFromRanges } from '../../metrics/event-level.js';
 import {
   dynamicThreshold,
+  TELEMANOM_THRESHOLD,
   type DynamicThresholdOptions,
 } from '../../thresholds/dynamic-threshold.js';
 import { scoreChart } from '../../report/score-chart.js';
@@ -111,15 +112,7 @@ const MODEL_DEFAULTS: Partial<ForecasterConfig> = {
 };
 
 /** telemanom's threshold settings (errors of data scaled to [-1, 1]). */
-const THRESHOLD_DEFAULTS: ThresholdSettings = {
-  smoothingWindow: 105,
-  windowSize: 2100,
-  stepSize: 70,
-  errorBuffer: 100,
-  p: 0.13,
-  minPeakError: 0.05,
-  scaleChecks: true,
-};
+const THRESHOLD_DEFAULTS: ThresholdSettings = { ...TELEMANOM_THRESHOLD, scaleChecks: true };
 
 const TSNE_DEFAULTS: TsneSettings = {
   window: 25,
