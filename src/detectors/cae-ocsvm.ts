@@ -40,7 +40,7 @@ export interface CaeOcsvmConfig {
   pixelScale: number | 'auto';
   /**
    * Autoencoder training loss. 'bce' (binary cross-entropy, pixels in [0, 1]) keeps
-   * learning where 'mse' through the output sigmoid can stall: on MNIST, MSE left 8 of 10
+   * learning where 'mse' through the output sigmoid can stall: on MNIST, MSE left 7 of 10
    * one-class autoencoders predicting a blank image (loss flat at the background's).
    */
   loss: 'bce' | 'mse';
