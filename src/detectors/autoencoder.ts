@@ -131,10 +131,18 @@ export class Autoencoder implements Detector {
     };
   }
 
-  private prepare(x: Series): Float32Array {
-    const ds =
-      this.config.downsample > 1 ? downsample(x, this.config.downsample, { method: 'mean' }) : x;
+  private downsampled(x: Series): Series {
+    return this.config.downsample > 1
+      ? downsample(x, this.config.downsample, { method: 'mean' })
+      : x;
+  }
+
+  private scaled(ds: Series): Float32Array {
     return this.scaler ? this.scaler.transformValues(ds.data, ds.channels) : ds.data;
+  }
+
+  private prepare(x: Series): Float32Array {
+    return this.scaled(this.downsampled(x));
   }
 
   /** The windows at the given starts, [n, window, channels], straight from the row-major data. */
@@ -178,10 +186,9 @@ export class Autoencoder implements Detector {
     }
     this.channels = trainSeries.channels;
     this.seed = options.seed;
-    const dsTrain =
-      c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
+    const dsTrain = this.downsampled(trainSeries);
     this.scaler = c.scaler === 'none' ? undefined : new Scaler(c.scaler).fit(dsTrain);
-    const trainData = this.prepare(trainSeries);
+    const trainData = this.scaled(dsTrain);
     // The seed fixes the initial weights here and the shuffles in train().
     if (options.seed !== undefined) manualSeed(options.seed);
     this.net?.dispose();
