@@ -17,7 +17,7 @@ import {
   type AutoencoderNetworkConfig,
   type AutoencoderNetworkKind,
 } from '../models/autoencoder-networks.js';
-import { train, type TrainingData } from '../models/trainer.js';
+import { train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
 import { smooth, type SmoothingConfig } from './smoothing.js';
 import { checkSeries } from './input-checks.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
@@ -199,14 +199,10 @@ export class Autoencoder implements Detector {
       (x, y) => F.mse(model.forward(x), y),
       this.dataset(trainData, c.trainShift),
       c,
-      {
-        seed: options.seed === undefined ? undefined : options.seed + 1,
-        signal: options.signal,
-        onEpoch: options.onEpoch,
-        validation: options.validation
-          ? this.dataset(this.prepare(options.validation), c.trainShift)
-          : undefined,
-      },
+      trainOptionsFrom(
+        options,
+        options.validation && this.dataset(this.prepare(options.validation), c.trainShift),
+      ),
     );
     this.scoreScale = 1;
     if (c.normalize) {

@@ -25,7 +25,7 @@ import {
   type OneClassSvmGamma,
   type OneClassSvmState,
 } from '../models/one-class-svm.js';
-import { train, type TrainingData } from '../models/trainer.js';
+import { train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
 import { rocAuc } from '../metrics/roc.js';
 import { averagePrecision } from '../metrics/pr.js';
 import { checkSeries } from './input-checks.js';
@@ -250,12 +250,7 @@ export class CaeOcsvmDetector implements Detector {
       (x, y) => (c.loss === 'bce' ? F.bce(model.forward(x), y) : F.mse(model.forward(x), y)),
       this.dataset(trainSeries),
       c,
-      {
-        seed: options.seed === undefined ? undefined : options.seed + 1,
-        signal: options.signal,
-        onEpoch: options.onEpoch,
-        validation: options.validation ? this.dataset(options.validation) : undefined,
-      },
+      trainOptionsFrom(options, options.validation && this.dataset(options.validation)),
     );
     const raw = this.features(trainSeries);
     const { mean, std } = columnStats(raw.values, raw.rows, model.featureSize);

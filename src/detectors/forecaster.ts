@@ -13,7 +13,7 @@ import { Scaler, type ScalerKind } from '../data/scalers.js';
 import { downsample } from '../data/downsample.js';
 import type { Series } from '../data/series.js';
 import { buildForecastNetwork, type ForecastNetworkKind } from '../models/forecast-networks.js';
-import { train, type TrainingData } from '../models/trainer.js';
+import { train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
 import { smooth, type SmoothingConfig } from './smoothing.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
 import { checkSeries } from './input-checks.js';
@@ -219,14 +219,10 @@ export class Forecaster implements Detector {
       (x, y) => F.mse(model.forward(x), y),
       this.dataset(trainData, c.trainShift),
       c,
-      {
-        seed: options.seed === undefined ? undefined : options.seed + 1,
-        signal: options.signal,
-        onEpoch: options.onEpoch,
-        validation: options.validation
-          ? this.dataset(this.prepare(options.validation), c.trainShift)
-          : undefined,
-      },
+      trainOptionsFrom(
+        options,
+        options.validation && this.dataset(this.prepare(options.validation), c.trainShift),
+      ),
     );
     this.scoreScale = 1;
     if (c.normalize) {

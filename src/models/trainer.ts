@@ -37,6 +37,23 @@ export interface TrainOptions {
   validation?: TrainingData;
 }
 
+/**
+ * A detector's fit options as training options. The seed itself fixes the
+ * initial weights (the caller seeds before building the network), so the
+ * shuffles take seed + 1: the two draws never share a stream.
+ */
+export function trainOptionsFrom(
+  options: Pick<TrainOptions, 'seed' | 'signal' | 'onEpoch'>,
+  validation?: TrainingData,
+): TrainOptions {
+  return {
+    seed: options.seed === undefined ? undefined : options.seed + 1,
+    signal: options.signal,
+    onEpoch: options.onEpoch,
+    validation,
+  };
+}
+
 export class TrainingCancelled extends Error {
   constructor() {
     super('training was cancelled');
