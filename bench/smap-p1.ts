@@ -15,13 +15,8 @@
 import { readSeries } from '../src/data/read-series.js';
 import { readTelemanomLabels } from '../src/data/telemanom.js';
 import { eventCountsFromRanges } from '../src/metrics/event-level.js';
-import { dynamicThreshold } from '../src/thresholds/dynamic-threshold.js';
-import {
-  SMAP_THRESHOLD,
-  smapErrors,
-  smapForecaster,
-  smapIgnoredSteps,
-} from '../src/cli/bench/smap-worker.js';
+import { dynamicThreshold, TELEMANOM_THRESHOLD } from '../src/thresholds/dynamic-threshold.js';
+import { smapErrors, smapForecaster, smapIgnoredSteps } from '../src/cli/bench/smap-worker.js';
 import { dataset } from '../test/helpers/datasets.js';
 
 const epochs = Number(process.argv[2] ?? 15);
@@ -57,7 +52,7 @@ const errors = smapErrors(forecaster, test, window);
 const values = test.data.subarray(window);
 const t0 = performance.now();
 const result = dynamicThreshold(errors, {
-  ...SMAP_THRESHOLD,
+  ...TELEMANOM_THRESHOLD,
   values,
   ignoreFirst: smapIgnoredSteps(test.length, window),
   flattenFirst: window,

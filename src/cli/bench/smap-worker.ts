@@ -38,9 +38,6 @@ export interface SmapJobResult {
   threads: string;
 }
 
-/** telemanom's dynamic-threshold settings, as the benchmark uses them. */
-export const SMAP_THRESHOLD = TELEMANOM_THRESHOLD;
-
 /** The benchmark's LSTM forecaster, not yet fitted. */
 export function smapForecaster(
   job: Pick<SmapJob, 'hidden' | 'window' | 'horizon' | 'trainShift' | 'epochs'>,
@@ -95,7 +92,7 @@ export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
   const summary = await forecaster.fit(train, { seed: job.seed });
   const errors = smapErrors(forecaster, test, job.window);
   const result = dynamicThreshold(errors, {
-    ...SMAP_THRESHOLD,
+    ...TELEMANOM_THRESHOLD,
     values: value.subarray(job.window),
     ignoreFirst: smapIgnoredSteps(test.length, job.window),
   });
