@@ -97,7 +97,7 @@ export class NoveltySurprise {
   private readonly buffer: { value: number; time: number | undefined }[] = [];
   private started = false;
   private lo = 0;
-  private valueFamilies: { bins: number; width: number; family: KeyFamily }[] = [];
+  private valueFamilies: { width: number; family: KeyFamily }[] = [];
   private hourFamilies: { width: number; family: KeyFamily }[] = [];
   private shapeFamily?: KeyFamily;
   private shapeWidth = 1;
@@ -180,7 +180,6 @@ export class NoveltySurprise {
       return w > 0 ? w : Math.max(1e-6, Math.abs(lo) * 0.01);
     };
     this.valueFamilies = c.valueBins.map((bins) => ({
-      bins,
       width: width(bins),
       family: new KeyFamily(c.rateWindow, c.prior),
     }));
