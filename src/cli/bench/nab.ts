@@ -113,7 +113,8 @@ export async function runNab(ctx: BenchContext): Promise<BenchOutcome> {
     const pairs = (windowsJson[name] ?? []).map(
       ([a, b]) => [parseNabTimestamp(a), parseNabTimestamp(b)] as [number, number],
     );
-    return { raw, windows: locateWindows(raw.times, pairs) };
+    const probation = Math.ceil(probationaryLength(raw.values.length));
+    return { raw, windows: locateWindows(raw.times, pairs), probation };
   });
   const rows = corpus.reduce((a, f) => a + f.raw.values.length, 0);
   const windowCount = corpus.reduce((a, f) => a + f.windows.length, 0);
@@ -122,8 +123,7 @@ export async function runNab(ctx: BenchContext): Promise<BenchOutcome> {
     const resultsDir = join(ctx.out, entry.detector);
     const files: NabFile[] = [];
     let detectSeconds = 0;
-    for (const { raw, windows } of corpus) {
-      const probation = Math.ceil(probationaryLength(raw.values.length));
+    for (const { raw, windows, probation } of corpus) {
       const t0 = performance.now();
       const scores = entry.score(raw.values, probation, raw.times);
       detectSeconds += (performance.now() - t0) / 1000;
@@ -158,11 +158,11 @@ export async function runNab(ctx: BenchContext): Promise<BenchOutcome> {
   if (!ctx.quick && profiles.standard) {
     const t0 = performance.now();
     selection = noveltySelectionCheck(
-      corpus.map(({ raw, windows }) => ({
+      corpus.map(({ raw, windows, probation }) => ({
         name: raw.name,
         values: raw.values,
         times: raw.times,
-        probation: Math.ceil(probationaryLength(raw.values.length)),
+        probation,
         windows,
       })),
       profiles.standard,
