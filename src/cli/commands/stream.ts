@@ -7,6 +7,7 @@ import { DataError } from '../../data/errors.js';
 import { scoreNoveltyStream } from '../../detectors/streaming/novelty-surprise.js';
 import { scoreStream } from '../../detectors/streaming/windowed-likelihood.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { probationaryLength } from '../../metrics/nab/windows.js';
 
 interface StreamFlags {
   data: string;
@@ -17,11 +18,6 @@ interface StreamFlags {
   probation?: string;
   threshold?: string;
   json?: boolean;
-}
-
-/** NAB's rule: 15% of the rows, at most 750. */
-export function defaultProbation(rows: number): number {
-  return Math.max(1, Math.min(750, Math.ceil(0.15 * rows)));
 }
 
 function columnRef(text: string): string | number {
@@ -76,7 +72,9 @@ export function registerStream(program: Command): void {
       }
       if (series.length === 0) throw new DataError(f.data, 'no rows to score');
       const probation =
-        f.probation === undefined ? defaultProbation(series.length) : Number(f.probation);
+        f.probation === undefined
+          ? Math.max(1, probationaryLength(series.length))
+          : Number(f.probation);
       if (!Number.isInteger(probation) || probation < 1)
         throw new Error(`--probation must be a positive integer, got ${f.probation}`);
       const threshold = f.threshold === undefined ? undefined : Number(f.threshold);
