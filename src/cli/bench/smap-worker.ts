@@ -5,7 +5,7 @@
 // the per-step errors of column 0 on the test series, applies telemanom's
 // dynamic threshold, and sends back the flagged ranges and the smoothed errors.
 import { readSeries } from '../../data/read-series.js';
-import type { Series } from '../../data/series.js';
+import { column, type Series } from '../../data/series.js';
 import { Forecaster } from '../../detectors/forecaster.js';
 import { dynamicThreshold, TELEMANOM_THRESHOLD } from '../../thresholds/dynamic-threshold.js';
 
@@ -67,9 +67,10 @@ export function smapForecaster(
 export function smapErrors(forecaster: Forecaster, test: Series, window: number): Float32Array {
   const predicted = forecaster.predict(test);
   const width = forecaster.outputChannels;
+  const value = column(test, 0);
   const out = new Float32Array(test.length - window);
   for (let t = window; t < test.length; t++)
-    out[t - window] = Math.abs(predicted[t * width]! - test.data[t * test.channels]!);
+    out[t - window] = Math.abs(predicted[t * width]! - value[t]!);
   return out;
 }
 
@@ -87,7 +88,7 @@ export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
   const t0 = performance.now();
   const train = readSeries(job.trainPath);
   const test = readSeries(job.testPath);
-  const value = Float32Array.from({ length: test.length }, (_, t) => test.data[t * test.channels]!);
+  const value = column(test, 0);
   const forecaster = smapForecaster(job);
   const summary = await forecaster.fit(train, { seed: job.seed });
   const errors = smapErrors(forecaster, test, job.window);
