@@ -20,6 +20,7 @@ import {
 import { train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
 import { smooth, type SmoothingConfig } from './smoothing.js';
 import { checkSeries } from './input-checks.js';
+import { unitStdScale } from './score-scale.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
@@ -205,18 +206,7 @@ export class Autoencoder implements Detector {
       ),
     );
     this.scoreScale = 1;
-    if (c.normalize) {
-      const raw = this.score(options.validation ?? trainSeries);
-      let sum = 0;
-      let sq = 0;
-      for (const v of raw) {
-        sum += v;
-        sq += v * v;
-      }
-      const n = raw.length;
-      const std = Math.sqrt(Math.max(0, sq / n - (sum / n) ** 2));
-      this.scoreScale = std > 0 ? 1 / std : 1;
-    }
+    if (c.normalize) this.scoreScale = unitStdScale(this.score(options.validation ?? trainSeries));
     return this.summary;
   }
 

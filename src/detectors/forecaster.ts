@@ -17,6 +17,7 @@ import { train, trainOptionsFrom, type TrainingData } from '../models/trainer.js
 import { smooth, type SmoothingConfig } from './smoothing.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
 import { checkSeries } from './input-checks.js';
+import { unitStdScale } from './score-scale.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
 import type { Detector, FitOptions, TrainingSummary } from './detector.js';
@@ -225,19 +226,12 @@ export class Forecaster implements Detector {
       ),
     );
     this.scoreScale = 1;
-    if (c.normalize) {
-      const raw = this.score(options.validation ?? trainSeries);
-      const from = c.window * c.downsample;
-      let sum = 0;
-      let sq = 0;
-      const n = raw.length - from;
-      for (let i = from; i < raw.length; i++) {
-        sum += raw[i]!;
-        sq += raw[i]! * raw[i]!;
-      }
-      const std = Math.sqrt(Math.max(0, sq / n - (sum / n) ** 2));
-      this.scoreScale = std > 0 ? 1 / std : 1;
-    }
+    // The first window * downsample steps have no forecast (score 0) and are left out.
+    if (c.normalize)
+      this.scoreScale = unitStdScale(
+        this.score(options.validation ?? trainSeries),
+        c.window * c.downsample,
+      );
     return this.summary;
   }
 
