@@ -58,6 +58,19 @@ export function windowStats(x: Float64Array, w: number): WindowStats {
   return { mean, std, energy };
 }
 
+const plans = new Map<number, Fft>();
+
+/** FFT plans by size, kept: streaming joins transform chunks of a few sizes many times. */
+function fftPlan(size: number): Fft {
+  let plan = plans.get(size);
+  if (!plan) {
+    plan = new Fft(size);
+    // Small plans only: a large one is used once per join and holds megabytes.
+    if (size <= 1 << 16) plans.set(size, plan);
+  }
+  return plan;
+}
+
 /** dots[j] = query . series[j .. j + query.length), for every full window of series. */
 export function slidingDots(query: Float64Array, series: Float64Array): Float64Array {
   const w = query.length;
@@ -66,7 +79,7 @@ export function slidingDots(query: Float64Array, series: Float64Array): Float64A
   if (count <= 0) return new Float64Array(0);
   let size = 1;
   while (size < n + w) size <<= 1;
-  const fft = new Fft(size);
+  const fft = fftPlan(size);
   const ar = new Float64Array(size);
   const ai = new Float64Array(size);
   const br = new Float64Array(size);
