@@ -11,6 +11,7 @@ export * as alarms from './alarms/index.js';
 export * as report from './report/index.js';
 
 export { readSeries, createSeries, sliceRows, type Series } from './data/index.js';
+export { ConfigError } from './config/errors.js';
 export {
   createDetector,
   loadDetector,
@@ -19,6 +20,7 @@ export {
   CaeOcsvmDetector,
   AmslDetector,
   evaluateScores,
+  NotFittedError,
   type Detector,
   type FitOptions,
 } from './detectors/index.js';

@@ -1,6 +1,8 @@
-// Configuration schemas: field name -> type, allowed values or range. Validation
-// refuses unknown fields with the list of known ones, and names the field, the
-// value given and what is allowed, e.g.
+// Configuration schemas: field name -> type, allowed values or range. One
+// schema is the one source of a configuration's checks (a detector's
+// constructor, the CLI's --config files and flags, a workflow's sections) and
+// of its `--help` text. Validation refuses unknown fields with the list of
+// known ones, and names the field, the value given and what is allowed, e.g.
 // `config.network: 'lsmt' is not one of dense, lstm, gru, stacked`.
 // Errors are ConfigErrors (the CLI exits with code 2 on them).
 import { ConfigError } from './errors.js';
@@ -18,6 +20,12 @@ export type FieldSpec =
 
 export type Schema = Readonly<Record<string, FieldSpec>>;
 
+/** Common field specs. */
+export const positiveInt: FieldSpec = { type: 'int', min: 1 };
+export const nonNegativeInt: FieldSpec = { type: 'int', min: 0 };
+export const nonNegative: FieldSpec = { type: 'number', min: 0 };
+export const positive: FieldSpec = { type: 'number', min: 0, exclusiveMin: true };
+
 const show = (v: unknown): string =>
   typeof v === 'string' ? `'${v}'` : v === undefined ? 'undefined' : JSON.stringify(v);
 
@@ -28,55 +36,27 @@ function rangeText(min?: number, max?: number, exMin?: boolean, exMax?: boolean)
   return parts.join(' and ');
 }
 
-function checkNumber(
-  path: string,
-  v: unknown,
-  integer: boolean,
-  spec: { min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean },
-): void {
-  const what = integer ? 'an integer' : 'a number';
-  const range = rangeText(spec.min, spec.max, spec.exclusiveMin, spec.exclusiveMax);
-  const expected = range ? `${what} ${range}` : what;
-  const ok =
-    typeof v === 'number' &&
-    Number.isFinite(v) &&
-    (!integer || Number.isInteger(v)) &&
-    (spec.min === undefined || (spec.exclusiveMin ? v > spec.min : v >= spec.min)) &&
-    (spec.max === undefined || (spec.exclusiveMax ? v < spec.max : v <= spec.max));
-  if (!ok) throw new ConfigError(`${path}: ${show(v)} is not ${expected}`);
-}
-
-function checkField(path: string, v: unknown, spec: FieldSpec): void {
+/** What a field allows, in words: "an integer >= 1", "one of dense, lstm". */
+export function allowedText(spec: FieldSpec): string {
   switch (spec.type) {
-    case 'int':
-      checkNumber(path, v, true, spec);
-      if (spec.odd && (v as number) % 2 === 0)
-        throw new ConfigError(`${path}: ${show(v)} is not an odd integer`);
-      return;
-    case 'number':
-      checkNumber(path, v, false, spec);
-      return;
+    case 'int': {
+      const range = rangeText(spec.min, spec.max);
+      return `an ${spec.odd ? 'odd ' : ''}integer${range ? ` ${range}` : ''}`;
+    }
+    case 'number': {
+      const range = rangeText(spec.min, spec.max, spec.exclusiveMin, spec.exclusiveMax);
+      return `a number${range ? ` ${range}` : ''}`;
+    }
     case 'boolean':
-      if (typeof v !== 'boolean') throw new ConfigError(`${path}: ${show(v)} is not true or false`);
-      return;
+      return 'true or false';
     case 'string':
-      if (typeof v !== 'string') throw new ConfigError(`${path}: ${show(v)} is not a string`);
-      return;
+      return 'a string';
     case 'enum':
-      if (typeof v !== 'string' || !spec.values.includes(v))
-        throw new ConfigError(`${path}: ${show(v)} is not one of ${spec.values.join(', ')}`);
-      return;
-    case 'number-or-enum':
-      if (typeof v === 'string' && spec.values.includes(v)) return;
-      try {
-        checkNumber(path, v, false, spec);
-      } catch {
-        const range = rangeText(spec.min, undefined, spec.exclusiveMin);
-        throw new ConfigError(
-          `${path}: ${show(v)} is not a number${range ? ` ${range}` : ''} or one of ${spec.values.join(', ')}`,
-        );
-      }
-      return;
+      return `one of ${spec.values.join(', ')}`;
+    case 'number-or-enum': {
+      const range = rangeText(spec.min, undefined, spec.exclusiveMin);
+      return `a number${range ? ` ${range}` : ''} or one of ${spec.values.join(', ')}`;
+    }
     case 'int[]': {
       const shape =
         spec.length !== undefined
@@ -84,21 +64,63 @@ function checkField(path: string, v: unknown, spec: FieldSpec): void {
           : spec.minLength
             ? ` of at least ${spec.minLength}`
             : '';
-      const each = spec.min !== undefined ? ` >= ${spec.min}` : '';
-      const ok =
+      return `a list${shape} integers${spec.min !== undefined ? ` >= ${spec.min}` : ''}`;
+    }
+    case 'object':
+      return `an object with ${Object.keys(spec.fields).join(', ')}`;
+  }
+}
+
+function inRange(
+  v: number,
+  spec: { min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean },
+): boolean {
+  return (
+    (spec.min === undefined || (spec.exclusiveMin ? v > spec.min : v >= spec.min)) &&
+    (spec.max === undefined || (spec.exclusiveMax ? v < spec.max : v <= spec.max))
+  );
+}
+
+function fieldOk(v: unknown, spec: FieldSpec): boolean {
+  switch (spec.type) {
+    case 'int':
+      return (
+        typeof v === 'number' &&
+        Number.isInteger(v) &&
+        inRange(v, spec) &&
+        (!spec.odd || v % 2 !== 0)
+      );
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v) && inRange(v, spec);
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'string':
+      return typeof v === 'string';
+    case 'enum':
+      return typeof v === 'string' && spec.values.includes(v);
+    case 'number-or-enum':
+      return typeof v === 'string'
+        ? spec.values.includes(v)
+        : typeof v === 'number' && Number.isFinite(v) && inRange(v, spec);
+    case 'int[]':
+      return (
         Array.isArray(v) &&
         (spec.length === undefined || v.length === spec.length) &&
         (spec.minLength === undefined || v.length >= spec.minLength) &&
-        v.every((x) => Number.isInteger(x) && (spec.min === undefined || x >= spec.min));
-      if (!ok) throw new ConfigError(`${path}: ${show(v)} is not a list${shape} integers${each}`);
-      return;
-    }
+        v.every((x) => Number.isInteger(x) && (spec.min === undefined || x >= spec.min))
+      );
     case 'object':
-      if (typeof v !== 'object' || v === null || Array.isArray(v))
-        throw new ConfigError(`${path}: ${show(v)} is not an object`);
-      checkObject(path, v as Record<string, unknown>, spec.fields, false);
-      return;
+      return isMapping(v);
   }
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkField(path: string, v: unknown, spec: FieldSpec): void {
+  if (!fieldOk(v, spec)) throw new ConfigError(`${path}: ${show(v)} is not ${allowedText(spec)}`);
+  if (spec.type === 'object') checkObject(path, v as Record<string, unknown>, spec.fields, false);
 }
 
 function checkObject(
@@ -108,14 +130,15 @@ function checkObject(
   partial: boolean,
 ): void {
   const known = Object.keys(schema);
-  for (const [key, v] of Object.entries(value)) {
-    const spec = schema[key];
-    if (!spec)
+  // Own fields only: `constructor`, `toString` or `__proto__` are unknown fields,
+  // not the prototype's.
+  for (const key of Object.keys(value)) {
+    if (!Object.hasOwn(schema, key))
       throw new ConfigError(`${path}.${key}: unknown field (known fields: ${known.join(', ')})`);
-    checkField(`${path}.${key}`, v, spec);
+    checkField(`${path}.${key}`, value[key], schema[key]!);
   }
   if (!partial) {
-    const missing = known.filter((k) => !(k in value));
+    const missing = known.filter((k) => !Object.hasOwn(value, k));
     if (missing.length > 0)
       throw new ConfigError(
         `${path}: missing field(s) ${missing.join(', ')} (give all of ${known.join(', ')})`,
@@ -124,16 +147,43 @@ function checkObject(
 }
 
 /**
- * Checks a (partial) configuration against a schema; throws an Error naming the
- * field, the value given and what is allowed. Nested objects must be complete.
+ * Checks a (partial) configuration against a schema; throws a ConfigError naming
+ * the field, the value given and what is allowed. Nested objects must be complete.
  */
 export function validateConfig(
   config: Record<string, unknown>,
   schema: Schema,
   path = 'config',
 ): Record<string, unknown> {
+  if (!isMapping(config))
+    throw new ConfigError(`${path}: ${show(config)} is not a mapping of field names to values`);
   checkObject(path, config, schema, true);
   return config;
+}
+
+/**
+ * A complete configuration: `config` (any subset of the schema's fields, checked)
+ * over `defaults`. Lists are copied, so neither the caller's nor the defaults'
+ * arrays are shared with the result.
+ */
+export function resolveConfig<T extends object>(
+  config: Partial<T> | undefined,
+  schema: Schema,
+  defaults: T,
+  path = 'config',
+): T {
+  validateConfig((config ?? {}) as Record<string, unknown>, schema, path);
+  const out = { ...defaults, ...config } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(out)) if (Array.isArray(v)) out[k] = [...(v as unknown[])];
+  return out as T;
+}
+
+/** One line per field for `--help`: name, default and what is allowed. */
+export function describeSchema(schema: Schema, defaults: object, indent = '    '): string {
+  const d = defaults as Record<string, unknown>;
+  return Object.entries(schema)
+    .map(([k, spec]) => `${indent}${k} = ${show(d[k])} (${allowedText(spec)})`)
+    .join('\n');
 }
 
 /**

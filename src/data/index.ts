@@ -17,7 +17,15 @@ export {
   type SeriesInit,
   type ChannelRef,
 } from './series.js';
-export { createRng, shuffleInPlace, type Rng } from './random.js';
+export {
+  createRng,
+  shuffleInPlace,
+  deriveSeed,
+  DEFAULT_SEED,
+  SEED_STREAMS,
+  type Rng,
+  type SeedStream,
+} from './random.js';
 export { parseTimestamp } from './timestamps.js';
 export { readFileBytes, readMaybeGzip, isGzip } from './files.js';
 export { readCsv, parseCsv, readCsvTable, type CsvOptions, type CsvTable } from './csv.js';

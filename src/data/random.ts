@@ -43,3 +43,33 @@ export function shuffleInPlace<T>(items: T[], rng: Rng): T[] {
   }
   return items;
 }
+
+/**
+ * The seed when none is given (`--seed` of train, demo, workflow and bench
+ * alike): 1, the seed of the published benchmark runs.
+ */
+export const DEFAULT_SEED = 1;
+
+/**
+ * The independent random streams of one run. Each draws from the run's seed
+ * plus a fixed offset, so one `seed` option repeats a whole run while weight
+ * initialisation, shuffling and augmentation never share a stream.
+ */
+export const SEED_STREAMS = {
+  /** Weight initialisation (torch's global generator). */
+  weights: 0,
+  /** Minibatch shuffling. */
+  shuffle: 1,
+  /** Augmentations and random views (AMSL's transformations). */
+  augment: 2,
+} as const;
+
+export type SeedStream = keyof typeof SEED_STREAMS;
+
+/**
+ * The seed of stream `stream` of a run seeded with `seed`: a named stream, or
+ * the n-th of a numbered family (e.g. one synthetic recording each).
+ */
+export function deriveSeed(seed: number, stream: SeedStream | number): number {
+  return seed + (typeof stream === 'number' ? stream : SEED_STREAMS[stream]);
+}

@@ -9,18 +9,33 @@
 // sum over the views of its reconstruction MSE. The random views at scoring time
 // draw from a generator re-seeded at every call, so the same input always gets the
 // same scores.
-import { Adam, manualSeed, noGrad, tensor, tidy, F } from '../engine/index.js';
+import { Adam, noGrad, tensor, tidy, F } from '../engine/index.js';
 import { Scaler } from '../data/scalers.js';
-import { createRng, shuffleInPlace, type Rng } from '../data/random.js';
+import { createRng, deriveSeed, shuffleInPlace, type Rng } from '../data/random.js';
 import type { Series } from '../data/series.js';
 import { AmslNetwork, viewTargets } from '../models/amsl-network.js';
 import { AMSL_VIEW_COUNT, amslViews, viewTimeMap, type ViewOptions } from '../models/amsl-views.js';
-import { TrainingCancelled } from '../models/trainer.js';
+import { seedWeights, TrainingCancelled } from '../models/trainer.js';
 import type { Tensor } from '../engine/index.js';
 import { checkSeries } from './input-checks.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
-import type { Detector, EpochReport, FitOptions, TrainingSummary } from './detector.js';
+import {
+  NotFittedError,
+  type Detector,
+  type EpochReport,
+  type FitOptions,
+  type TrainingSummary,
+} from './detector.js';
+import {
+  nonNegative,
+  nonNegativeInt,
+  positive,
+  positiveInt,
+  resolveConfig,
+  type Schema,
+} from '../config/schema.js';
+import { ConfigError } from '../config/errors.js';
 
 export interface AmslConfig extends ViewOptions {
   /** [length, sensors] of one segment; a Series row holds length x sensors values. */
@@ -59,6 +74,25 @@ export const AMSL_DEFAULTS: AmslConfig = {
   learningRate: 1e-3,
 };
 
+/** The fields of AMSL's config, their types and ranges. */
+export const AMSL_SCHEMA: Schema = {
+  segmentShape: { type: 'int[]', min: 1, length: 2 },
+  hidden: { type: 'int[]', min: 1, minLength: 1 },
+  kernel: { type: 'int', min: 1, odd: true },
+  memoryItems: positiveInt,
+  temperature: positive,
+  lambda1: nonNegative,
+  lambda2: nonNegative,
+  scaler: { type: 'enum', values: ['zscore', 'none'] },
+  snrDb: { type: 'number' },
+  permutationPieces: positiveInt,
+  smoothingWindow: { type: 'int', min: 1, odd: true },
+  smoothingOrder: nonNegativeInt,
+  epochs: positiveInt,
+  batchSize: positiveInt,
+  learningRate: positive,
+};
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class AmslDetector implements Detector {
@@ -73,58 +107,12 @@ export class AmslDetector implements Detector {
   summary?: TrainingSummary;
 
   constructor(config: Partial<AmslConfig> = {}) {
-    this.config = { ...AMSL_DEFAULTS, ...config };
+    this.config = resolveConfig(config, AMSL_SCHEMA, AMSL_DEFAULTS, 'amsl config');
     const c = this.config;
-    const shape = c.segmentShape;
-    if (
-      !Array.isArray(shape) ||
-      shape.length !== 2 ||
-      !shape.every((v) => Number.isInteger(v) && v >= 1)
-    ) {
-      throw new Error(
-        `amsl: segmentShape must be [length, sensors] of positive integers, got ${JSON.stringify(shape)}`,
+    if (c.smoothingOrder >= c.smoothingWindow)
+      throw new ConfigError(
+        `amsl config.smoothingOrder: ${c.smoothingOrder} is not below smoothingWindow (${c.smoothingWindow})`,
       );
-    }
-    for (const k of ['epochs', 'batchSize', 'memoryItems', 'permutationPieces'] as const) {
-      if (!Number.isInteger(c[k]) || c[k] < 1)
-        throw new Error(`amsl: ${k} must be a positive integer, got ${c[k]}`);
-    }
-    if (
-      !Array.isArray(c.hidden) ||
-      c.hidden.length === 0 ||
-      !c.hidden.every((h) => Number.isInteger(h) && h >= 1)
-    ) {
-      throw new Error(
-        `amsl: hidden must be a non-empty list of positive integers, got ${JSON.stringify(c.hidden)}`,
-      );
-    }
-    if (!Number.isInteger(c.kernel) || c.kernel < 1 || c.kernel % 2 === 0)
-      throw new Error(`amsl: kernel must be a positive odd integer, got ${c.kernel}`);
-    if (
-      !Number.isInteger(c.smoothingWindow) ||
-      c.smoothingWindow < 1 ||
-      c.smoothingWindow % 2 === 0
-    )
-      throw new Error(
-        `amsl: smoothingWindow must be a positive odd integer, got ${c.smoothingWindow}`,
-      );
-    if (
-      !Number.isInteger(c.smoothingOrder) ||
-      c.smoothingOrder < 0 ||
-      c.smoothingOrder >= c.smoothingWindow
-    )
-      throw new Error(
-        `amsl: smoothingOrder must be an integer in [0, smoothingWindow), got ${c.smoothingOrder}`,
-      );
-    for (const k of ['temperature', 'learningRate'] as const) {
-      if (!(c[k] > 0)) throw new Error(`amsl: ${k} must be positive, got ${c[k]}`);
-    }
-    for (const k of ['lambda1', 'lambda2'] as const) {
-      if (!(c[k] >= 0)) throw new Error(`amsl: ${k} must be non-negative, got ${c[k]}`);
-    }
-    if (!Number.isFinite(c.snrDb)) throw new Error(`amsl: snrDb must be finite, got ${c.snrDb}`);
-    if (c.scaler !== 'zscore' && c.scaler !== 'none')
-      throw new Error(`amsl: scaler must be 'zscore' or 'none', got '${String(c.scaler)}'`);
   }
 
   get fitted(): boolean {
@@ -196,17 +184,17 @@ export class AmslDetector implements Detector {
     this.channels = this.length * this.sensors;
     this.seed = options.seed;
     const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-    this.viewSeed = seed + 2;
+    this.viewSeed = deriveSeed(seed, 'augment');
     this.scaler =
       c.scaler === 'none'
         ? undefined
         : new Scaler('zscore').fitValues(trainSeries.data, this.sensors);
     const data = this.prepare(trainSeries);
-    if (options.seed !== undefined) manualSeed(options.seed);
+    seedWeights(options.seed);
     this.net?.dispose();
     const net = this.buildNetwork();
     this.net = net;
-    const rng = createRng(seed + 1);
+    const rng = createRng(deriveSeed(seed, 'shuffle'));
     const opt = new Adam(net.parameters(), { lr: c.learningRate });
     const count = trainSeries.length;
     const order = Array.from({ length: count }, (_, i) => i);
@@ -262,8 +250,7 @@ export class AmslDetector implements Detector {
   }
 
   private requireFitted(what: string): AmslNetwork {
-    if (!this.net)
-      throw new Error(`amsl.${what}: the detector is not fitted (call fit or load a model)`);
+    if (!this.net) throw new NotFittedError('amsl', what);
     return this.net;
   }
 

@@ -8,7 +8,7 @@
 // the mean over those windows of the squared error at t, and its score is the mean of
 // that over channels (explain gives the per-channel terms, which sum to the score). Every
 // step is covered, the first and last window - 1 steps by fewer windows.
-import { manualSeed, noGrad, tensor, tidy, F, type Module, type Tensor } from '../engine/index.js';
+import { noGrad, tensor, tidy, F, type Module, type Tensor } from '../engine/index.js';
 import { Scaler, type ScalerKind } from '../data/scalers.js';
 import { downsample } from '../data/downsample.js';
 import type { Series } from '../data/series.js';
@@ -17,14 +17,22 @@ import {
   type AutoencoderNetworkConfig,
   type AutoencoderNetworkKind,
 } from '../models/autoencoder-networks.js';
-import { train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
+import { seedWeights, train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
 import { smooth, type SmoothingConfig } from './smoothing.js';
 import { checkSeries } from './input-checks.js';
 import { unitStdScale } from './score-scale.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
+import { positiveInt, resolveConfig, type Schema } from '../config/schema.js';
+import { ConfigError } from '../config/errors.js';
+import { dropoutField, scalerField, smoothingField, trainingFields } from './config-fields.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
-import type { Detector, FitOptions, TrainingSummary } from './detector.js';
+import {
+  NotFittedError,
+  type Detector,
+  type FitOptions,
+  type TrainingSummary,
+} from './detector.js';
 
 export interface AutoencoderConfig {
   network: AutoencoderNetworkKind;
@@ -69,6 +77,22 @@ export const AUTOENCODER_DEFAULTS: AutoencoderConfig = {
   minDelta: 0,
 };
 
+/** The fields of an autoencoder's config, their types and ranges. */
+export const AUTOENCODER_SCHEMA: Schema = {
+  network: { type: 'enum', values: ['dense', 'lstm', 'conv1d'] },
+  window: positiveInt,
+  trainShift: positiveInt,
+  hidden: { type: 'int[]', min: 1, minLength: 1 },
+  bottleneck: positiveInt,
+  kernel: { type: 'int', min: 1, odd: true },
+  dropout: dropoutField,
+  downsample: positiveInt,
+  scaler: scalerField,
+  smoothing: smoothingField,
+  normalize: { type: 'boolean' },
+  ...trainingFields,
+};
+
 const NETWORK_DEFAULTS: Record<AutoencoderNetworkKind, { hidden: number[]; bottleneck: number }> = {
   dense: { hidden: [64, 32], bottleneck: 8 },
   lstm: { hidden: [32], bottleneck: 16 },
@@ -87,30 +111,17 @@ export class Autoencoder implements Detector {
 
   constructor(config: Partial<AutoencoderConfig> = {}) {
     const network = config.network ?? AUTOENCODER_DEFAULTS.network;
-    if (!['dense', 'lstm', 'conv1d'].includes(network)) {
-      throw new Error(`autoencoder: network must be dense, lstm or conv1d, got '${network}'`);
-    }
-    this.config = { ...AUTOENCODER_DEFAULTS, ...NETWORK_DEFAULTS[network], ...config };
+    const byNetwork = Object.hasOwn(NETWORK_DEFAULTS, network) ? NETWORK_DEFAULTS[network] : {};
+    this.config = resolveConfig(
+      config,
+      AUTOENCODER_SCHEMA,
+      { ...AUTOENCODER_DEFAULTS, ...byNetwork },
+      'autoencoder config',
+    );
     const c = this.config;
-    for (const k of [
-      'window',
-      'trainShift',
-      'bottleneck',
-      'kernel',
-      'downsample',
-      'epochs',
-      'batchSize',
-    ] as const) {
-      if (!Number.isInteger(c[k]) || c[k] < 1)
-        throw new Error(`autoencoder: ${k} must be a positive integer, got ${c[k]}`);
-    }
-    if (c.kernel % 2 === 0)
-      throw new Error(`autoencoder: kernel must be odd (same padding), got ${c.kernel}`);
-    if (!Array.isArray(c.hidden) || c.hidden.some((h) => !Number.isInteger(h) || h < 1))
-      throw new Error(`autoencoder: hidden must be a list of positive integers`);
     if (c.network === 'conv1d' && c.window % 2 ** c.hidden.length !== 0) {
-      throw new Error(
-        `autoencoder: conv1d window ${c.window} must be divisible by 2^${c.hidden.length} (one halving per hidden level)`,
+      throw new ConfigError(
+        `autoencoder config.window: ${c.window} is not divisible by 2^${c.hidden.length} (conv1d halves it once per hidden level)`,
       );
     }
   }
@@ -191,7 +202,7 @@ export class Autoencoder implements Detector {
     this.scaler = c.scaler === 'none' ? undefined : new Scaler(c.scaler).fit(dsTrain);
     const trainData = this.scaled(dsTrain);
     // The seed fixes the initial weights here and the shuffles in train().
-    if (options.seed !== undefined) manualSeed(options.seed);
+    seedWeights(options.seed);
     this.net?.dispose();
     this.net = buildAutoencoderNetwork(this.networkConfig());
     const model = this.net;
@@ -211,8 +222,7 @@ export class Autoencoder implements Detector {
   }
 
   private requireFitted(what: string): Module {
-    if (!this.net)
-      throw new Error(`autoencoder.${what}: the detector is not fitted (call fit or load a model)`);
+    if (!this.net) throw new NotFittedError('autoencoder', what);
     return this.net;
   }
 

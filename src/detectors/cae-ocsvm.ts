@@ -17,7 +17,7 @@
 // the same [h, w, c] order as the input row. It explains what the autoencoder failed to
 // reproduce; unlike the reconstruction detectors its rows do not sum to the score, which
 // comes from the SVM.
-import { manualSeed, noGrad, tensor, tidy, F, type Tensor } from '../engine/index.js';
+import { noGrad, tensor, tidy, F, type Tensor } from '../engine/index.js';
 import type { Series } from '../data/series.js';
 import { ConvAutoencoder, type ChwShape } from '../models/conv-autoencoder.js';
 import {
@@ -25,13 +25,20 @@ import {
   type OneClassSvmGamma,
   type OneClassSvmState,
 } from '../models/one-class-svm.js';
-import { train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
+import { seedWeights, train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
 import { rocAuc } from '../metrics/roc.js';
 import { averagePrecision } from '../metrics/pr.js';
 import { checkSeries } from './input-checks.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
-import type { Detector, FitOptions, TrainingSummary } from './detector.js';
+import {
+  NotFittedError,
+  type Detector,
+  type FitOptions,
+  type TrainingSummary,
+} from './detector.js';
+import { resolveConfig, type Schema } from '../config/schema.js';
+import { trainingFields } from './config-fields.js';
 
 export interface CaeOcsvmConfig {
   /** Image shape [height, width, channels]; a Series row holds h * w * c pixels in that order. */
@@ -69,6 +76,16 @@ export const CAE_OCSVM_DEFAULTS: CaeOcsvmConfig = {
   gamma: 'scale',
 };
 
+/** The fields of cae-ocsvm's config, their types and ranges. */
+export const CAE_OCSVM_SCHEMA: Schema = {
+  imageShape: { type: 'int[]', min: 1, length: 3 },
+  pixelScale: { type: 'number-or-enum', values: ['auto'], min: 0, exclusiveMin: true },
+  loss: { type: 'enum', values: ['bce', 'mse'] },
+  ...trainingFields,
+  nu: { type: 'number', min: 0, max: 1, exclusiveMin: true },
+  gamma: { type: 'number-or-enum', values: ['scale', 'auto'], min: 0, exclusiveMin: true },
+};
+
 /** One row of `nuGrid`. */
 export interface NuGridRow {
   nu: number;
@@ -102,46 +119,7 @@ export class CaeOcsvmDetector implements Detector {
   summary?: TrainingSummary;
 
   constructor(config: Partial<CaeOcsvmConfig> = {}) {
-    this.config = { ...CAE_OCSVM_DEFAULTS, ...config };
-    const c = this.config;
-    if (
-      !Array.isArray(c.imageShape) ||
-      c.imageShape.length !== 3 ||
-      !c.imageShape.every((v) => Number.isInteger(v) && v >= 1)
-    ) {
-      throw new Error(
-        `cae-ocsvm: imageShape must be [height, width, channels] of positive integers, got ${JSON.stringify(c.imageShape)}`,
-      );
-    }
-    c.imageShape = [...c.imageShape];
-    for (const k of ['epochs', 'batchSize'] as const) {
-      if (!Number.isInteger(c[k]) || c[k] < 1)
-        throw new Error(`cae-ocsvm: ${k} must be a positive integer, got ${c[k]}`);
-    }
-    if (!(c.learningRate > 0)) {
-      throw new Error(`cae-ocsvm: learningRate must be positive, got ${c.learningRate}`);
-    }
-    if (!Number.isInteger(c.patience) || c.patience < 0) {
-      throw new Error(`cae-ocsvm: patience must be a non-negative integer, got ${c.patience}`);
-    }
-    if (c.loss !== 'bce' && c.loss !== 'mse') {
-      throw new Error(`cae-ocsvm: loss must be 'bce' or 'mse', got ${String(c.loss)}`);
-    }
-    if (c.pixelScale !== 'auto' && !(typeof c.pixelScale === 'number' && c.pixelScale > 0)) {
-      throw new Error(
-        `cae-ocsvm: pixelScale must be a positive number or 'auto', got ${c.pixelScale}`,
-      );
-    }
-    checkNu(c.nu);
-    if (
-      c.gamma !== 'scale' &&
-      c.gamma !== 'auto' &&
-      !(typeof c.gamma === 'number' && Number.isFinite(c.gamma) && c.gamma > 0)
-    ) {
-      throw new Error(
-        `cae-ocsvm: gamma must be a positive number, 'scale' or 'auto', got ${c.gamma}`,
-      );
-    }
+    this.config = resolveConfig(config, CAE_OCSVM_SCHEMA, CAE_OCSVM_DEFAULTS, 'cae-ocsvm config');
   }
 
   get fitted(): boolean {
@@ -241,7 +219,7 @@ export class CaeOcsvmDetector implements Detector {
     this.featureStd = undefined;
     this.svm = undefined;
     this.trainCache = undefined;
-    if (options.seed !== undefined) manualSeed(options.seed);
+    seedWeights(options.seed);
     this.net?.dispose();
     this.net = new ConvAutoencoder(this.chw);
     const model = this.net;
@@ -266,15 +244,13 @@ export class CaeOcsvmDetector implements Detector {
   }
 
   private requireNet(what = 'score'): ConvAutoencoder {
-    if (!this.net)
-      throw new Error(`cae-ocsvm.${what}: the detector is not fitted (call fit or load a model)`);
+    if (!this.net) throw new NotFittedError('cae-ocsvm', what);
     return this.net;
   }
 
   private requireSvm(what: string): OneClassSvm {
     this.requireNet(what);
-    if (!this.svm)
-      throw new Error(`cae-ocsvm.${what}: the detector is not fitted (call fit or load a model)`);
+    if (!this.svm) throw new NotFittedError('cae-ocsvm', what);
     return this.svm;
   }
 

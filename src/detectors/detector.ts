@@ -3,13 +3,9 @@
 // per channel, and save to / load from a model directory.
 import type { Series } from '../data/series.js';
 import type { SaveExtras } from './model-dir.js';
+import type { EpochReport, TrainingSummary } from '../models/training-report.js';
 
-export interface EpochReport {
-  epoch: number;
-  loss: number;
-  validationLoss?: number;
-  seconds: number;
-}
+export type { EpochReport, TrainingSummary } from '../models/training-report.js';
 
 export interface FitOptions {
   /** Held-out normal data for validation loss and early stopping. */
@@ -19,16 +15,6 @@ export interface FitOptions {
   /** Cancels training between batches; fit() then rejects with an AbortError. */
   signal?: AbortSignal;
   onEpoch?: (report: EpochReport) => void;
-}
-
-export interface TrainingSummary {
-  epochs: number;
-  bestEpoch: number;
-  finalLoss: number;
-  bestValidationLoss?: number;
-  stoppedEarly: boolean;
-  seconds: number;
-  history: EpochReport[];
 }
 
 export interface Detector {
@@ -47,4 +33,12 @@ export interface Detector {
   explain(x: Series): Float32Array;
   /** Writes manifest.json and the weights file into dir, atomically. */
   save(dir: string, extras?: SaveExtras): void;
+}
+
+/** The error of a detector used (score, explain, save...) before fit or load. */
+export class NotFittedError extends Error {
+  override name = 'NotFittedError';
+  constructor(detector: string, what: string) {
+    super(`${detector}.${what}: the detector is not fitted (call fit or load a model)`);
+  }
 }

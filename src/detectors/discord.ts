@@ -27,7 +27,16 @@ import {
   type WindowAlignment,
 } from './window-alignment.js';
 import { abJoin, selfJoin, type Normalization } from './subsequence/matrix-profile.js';
-import type { Detector, EpochReport, FitOptions, TrainingSummary } from './detector.js';
+import {
+  NotFittedError,
+  type Detector,
+  type EpochReport,
+  type FitOptions,
+  type TrainingSummary,
+} from './detector.js';
+import { nonNegative, positiveInt, resolveConfig, type Schema } from '../config/schema.js';
+import { ConfigError } from '../config/errors.js';
+import { smoothingField } from './config-fields.js';
 
 export interface DiscordConfig {
   /** Steps per window (at the modelled rate), or 'auto': the dominant period of the training data. */
@@ -67,22 +76,19 @@ const FALLBACK_WINDOW = 32;
 const MIN_AUTO_WINDOW = 4;
 const MAX_AUTO_WINDOW = 500;
 
-function checkConfig(c: DiscordConfig): void {
-  const bad = (field: string, v: unknown, allowed: string) =>
-    new Error(`discord: ${field} must be ${allowed}, got ${JSON.stringify(v)}`);
-  if (c.window !== 'auto' && !(Number.isInteger(c.window) && c.window >= 2))
-    throw bad('window', c.window, "an integer >= 2 or 'auto'");
-  if (c.join !== 'train' && c.join !== 'self') throw bad('join', c.join, "'train' or 'self'");
-  if (!['znorm', 'mean', 'none'].includes(c.normalization))
-    throw bad('normalization', c.normalization, "'znorm', 'mean' or 'none'");
-  if (c.combine !== 'max' && c.combine !== 'mean') throw bad('combine', c.combine, "'max' or 'mean'");
-  if (!WINDOW_ALIGNMENTS.includes(c.alignment))
-    throw bad('alignment', c.alignment, WINDOW_ALIGNMENTS.join(', '));
-  for (const k of ['downsample', 'maxTrain'] as const)
-    if (!(Number.isInteger(c[k]) && c[k] >= 1)) throw bad(k, c[k], 'a positive integer');
-  if (!(c.exclusion >= 0)) throw bad('exclusion', c.exclusion, 'a number >= 0');
-  if (!(c.flatStd >= 0)) throw bad('flatStd', c.flatStd, 'a number >= 0');
-}
+/** The fields of the discord detector's config, their types and ranges. */
+export const DISCORD_SCHEMA: Schema = {
+  window: { type: 'number-or-enum', values: ['auto'], min: 2 },
+  join: { type: 'enum', values: ['train', 'self'] },
+  normalization: { type: 'enum', values: ['znorm', 'mean', 'none'] },
+  combine: { type: 'enum', values: ['max', 'mean'] },
+  alignment: { type: 'enum', values: WINDOW_ALIGNMENTS },
+  downsample: positiveInt,
+  maxTrain: positiveInt,
+  exclusion: nonNegative,
+  flatStd: nonNegative,
+  smoothing: smoothingField,
+};
 
 /** Column c of a row-major block as float64. */
 function column(data: Float32Array, channels: number, c: number): Float64Array {
@@ -119,8 +125,10 @@ export class DiscordDetector implements Detector {
   private reference?: Float32Array;
 
   constructor(config: Partial<DiscordConfig> = {}) {
-    this.config = { ...DISCORD_DEFAULTS, ...config };
-    checkConfig(this.config);
+    this.config = resolveConfig(config, DISCORD_SCHEMA, DISCORD_DEFAULTS, 'discord config');
+    const w = this.config.window;
+    if (w !== 'auto' && !Number.isInteger(w))
+      throw new ConfigError(`discord config.window: ${w} is not an integer >= 2 or 'auto'`);
   }
 
   get fitted(): boolean {
@@ -149,7 +157,8 @@ export class DiscordDetector implements Detector {
   private channelDistances(data: Float32Array, c: number): Float64Array {
     const x = column(data, this.channels, c);
     const w = this.window;
-    if (this.config.join === 'self') return selfJoin(x, w, this.exclusionSteps(), this.joinOptions());
+    if (this.config.join === 'self')
+      return selfJoin(x, w, this.exclusionSteps(), this.joinOptions());
     return abJoin(x, column(this.reference!, this.channels, c), w, this.joinOptions());
   }
 
@@ -165,7 +174,8 @@ export class DiscordDetector implements Detector {
     const started = performance.now();
     this.channels = trainSeries.channels;
     this.seed = options.seed;
-    const ds = c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
+    const ds =
+      c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
     this.scaler = new Scaler('zscore').fit(ds);
     const data = this.prepare(trainSeries);
     const steps = data.length / this.channels;
@@ -235,8 +245,7 @@ export class DiscordDetector implements Detector {
   }
 
   private checked(x: Series, what: string): Float32Array {
-    if (!this.fitted)
-      throw new Error(`discord.${what}: the detector is not fitted (call fit or load a model)`);
+    if (!this.fitted) throw new NotFittedError('discord', what);
     checkSeries(x, 'discord input', {
       channels: this.channels,
       minLength: (this.window - 1) * this.config.downsample + 1,
@@ -256,7 +265,12 @@ export class DiscordDetector implements Detector {
   score(x: Series): Float32Array {
     const data = this.checked(x, 'score');
     const perStep = rowSums(this.contributions(data), this.channels);
-    return upsampleRows(smooth(perStep, this.config.smoothing), 1, x.length, this.config.downsample);
+    return upsampleRows(
+      smooth(perStep, this.config.smoothing),
+      1,
+      x.length,
+      this.config.downsample,
+    );
   }
 
   explain(x: Series): Float32Array {
@@ -265,21 +279,20 @@ export class DiscordDetector implements Detector {
   }
 
   save(dir: string, extras: SaveExtras = {}): void {
-    if (!this.fitted)
-      throw new Error('discord.save: the detector is not fitted (call fit or load a model)');
+    if (!this.fitted) throw new NotFittedError('discord', 'save');
     const ref = this.reference!;
     tidy(() =>
       saveDetector(
-      dir,
-      this,
-      {
-        seed: this.seed,
-        scaler: this.scaler,
-        state: { window: this.window, scales: this.scales },
-      },
-      { reference: tensor(ref, [ref.length / this.channels, this.channels]) },
-      extras,
-    ),
+        dir,
+        this,
+        {
+          seed: this.seed,
+          scaler: this.scaler,
+          state: { window: this.window, scales: this.scales },
+        },
+        { reference: tensor(ref, [ref.length / this.channels, this.channels]) },
+        extras,
+      ),
     );
   }
 

@@ -8,19 +8,26 @@
 // Alignment: step t is predicted by every window whose target covers it; its
 // error is the mean over those windows. The first `window` steps (times the
 // downsampling ratio) have no prediction and are scored 0.
-import { manualSeed, noGrad, tensor, tidy, F, type Module, type Tensor } from '../engine/index.js';
+import { noGrad, tensor, tidy, F, type Module, type Tensor } from '../engine/index.js';
 import { Scaler, type ScalerKind } from '../data/scalers.js';
 import { downsample } from '../data/downsample.js';
 import type { Series } from '../data/series.js';
 import { buildForecastNetwork, type ForecastNetworkKind } from '../models/forecast-networks.js';
-import { train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
+import { seedWeights, train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
 import { smooth, type SmoothingConfig } from './smoothing.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
 import { checkSeries } from './input-checks.js';
 import { unitStdScale } from './score-scale.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
+import { positiveInt, resolveConfig, type Schema } from '../config/schema.js';
+import { dropoutField, scalerField, smoothingField, trainingFields } from './config-fields.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
-import type { Detector, FitOptions, TrainingSummary } from './detector.js';
+import {
+  NotFittedError,
+  type Detector,
+  type FitOptions,
+  type TrainingSummary,
+} from './detector.js';
 
 export interface ForecasterConfig {
   network: ForecastNetworkKind;
@@ -66,6 +73,23 @@ export const FORECASTER_DEFAULTS: ForecasterConfig = {
   minDelta: 0,
 };
 
+/** The fields of a forecaster's config, their types and ranges. */
+export const FORECASTER_SCHEMA: Schema = {
+  network: { type: 'enum', values: ['dense', 'lstm', 'gru', 'stacked'] },
+  window: positiveInt,
+  horizon: positiveInt,
+  trainShift: positiveInt,
+  hidden: { type: 'int[]', min: 1, minLength: 1 },
+  targets: { type: 'int[]', min: 0, minLength: 0 },
+  batchNorm: { type: 'boolean' },
+  dropout: dropoutField,
+  downsample: positiveInt,
+  scaler: scalerField,
+  smoothing: smoothingField,
+  normalize: { type: 'boolean' },
+  ...trainingFields,
+};
+
 const NETWORK_DEFAULT_HIDDEN: Record<ForecastNetworkKind, number[]> = {
   dense: [200, 100, 50, 100, 200],
   lstm: [64],
@@ -85,32 +109,15 @@ export class Forecaster implements Detector {
 
   constructor(config: Partial<ForecasterConfig> = {}) {
     const network = config.network ?? FORECASTER_DEFAULTS.network;
-    this.config = { ...FORECASTER_DEFAULTS, hidden: NETWORK_DEFAULT_HIDDEN[network], ...config };
-    if (
-      !Array.isArray(this.config.targets) ||
-      !this.config.targets.every((i) => Number.isInteger(i) && i >= 0)
-    )
-      throw new Error(
-        `forecaster: targets must be a list of channel indices, got ${JSON.stringify(this.config.targets)}`,
-      );
-    this.config.targets = [...this.config.targets];
-    const c = this.config;
-    for (const k of [
-      'window',
-      'horizon',
-      'trainShift',
-      'downsample',
-      'epochs',
-      'batchSize',
-    ] as const) {
-      if (!Number.isInteger(c[k]) || c[k] < 1)
-        throw new Error(`forecaster: ${k} must be a positive integer, got ${c[k]}`);
-    }
-    if (!['dense', 'lstm', 'gru', 'stacked'].includes(c.network)) {
-      throw new Error(
-        `forecaster: network must be dense, lstm, gru or stacked, got '${c.network}'`,
-      );
-    }
+    this.config = resolveConfig(
+      config,
+      FORECASTER_SCHEMA,
+      {
+        ...FORECASTER_DEFAULTS,
+        hidden: NETWORK_DEFAULT_HIDDEN[network] ?? FORECASTER_DEFAULTS.hidden,
+      },
+      'forecaster config',
+    );
   }
 
   get fitted(): boolean {
@@ -202,7 +209,7 @@ export class Forecaster implements Detector {
     this.scaler = c.scaler === 'none' ? undefined : new Scaler(c.scaler).fit(dsTrain);
     const trainData = this.scaled(dsTrain);
     // The seed fixes the initial weights here and the shuffles in train().
-    if (options.seed !== undefined) manualSeed(options.seed);
+    seedWeights(options.seed);
     this.net?.dispose();
     this.net = buildForecastNetwork({
       kind: c.network,
@@ -236,8 +243,7 @@ export class Forecaster implements Detector {
   }
 
   private requireFitted(what: string): Module {
-    if (!this.net)
-      throw new Error(`forecaster.${what}: the detector is not fitted (call fit or load a model)`);
+    if (!this.net) throw new NotFittedError('forecaster', what);
     return this.net;
   }
 

@@ -1,6 +1,16 @@
 // Public API of the detectors: the contract, the registry, each detector and evaluation.
 export type { Detector, FitOptions, EpochReport, TrainingSummary } from './detector.js';
-export { createDetector, loadDetector, detectorNames, registerDetector } from './registry.js';
+export { NotFittedError } from './detector.js';
+export { ConfigError } from '../config/errors.js';
+export {
+  createDetector,
+  loadDetector,
+  detectorNames,
+  detectorEntry,
+  registerDetector,
+  validateDetectorConfig,
+  type DetectorEntry,
+} from './registry.js';
 export {
   readManifest,
   readNormalScores,
@@ -33,5 +43,12 @@ export {
   WINDOWED_LIKELIHOOD_DEFAULTS,
   type WindowedLikelihoodConfig,
 } from './streaming/windowed-likelihood.js';
+export { scoreAsStream, type StreamingDetector } from './streaming/streaming-detector.js';
+export {
+  createStreamingDetector,
+  registerStreamingDetector,
+  streamingDetectorNames,
+  type StreamingEntry,
+} from './streaming/registry.js';
 export { smooth, type SmoothingConfig, type SmoothingKind } from './smoothing.js';
 export { evaluateScores, type Evaluation } from './evaluation.js';

@@ -1,32 +1,100 @@
 // Detectors by name: create one from a config, or load a saved model directory.
 import { readManifest, readWeights, type Manifest } from './model-dir.js';
-import { Forecaster, type ForecasterConfig } from './forecaster.js';
-import { CaeOcsvmDetector, type CaeOcsvmConfig } from './cae-ocsvm.js';
-import { Autoencoder, type AutoencoderConfig } from './autoencoder.js';
-import { PcaDetector, type PcaConfig } from './baselines/pca.js';
-import { KnnDetector, type KnnConfig } from './baselines/knn.js';
+import {
+  Forecaster,
+  type ForecasterConfig,
+  FORECASTER_SCHEMA,
+  FORECASTER_DEFAULTS,
+} from './forecaster.js';
+import {
+  CaeOcsvmDetector,
+  type CaeOcsvmConfig,
+  CAE_OCSVM_SCHEMA,
+  CAE_OCSVM_DEFAULTS,
+} from './cae-ocsvm.js';
+import {
+  Autoencoder,
+  type AutoencoderConfig,
+  AUTOENCODER_SCHEMA,
+  AUTOENCODER_DEFAULTS,
+} from './autoencoder.js';
+import { PcaDetector, type PcaConfig, PCA_SCHEMA, PCA_DEFAULTS } from './baselines/pca.js';
+import { KnnDetector, type KnnConfig, KNN_SCHEMA, KNN_DEFAULTS } from './baselines/knn.js';
 import {
   IsolationForestDetector,
   type IsolationForestConfig,
+  ISOLATION_FOREST_SCHEMA,
+  ISOLATION_FOREST_DEFAULTS,
 } from './baselines/isolation-forest.js';
-import { RollingZScoreDetector, type RollingZScoreConfig } from './baselines/rolling-zscore.js';
-import { AmslDetector, type AmslConfig } from './amsl.js';
-import { DiscordDetector, type DiscordConfig } from './discord.js';
+import {
+  RollingZScoreDetector,
+  type RollingZScoreConfig,
+  ROLLING_ZSCORE_SCHEMA,
+  ROLLING_ZSCORE_DEFAULTS,
+} from './baselines/rolling-zscore.js';
+import { AmslDetector, type AmslConfig, AMSL_SCHEMA, AMSL_DEFAULTS } from './amsl.js';
+import {
+  DiscordDetector,
+  type DiscordConfig,
+  DISCORD_SCHEMA,
+  DISCORD_DEFAULTS,
+} from './discord.js';
 import type { Detector } from './detector.js';
 import type { Tensor } from '../engine/index.js';
+import { validateConfig, type Schema } from '../config/schema.js';
+import { ConfigError } from '../config/errors.js';
 
-interface Entry {
+/** A detector's registry entry: the one place its name, config schema and defaults meet. */
+export interface DetectorEntry {
   create(config: Record<string, unknown>): Detector;
   fromSaved(manifest: Manifest, weights: Record<string, Tensor>): Detector;
   describe: string;
+  /** Its config fields: checked by its constructor, the CLI's --config and flags, listed in --help. */
+  schema: Schema;
+  /** Its config defaults (fields the schema lists). */
+  defaults: object;
+  /** A small config for the shared conformance suite (test/detectors/conformance.test.ts). */
+  conformance: ConformanceCase;
 }
 
-const registry = new Map<string, Entry>([
+/**
+ * How the conformance suite exercises a detector: its config, the shape of its
+ * data and the AUC it must reach there. `series`: the noisy sine (one channel,
+ * amplitude doubling); `images`: rows of flattened 8x8 images (smooth stripes
+ * normal, noise anomalous), config.imageShape [8, 8, 1]; `segments`: rows of
+ * flattened 16x3 sensor segments (sines normal, shifted square waves
+ * anomalous), config.segmentShape [16, 3].
+ */
+export interface ConformanceCase {
+  data: 'series' | 'images' | 'segments';
+  config: Record<string, unknown>;
+  aucFloor: number;
+}
+
+const sineSmoothing = { kind: 'moving-average', span: 100 };
+
+const registry = new Map<string, DetectorEntry>([
   [
     'forecaster',
     {
       create: (c) => new Forecaster(c as Partial<ForecasterConfig>),
       fromSaved: (m, w) => Forecaster.fromSaved(m, w),
+      schema: FORECASTER_SCHEMA,
+      defaults: FORECASTER_DEFAULTS,
+      conformance: {
+        data: 'series',
+        aucFloor: 0.95,
+        config: {
+          network: 'lstm',
+          hidden: [16],
+          window: 25,
+          horizon: 1,
+          downsample: 4,
+          trainShift: 4,
+          epochs: 2,
+          smoothing: sineSmoothing,
+        },
+      },
       describe:
         'predicts the next steps (dense, LSTM, GRU or stacked network); score = squared error',
     },
@@ -36,6 +104,23 @@ const registry = new Map<string, Entry>([
     {
       create: (c) => new Autoencoder(c as Partial<AutoencoderConfig>),
       fromSaved: (m, w) => Autoencoder.fromSaved(m, w),
+      schema: AUTOENCODER_SCHEMA,
+      defaults: AUTOENCODER_DEFAULTS,
+      conformance: {
+        data: 'series',
+        aucFloor: 0.95,
+        config: {
+          network: 'dense',
+          hidden: [32],
+          bottleneck: 4,
+          window: 24,
+          downsample: 4,
+          trainShift: 2,
+          epochs: 3,
+          learningRate: 0.01,
+          smoothing: sineSmoothing,
+        },
+      },
       describe:
         'reconstructs windows (dense, LSTM or Conv1d network); score = squared reconstruction error',
     },
@@ -45,6 +130,14 @@ const registry = new Map<string, Entry>([
     {
       create: (c) => new PcaDetector(c as Partial<PcaConfig>),
       fromSaved: (m, w) => PcaDetector.fromSaved(m, w),
+      schema: PCA_SCHEMA,
+      defaults: PCA_DEFAULTS,
+      conformance: {
+        data: 'series',
+        aucFloor: 0.95,
+        // One component: sine windows span two, so the residual grows with the amplitude.
+        config: { window: 25, components: 1, downsample: 4, smoothing: sineSmoothing },
+      },
       describe: 'baseline: residual of windows after projection on k principal components',
     },
   ],
@@ -53,6 +146,13 @@ const registry = new Map<string, Entry>([
     {
       create: (c) => new KnnDetector(c as Partial<KnnConfig>),
       fromSaved: (m, w) => KnnDetector.fromSaved(m, w),
+      schema: KNN_SCHEMA,
+      defaults: KNN_DEFAULTS,
+      conformance: {
+        data: 'series',
+        aucFloor: 0.95,
+        config: { window: 10, k: 5, maxTrain: 500, downsample: 4, smoothing: sineSmoothing },
+      },
       describe: 'baseline: distance of each window to its k-th nearest training window',
     },
   ],
@@ -61,6 +161,13 @@ const registry = new Map<string, Entry>([
     {
       create: (c) => new IsolationForestDetector(c as Partial<IsolationForestConfig>),
       fromSaved: (m, w) => IsolationForestDetector.fromSaved(m, w),
+      schema: ISOLATION_FOREST_SCHEMA,
+      defaults: ISOLATION_FOREST_DEFAULTS,
+      conformance: {
+        data: 'series',
+        aucFloor: 0.95,
+        config: { window: 10, trees: 50, subsample: 256, downsample: 4, smoothing: sineSmoothing },
+      },
       describe: 'baseline: isolation forest on windows; score = 2^(-mean path length / c(n))',
     },
   ],
@@ -69,6 +176,14 @@ const registry = new Map<string, Entry>([
     {
       create: (c) => new RollingZScoreDetector(c as Partial<RollingZScoreConfig>),
       fromSaved: (m, w) => RollingZScoreDetector.fromSaved(m, w),
+      schema: ROLLING_ZSCORE_SCHEMA,
+      defaults: ROLLING_ZSCORE_DEFAULTS,
+      conformance: {
+        data: 'series',
+        aucFloor: 0.9,
+        // Over 5 steps (a twentieth of a period) the slope outweighs the noise more once doubled.
+        config: { window: 5, downsample: 4, smoothing: sineSmoothing },
+      },
       describe: 'baseline: |x - trailing mean| / trailing std, max over channels (no training)',
     },
   ],
@@ -77,6 +192,15 @@ const registry = new Map<string, Entry>([
     {
       create: (c) => new DiscordDetector(c as Partial<DiscordConfig>),
       fromSaved: (m, w) => DiscordDetector.fromSaved(m, w),
+      schema: DISCORD_SCHEMA,
+      defaults: DISCORD_DEFAULTS,
+      conformance: {
+        data: 'series',
+        aucFloor: 0.95,
+        // Mean-centred distances keep the amplitude: z-normalised windows of a sine
+        // with doubled amplitude are the sine's own shape.
+        config: { window: 25, normalization: 'mean', downsample: 4, smoothing: sineSmoothing },
+      },
       describe:
         'matrix profile: z-normalised distance of each window to its nearest training window (or, join self, to the nearest other window)',
     },
@@ -86,6 +210,20 @@ const registry = new Map<string, Entry>([
     {
       create: (c) => new CaeOcsvmDetector(c as Partial<CaeOcsvmConfig>),
       fromSaved: (m, w) => CaeOcsvmDetector.fromSaved(m, w),
+      schema: CAE_OCSVM_SCHEMA,
+      defaults: CAE_OCSVM_DEFAULTS,
+      conformance: {
+        data: 'images',
+        aucFloor: 0.9,
+        config: {
+          imageShape: [8, 8, 1],
+          pixelScale: 1,
+          loss: 'mse',
+          epochs: 3,
+          batchSize: 32,
+          nu: 0.1,
+        },
+      },
       describe:
         'images (one flattened image per row): conv autoencoder features + One-Class SVM; score = -SVM decision',
     },
@@ -95,6 +233,22 @@ const registry = new Map<string, Entry>([
     {
       create: (c) => new AmslDetector(c as Partial<AmslConfig>),
       fromSaved: (m, w) => AmslDetector.fromSaved(m, w),
+      schema: AMSL_SCHEMA,
+      defaults: AMSL_DEFAULTS,
+      conformance: {
+        data: 'segments',
+        aucFloor: 0.9,
+        config: {
+          segmentShape: [16, 3],
+          hidden: [8, 4],
+          kernel: 3,
+          memoryItems: 10,
+          permutationPieces: 4,
+          smoothingWindow: 5,
+          epochs: 3,
+          batchSize: 16,
+        },
+      },
       describe:
         'AMSL: seven-view self-supervised conv autoencoder with global and local memories; one score per flattened segment',
     },
@@ -106,9 +260,26 @@ export function detectorNames(): string[] {
 }
 
 export function createDetector(name: string, config: Record<string, unknown> = {}): Detector {
+  return detectorEntry(name).create(config);
+}
+
+/** The registry entry of `name`; a ConfigError listing the known detectors otherwise. */
+export function detectorEntry(name: string): DetectorEntry {
   const e = registry.get(name);
-  if (!e) throw new Error(`unknown detector '${name}' (available: ${detectorNames().join(', ')})`);
-  return e.create(config);
+  if (!e)
+    throw new ConfigError(`unknown detector '${name}' (available: ${detectorNames().join(', ')})`);
+  return e;
+}
+
+/**
+ * Checks a detector's configuration (any subset of its fields) against its
+ * schema, before any data is read; the constructor runs the same check.
+ */
+export function validateDetectorConfig(
+  name: string,
+  config: Record<string, unknown>,
+): Record<string, unknown> {
+  return validateConfig(config, detectorEntry(name).schema, `${name} config`);
 }
 
 /** Loads a saved model directory; refuses corrupt, foreign or unknown models with the reason. */
@@ -124,6 +295,6 @@ export function loadDetector(dir: string): Detector {
   }
 }
 
-export function registerDetector(name: string, entry: Entry): void {
+export function registerDetector(name: string, entry: DetectorEntry): void {
   registry.set(name, entry);
 }

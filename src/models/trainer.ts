@@ -11,7 +11,8 @@ import {
   type Module,
   type Tensor,
 } from '../engine/index.js';
-import type { EpochReport, TrainingSummary } from '../detectors/detector.js';
+import type { EpochReport, TrainingSummary } from './training-report.js';
+import { deriveSeed } from '../data/random.js';
 
 export interface TrainingConfig {
   epochs: number;
@@ -37,17 +38,22 @@ export interface TrainOptions {
   validation?: TrainingData;
 }
 
+/** Seeds torch's generator for a network's initial weights (no-op without a seed). */
+export function seedWeights(seed: number | undefined): void {
+  if (seed !== undefined) manualSeed(deriveSeed(seed, 'weights'));
+}
+
 /**
  * A detector's fit options as training options. The seed itself fixes the
- * initial weights (the caller seeds before building the network), so the
- * shuffles take seed + 1: the two draws never share a stream.
+ * initial weights (the caller calls seedWeights before building the network),
+ * so the shuffles take their own stream (deriveSeed's 'shuffle').
  */
 export function trainOptionsFrom(
   options: Pick<TrainOptions, 'seed' | 'signal' | 'onEpoch'>,
   validation?: TrainingData,
 ): TrainOptions {
   return {
-    seed: options.seed === undefined ? undefined : options.seed + 1,
+    seed: options.seed === undefined ? undefined : deriveSeed(options.seed, 'shuffle'),
     signal: options.signal,
     onEpoch: options.onEpoch,
     validation,

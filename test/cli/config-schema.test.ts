@@ -6,18 +6,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mergeSettings, validateConfig } from '../../src/config/schema.js';
-import { DETECTOR_SCHEMAS, validateDetectorConfig } from '../../src/detectors/config-schemas.js';
+import { ConfigError } from '../../src/config/errors.js';
 import { readConfigFile, UsageError } from '../../src/cli/common.js';
-import { detectorNames } from '../../src/detectors/registry.js';
-import { FORECASTER_DEFAULTS } from '../../src/detectors/forecaster.js';
-import { AUTOENCODER_DEFAULTS } from '../../src/detectors/autoencoder.js';
-import { PCA_DEFAULTS } from '../../src/detectors/baselines/pca.js';
-import { KNN_DEFAULTS } from '../../src/detectors/baselines/knn.js';
-import { ISOLATION_FOREST_DEFAULTS } from '../../src/detectors/baselines/isolation-forest.js';
-import { ROLLING_ZSCORE_DEFAULTS } from '../../src/detectors/baselines/rolling-zscore.js';
-import { CAE_OCSVM_DEFAULTS } from '../../src/detectors/cae-ocsvm.js';
-import { AMSL_DEFAULTS } from '../../src/detectors/amsl.js';
-import { DISCORD_DEFAULTS } from '../../src/detectors/discord.js';
+import {
+  createDetector,
+  detectorEntry,
+  detectorNames,
+  validateDetectorConfig,
+} from '../../src/detectors/registry.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { FEATURIZE_SCHEMA } from '../../src/cli/commands/featurize.js';
 
@@ -27,36 +23,60 @@ const refused = (config: Record<string, unknown>, detector: string, message: Reg
     (err: Error) => err instanceof UsageError && message.test(err.message),
   );
 
-test('each detector schema belongs to a registered detector and matches its defaults', () => {
-  const defaults: Record<string, object> = {
-    forecaster: FORECASTER_DEFAULTS,
-    autoencoder: AUTOENCODER_DEFAULTS,
-    pca: PCA_DEFAULTS,
-    knn: KNN_DEFAULTS,
-    'isolation-forest': ISOLATION_FOREST_DEFAULTS,
-    'rolling-zscore': ROLLING_ZSCORE_DEFAULTS,
-    'cae-ocsvm': CAE_OCSVM_DEFAULTS,
-    amsl: AMSL_DEFAULTS,
-    discord: DISCORD_DEFAULTS,
-  };
-  for (const name of Object.keys(DETECTOR_SCHEMAS)) {
-    assert.ok(detectorNames().includes(name), `${name} is not registered`);
-    const d = defaults[name] as Record<string, unknown>;
-    assert.ok(d, name);
-    validateDetectorConfig(name, { ...d });
+test("each registered detector's schema lists exactly its defaults' fields, which pass it", () => {
+  for (const name of detectorNames()) {
+    const { schema, defaults } = detectorEntry(name);
+    validateDetectorConfig(name, { ...defaults } as Record<string, unknown>);
     assert.deepEqual(
-      Object.keys(DETECTOR_SCHEMAS[name]!).sort(),
-      Object.keys(d).sort(),
-      `${name}: the config fields changed; update src/detectors/config-schemas.ts`,
+      Object.keys(schema).sort(),
+      Object.keys(defaults).sort(),
+      `${name}: the schema and the defaults list different fields`,
     );
   }
+});
+
+test('the constructor and the CLI refuse a bad config with the same ConfigError', () => {
+  for (const [name, config] of [
+    ['forecaster', { window: 0 }],
+    ['autoencoder', { network: 'gru' }],
+    ['pca', { components: 1.5 }],
+    ['cae-ocsvm', { nu: 2 }],
+    ['amsl', { kernel: 4 }],
+  ] as const) {
+    let fromConstructor = '';
+    assert.throws(
+      () => createDetector(name, config),
+      (err: Error) => err instanceof ConfigError && (fromConstructor = err.message) !== '',
+    );
+    assert.throws(
+      () => validateDetectorConfig(name, config),
+      (err: Error) => err instanceof ConfigError && err.message === fromConstructor,
+    );
+  }
+});
+
+test('prototype keys (__proto__, constructor, toString) are unknown fields', () => {
+  for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+    const config = JSON.parse(`{"${key}": 1}`) as Record<string, unknown>;
+    for (const name of detectorNames()) {
+      const unknown = new RegExp(`^${name} config\\.${key}: unknown field \\(known fields: `);
+      assert.throws(() => createDetector(name, config), unknown, `${name} ${key}`);
+      assert.throws(() => validateDetectorConfig(name, config), unknown, `${name} ${key}`);
+    }
+  }
+  const yaml = join(mkdtempSync(join(tmpdir(), 'normalcy-config-')), 'proto.yaml');
+  writeFileSync(yaml, 'constructor: 1\n');
+  assert.throws(
+    () => validateDetectorConfig('forecaster', readConfigFile(yaml)),
+    /forecaster config\.constructor: unknown field/,
+  );
 });
 
 test('errors name the field, the value given and what is allowed', () => {
   refused(
     { network: 'lsmt' },
     'forecaster',
-    /^config\.network: 'lsmt' is not one of dense, lstm, gru, stacked$/,
+    /^forecaster config\.network: 'lsmt' is not one of dense, lstm, gru, stacked$/,
   );
   refused(
     { network: 'gru' },
@@ -66,7 +86,7 @@ test('errors name the field, the value given and what is allowed', () => {
   refused(
     { netwrok: 'lstm' },
     'forecaster',
-    /^config\.netwrok: unknown field \(known fields: network, window, horizon, trainShift, hidden, /,
+    /^forecaster config\.netwrok: unknown field \(known fields: network, window, horizon, trainShift, hidden, /,
   );
   refused({ window: 0 }, 'forecaster', /config\.window: 0 is not an integer >= 1/);
   refused({ window: 2.5 }, 'pca', /config\.window: 2\.5 is not an integer >= 1/);
@@ -113,8 +133,12 @@ test('errors name the field, the value given and what is allowed', () => {
   // accepted
   validateDetectorConfig('cae-ocsvm', { gamma: 0.5, pixelScale: 'auto' });
   validateDetectorConfig('forecaster', { smoothing: { kind: 'ewma', span: 10 }, hidden: [8] });
-  // detectors without a schema (registered at run time) pass through
-  assert.deepEqual(validateDetectorConfig('custom', { anything: 1 }), { anything: 1 });
+  // an unknown detector is a usage error listing the known ones
+  assert.throws(
+    () => validateDetectorConfig('custom', { anything: 1 }),
+    (err: Error) =>
+      err instanceof ConfigError && /unknown detector 'custom' \(available: /.test(err.message),
+  );
 });
 
 test('config files: YAML or JSON; flags override them; a broken file names itself', () => {
@@ -169,4 +193,14 @@ test('help documents the exit codes, and every command has examples', () => {
     ['featurize', 'report', 'tsne'].filter((n) => !program.commands.some((c) => c.name() === n)),
     [],
   );
+});
+
+test("train --help lists each detector's fields with their defaults and allowed values", () => {
+  const train = buildProgram().commands.find((c) => c.name() === 'train')!;
+  let text = '';
+  train.configureOutput({ writeOut: (s: string) => (text += s), writeErr: () => {} });
+  train.outputHelp();
+  assert.match(text, /forecaster:\n +network = 'lstm' \(one of dense, lstm, gru, stacked\)/);
+  assert.match(text, /amsl:\n +segmentShape = \[125,45\] \(a list of 2 integers >= 1\)/);
+  for (const name of detectorNames()) assert.match(text, new RegExp(`\n  ${name}:\n`));
 });

@@ -153,7 +153,10 @@ describe('cae-ocsvm on MNIST (0 normal)', () => {
 
 test('bad configurations and unfitted use are refused', async () => {
   assert.throws(() => new CaeOcsvmDetector({ imageShape: [28, 28] as never }), /imageShape/);
-  assert.throws(() => new CaeOcsvmDetector({ nu: 0 }), /nu must be in/);
+  assert.throws(
+    () => new CaeOcsvmDetector({ nu: 0 }),
+    /config\.nu: 0 is not a number > 0 and <= 1/,
+  );
   assert.throws(() => new CaeOcsvmDetector({ gamma: -1 }), /gamma/);
   assert.throws(() => new CaeOcsvmDetector({ pixelScale: 0 }), /pixelScale/);
   const d = new CaeOcsvmDetector();
@@ -168,7 +171,10 @@ test('bad configurations and unfitted use are refused', async () => {
 });
 
 test('cae-ocsvm loss: binary cross-entropy needs pixels in [0, 1] and names the image', async () => {
-  assert.throws(() => new CaeOcsvmDetector({ loss: 'l1' as 'bce' }), /loss must be 'bce' or 'mse'/);
+  assert.throws(
+    () => new CaeOcsvmDetector({ loss: 'l1' as 'bce' }),
+    /config\.loss: 'l1' is not one of bce, mse/,
+  );
   // pixelScale 1 keeps a pixel of 2 at 2.
   const data = new Float32Array(3 * PIXELS).fill(0.5);
   data[2 * PIXELS + 7] = 2;

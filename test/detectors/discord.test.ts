@@ -105,10 +105,20 @@ test('save and load keep the estimated window and the scores', async () => {
 });
 
 test('bad configurations are refused naming the field', () => {
-  assert.throws(() => new DiscordDetector({ window: 1 }), /window must be an integer >= 2 or 'auto'/);
+  assert.throws(
+    () => new DiscordDetector({ window: 1 }),
+    /discord config\.window: 1 is not a number >= 2 or one of auto/,
+  );
+  assert.throws(
+    () => new DiscordDetector({ window: 2.5 }),
+    /discord config\.window: 2\.5 is not an integer >= 2 or 'auto'/,
+  );
   assert.throws(
     () => new DiscordDetector({ normalization: 'z' as never }),
-    /normalization must be 'znorm', 'mean' or 'none'/,
+    /discord config\.normalization: 'z' is not one of znorm, mean, none/,
   );
-  assert.throws(() => new DiscordDetector({ alignment: 'left' as never }), /alignment must be/);
+  assert.throws(
+    () => new DiscordDetector({ alignment: 'left' as never }),
+    /discord config\.alignment: 'left' is not one of mean, max, centre/,
+  );
 });

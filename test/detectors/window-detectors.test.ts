@@ -77,10 +77,16 @@ test('autoencoder networks map [batch, window, channels] to the same shape', () 
     /divisible/,
   );
   assert.throws(() => createDetector('autoencoder', { network: 'gru' }), /dense, lstm or conv1d/);
-  assert.throws(() => createDetector('autoencoder', { window: 0 }), /window must be a positive/);
-  assert.throws(() => createDetector('autoencoder', { kernel: 4 }), /kernel must be odd/);
+  assert.throws(
+    () => createDetector('autoencoder', { window: 0 }),
+    /autoencoder config\.window: 0 is not an integer >= 1/,
+  );
+  assert.throws(
+    () => createDetector('autoencoder', { kernel: 4 }),
+    /autoencoder config\.kernel: 4 is not an odd integer/,
+  );
   assert.throws(() => createDetector('isolation-forest', { subsample: 1 }), /at least 2/);
-  assert.throws(() => createDetector('knn', { k: 0 }), /k must be a positive integer/);
+  assert.throws(() => createDetector('knn', { k: 0 }), /knn config\.k: 0 is not an integer >= 1/);
 });
 
 test('window results are spread to the steps they cover, then to the full rate', () => {

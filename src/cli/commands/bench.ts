@@ -2,6 +2,7 @@
 // pipelines (src/pipelines), which writes results.json and results.md into --out.
 import { Argument, type Command } from 'commander';
 import { intFlag, progress } from '../common.js';
+import { DEFAULT_SEED } from '../../data/random.js';
 import { benchmarks, defaultDataDir, findBenchmark } from '../../pipelines/index.js';
 
 interface BenchFlags {
@@ -25,7 +26,7 @@ export function registerBench(program: Command): void {
     .requiredOption('--out <dir>', 'directory for results.json, results.md and any result files')
     .option('--json', 'end with one JSON line of the summary')
     .option('--quick', 'a small slice with tiny training, to check the pipeline')
-    .option('--seed <n>', 'seed of every random choice', intFlag('--seed', 0), 1)
+    .option('--seed <n>', 'seed of every random choice', intFlag('--seed', 0), DEFAULT_SEED)
     .option(
       '--workers <n>',
       'worker processes for smap-msl (default: one per core)',

@@ -13,6 +13,7 @@ import { thresholdAtFpr } from '../../thresholds/fpr.js';
 import { applyThreshold } from '../../thresholds/apply.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { packageRoot } from '../../version.js';
+import { DEFAULT_SEED } from '../../data/random.js';
 import { writeEvaluationReport } from '../../report/evaluation-report.js';
 import {
   flatMetrics,
@@ -36,7 +37,7 @@ export function registerDemo(program: Command): void {
       resolve(packageRoot(), '..', 'shared', 'datasets', 'sine'),
     )
     .option('--epochs <n>', 'training epochs', intFlag('--epochs'), 5)
-    .option('--seed <n>', 'random seed', intFlag('--seed', 0), 0)
+    .option('--seed <n>', 'random seed', intFlag('--seed', 0), DEFAULT_SEED)
     .addHelpText('after', '\nExample:\n  normalcy demo --out demo-out')
     .action(async (f: { out: string; dataDir: string; epochs: number; seed: number }) => {
       const started = performance.now();

@@ -3,7 +3,14 @@
 import type { Command } from 'commander';
 import { readSeries } from '../../data/read-series.js';
 import { sliceRows } from '../../data/series.js';
-import { createDetector, detectorNames } from '../../detectors/registry.js';
+import {
+  createDetector,
+  detectorEntry,
+  detectorNames,
+  validateDetectorConfig,
+} from '../../detectors/registry.js';
+import { describeSchema } from '../../config/schema.js';
+import { DEFAULT_SEED } from '../../data/random.js';
 import { thresholdAtFpr } from '../../thresholds/fpr.js';
 import {
   fractionFlag,
@@ -13,7 +20,6 @@ import {
   readConfigFile,
   stderrIsTty,
 } from '../common.js';
-import { validateDetectorConfig } from '../../detectors/config-schemas.js';
 
 interface TrainFlags {
   detector: string;
@@ -48,7 +54,7 @@ export function registerTrain(program: Command): void {
     .option('--window <n>', 'past steps per window', intFlag('--window'))
     .option('--horizon <n>', 'future steps to predict', intFlag('--horizon'))
     .option('--epochs <n>', 'training epochs', intFlag('--epochs'))
-    .option('--seed <n>', 'random seed (same seed, same model)', intFlag('--seed', 0), 0)
+    .option('--seed <n>', 'random seed (same seed, same model)', intFlag('--seed', 0), DEFAULT_SEED)
     .option('--validation <file>', 'held-out normal series (default: the end of --data)')
     .option(
       '--validation-split <fraction>',
@@ -66,6 +72,16 @@ export function registerTrain(program: Command): void {
     .addHelpText(
       'after',
       '\nExamples:\n  normalcy train --detector forecaster --network lstm --data normal.csv --window 25 --epochs 5 --out model/\n  normalcy train --detector autoencoder --config ae.yaml --data normal.csv --out model/\n  normalcy train --detector pca --data normal.csv --validation held-out.csv --fpr 0.005 --out model/\n\nThe config file holds detector fields (e.g. network, window, hidden, epochs,\nsmoothing: {kind, span}); unknown fields and out-of-range values are refused\nwith the allowed ones.',
+    )
+    .addHelpText(
+      'after',
+      () =>
+        `\nDetector fields (name = default (allowed)):\n${detectorNames()
+          .map((n) => {
+            const e = detectorEntry(n);
+            return `  ${n}:\n${describeSchema(e.schema, e.defaults)}`;
+          })
+          .join('\n')}`,
     )
     .action(async (f: TrainFlags) => {
       const config = { ...readConfigFile(f.config) };

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { dirname, resolve } from 'node:path';
 import { findWorkflow, workflows } from '../../pipelines/index.js';
 import { intFlag, progress, readConfigFile } from '../common.js';
+import { DEFAULT_SEED } from '../../data/random.js';
 
 export function registerWorkflow(program: Command): void {
   program
@@ -15,7 +16,7 @@ export function registerWorkflow(program: Command): void {
       'workflow config (YAML or JSON), e.g. examples/sine/config.yaml',
     )
     .option('--out <dir>', 'output folder', 'workflow-out')
-    .option('--seed <n>', 'random seed', intFlag('--seed', 0), 0)
+    .option('--seed <n>', 'random seed', intFlag('--seed', 0), DEFAULT_SEED)
     .option('--quick', 'a small, fast version (used by the tests)')
     .option('--json', 'end with one JSON line of the summary')
     .addHelpText(

@@ -16,7 +16,15 @@ import { checkSeries } from '../input-checks.js';
 import type { Manifest, SaveExtras } from '../model-dir.js';
 import { restoredBasics, saveDetector } from '../saved-detector.js';
 import { rowSums, spreadWindows, upsampleRows } from '../window-alignment.js';
-import type { Detector, EpochReport, FitOptions, TrainingSummary } from '../detector.js';
+import {
+  NotFittedError,
+  type Detector,
+  type EpochReport,
+  type FitOptions,
+  type TrainingSummary,
+} from '../detector.js';
+import { positiveInt, resolveConfig, type Schema } from '../../config/schema.js';
+import { scalerField, smoothingField } from '../config-fields.js';
 
 export interface BaselineConfig {
   /** Steps per window; 1 = per-step vectors. */
@@ -32,6 +40,14 @@ export const BASELINE_DEFAULTS: BaselineConfig = {
   downsample: 1,
   scaler: 'zscore',
   smoothing: { kind: 'none', span: 1 },
+};
+
+/** The config fields every baseline has. */
+export const baselineFields: Schema = {
+  window: positiveInt,
+  downsample: positiveInt,
+  scaler: scalerField,
+  smoothing: smoothingField,
 };
 
 /** The prepared (downsampled, scaled) series in row-major order. */
@@ -68,15 +84,6 @@ export function sampleIndices(n: number, max: number, nextInt: (k: number) => nu
   return out.sort();
 }
 
-export function checkPositiveIntegers(what: string, config: object, keys: readonly string[]): void {
-  const c = config as Record<string, unknown>;
-  for (const k of keys) {
-    const v = c[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
-      throw new Error(`${what}: ${k} must be a positive integer, got ${String(v)}`);
-  }
-}
-
 /** A detector on sliding windows of the scaled series, with no neural network. */
 export abstract class WindowBaseline<C extends BaselineConfig> implements Detector {
   abstract readonly name: string;
@@ -87,9 +94,9 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
   protected seed?: number;
   protected learned = false;
 
-  constructor(what: string, defaults: C, config: Partial<C>, positiveIntegers: readonly string[]) {
-    this.config = { ...defaults, ...config };
-    checkPositiveIntegers(what, this.config, ['window', 'downsample', ...positiveIntegers]);
+  /** `schema`: the detector's config schema (baselineFields and its own). */
+  constructor(what: string, defaults: C, config: Partial<C>, schema: Schema) {
+    this.config = resolveConfig(config, schema, defaults, `${what} config`);
   }
 
   get fitted(): boolean {
@@ -189,9 +196,7 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
 
   private checked(x: Series, what: string): Prepared {
     if (!this.learned) {
-      throw new Error(
-        `${this.name}.${what}: the detector is not fitted (call fit or load a model)`,
-      );
+      throw new NotFittedError(this.name, what);
     }
     checkSeries(x, `${this.name} input`, {
       channels: this.channels,
@@ -217,8 +222,7 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
   }
 
   save(dir: string, extras: SaveExtras = {}): void {
-    if (!this.learned)
-      throw new Error(`${this.name}.save: the detector is not fitted (call fit or load a model)`);
+    if (!this.learned) throw new NotFittedError(this.name, 'save');
     tidy(() => {
       const { weights, state } = this.saveState();
       saveDetector(dir, this, { seed: this.seed, scaler: this.scaler, state }, weights, extras);

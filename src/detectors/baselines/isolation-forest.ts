@@ -20,8 +20,10 @@ import {
   windowBlock,
   type BaselineConfig,
   type Prepared,
+  baselineFields,
 } from './common.js';
 import type { Manifest } from '../model-dir.js';
+import { positiveInt, type Schema } from '../../config/schema.js';
 
 export interface IsolationForestConfig extends BaselineConfig {
   trees: number;
@@ -33,6 +35,12 @@ export const ISOLATION_FOREST_DEFAULTS: IsolationForestConfig = {
   ...BASELINE_DEFAULTS,
   trees: 100,
   subsample: 256,
+};
+
+export const ISOLATION_FOREST_SCHEMA: Schema = {
+  ...baselineFields,
+  trees: positiveInt,
+  subsample: { type: 'int', min: 2 },
 };
 
 const EULER_GAMMA = 0.5772156649015329;
@@ -107,11 +115,7 @@ export class IsolationForestDetector extends WindowBaseline<IsolationForestConfi
   private background: Float32Array = new Float32Array(0);
 
   constructor(config: Partial<IsolationForestConfig> = {}) {
-    super('isolation-forest', ISOLATION_FOREST_DEFAULTS, config, ['trees', 'subsample']);
-    if (this.config.subsample < 2)
-      throw new Error(
-        `isolation-forest: subsample must be at least 2, got ${this.config.subsample}`,
-      );
+    super('isolation-forest', ISOLATION_FOREST_DEFAULTS, config, ISOLATION_FOREST_SCHEMA);
   }
 
   /** At least two windows to grow trees on. */

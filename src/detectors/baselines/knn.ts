@@ -11,8 +11,10 @@ import {
   windowBlock,
   type BaselineConfig,
   type Prepared,
+  baselineFields,
 } from './common.js';
 import type { Manifest } from '../model-dir.js';
+import { positiveInt, type Schema } from '../../config/schema.js';
 
 export interface KnnConfig extends BaselineConfig {
   /** Which neighbour: the distance to the k-th nearest reference window is the score. */
@@ -22,6 +24,8 @@ export interface KnnConfig extends BaselineConfig {
 }
 
 export const KNN_DEFAULTS: KnnConfig = { ...BASELINE_DEFAULTS, k: 5, maxTrain: 2000 };
+
+export const KNN_SCHEMA: Schema = { ...baselineFields, k: positiveInt, maxTrain: positiveInt };
 
 const BATCH = 1024;
 
@@ -55,7 +59,7 @@ export class KnnDetector extends WindowBaseline<KnnConfig> {
   private refs?: Float32Array;
 
   constructor(config: Partial<KnnConfig> = {}) {
-    super('knn', KNN_DEFAULTS, config, ['k', 'maxTrain']);
+    super('knn', KNN_DEFAULTS, config, KNN_SCHEMA);
   }
 
   protected learn(train: Prepared, seed: number): void {

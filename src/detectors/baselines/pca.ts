@@ -9,8 +9,10 @@ import {
   windowBlock,
   type BaselineConfig,
   type Prepared,
+  baselineFields,
 } from './common.js';
 import type { Manifest } from '../model-dir.js';
+import { positiveInt, type Schema } from '../../config/schema.js';
 
 export interface PcaConfig extends BaselineConfig {
   /** Principal components kept; must be below window x channels. */
@@ -18,6 +20,8 @@ export interface PcaConfig extends BaselineConfig {
 }
 
 export const PCA_DEFAULTS: PcaConfig = { ...BASELINE_DEFAULTS, window: 10, components: 2 };
+
+export const PCA_SCHEMA: Schema = { ...baselineFields, components: positiveInt };
 
 const BATCH = 4096;
 
@@ -89,7 +93,7 @@ export class PcaDetector extends WindowBaseline<PcaConfig> {
   private explained: number[] = [];
 
   constructor(config: Partial<PcaConfig> = {}) {
-    super('pca', PCA_DEFAULTS, config, ['components']);
+    super('pca', PCA_DEFAULTS, config, PCA_SCHEMA);
   }
 
   protected learn(train: Prepared): void {

@@ -4,8 +4,15 @@
 // with s_t floored at `minStd`. It needs no training: fit learns only the channel count
 // and the scaler. explain puts the whole score on the channel that attains the max.
 import { type Tensor } from '../../engine/index.js';
-import { BASELINE_DEFAULTS, WindowBaseline, type BaselineConfig, type Prepared } from './common.js';
+import {
+  BASELINE_DEFAULTS,
+  WindowBaseline,
+  type BaselineConfig,
+  type Prepared,
+  baselineFields,
+} from './common.js';
 import type { Manifest } from '../model-dir.js';
+import { positive, type Schema } from '../../config/schema.js';
 
 export interface RollingZScoreConfig extends BaselineConfig {
   /** Smallest standard deviation divided by (in scaled units), so flat stretches stay finite. */
@@ -18,14 +25,13 @@ export const ROLLING_ZSCORE_DEFAULTS: RollingZScoreConfig = {
   minStd: 1e-3,
 };
 
+export const ROLLING_ZSCORE_SCHEMA: Schema = { ...baselineFields, minStd: positive };
+
 export class RollingZScoreDetector extends WindowBaseline<RollingZScoreConfig> {
   readonly name = 'rolling-zscore';
 
   constructor(config: Partial<RollingZScoreConfig> = {}) {
-    super('rolling-zscore', ROLLING_ZSCORE_DEFAULTS, config, []);
-    const { minStd } = this.config;
-    if (typeof minStd !== 'number' || !(minStd > 0))
-      throw new Error(`rolling-zscore: minStd must be a positive number, got ${String(minStd)}`);
+    super('rolling-zscore', ROLLING_ZSCORE_DEFAULTS, config, ROLLING_ZSCORE_SCHEMA);
   }
 
   protected override minSteps(): number {

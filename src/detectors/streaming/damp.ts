@@ -19,6 +19,7 @@
 // 0 and fix the window length ('auto': their dominant period) and the flat tolerance.
 import { dominantPeriod } from '../../data/period.js';
 import { slidingDots } from '../subsequence/matrix-profile.js';
+import type { StreamingDetector } from './streaming-detector.js';
 
 export interface DampConfig {
   /** Steps per window, or 'auto': the probation's dominant period. */
@@ -65,7 +66,8 @@ export interface DampStats {
   compared: number;
 }
 
-export class Damp {
+export class Damp implements StreamingDetector {
+  readonly name = 'damp';
   readonly config: DampConfig;
   /** The window length, known once probation ends. */
   window = 0;
@@ -93,7 +95,9 @@ export class Damp {
     if (c.window !== 'auto' && !(Number.isInteger(c.window) && c.window >= 2))
       throw new Error(`damp: window must be an integer >= 2 or 'auto', got ${String(c.window)}`);
     if (c.rest !== 'window' && !(Number.isInteger(c.rest) && c.rest >= 0))
-      throw new Error(`damp: rest must be a non-negative integer or 'window', got ${String(c.rest)}`);
+      throw new Error(
+        `damp: rest must be a non-negative integer or 'window', got ${String(c.rest)}`,
+      );
     for (const k of ['initialChunk', 'lookahead'] as const)
       if (!(Number.isInteger(c[k]) && c[k] >= 0))
         throw new Error(`damp: ${k} must be a non-negative integer, got ${String(c[k])}`);
@@ -207,10 +211,7 @@ export class Damp {
     const from = q + w;
     const to = Math.min(this.future.length - w, q + w + ahead);
     if (to < from) return;
-    const seg = Float64Array.from(
-      { length: to + w - from },
-      (_, k) => this.future![from + k]!,
-    );
+    const seg = Float64Array.from({ length: to + w - from }, (_, k) => this.future![from + k]!);
     const query = this.values.subarray(q, q + w);
     const dots = slidingDots(query, seg);
     const mq = this.means[q]!;
@@ -256,8 +257,8 @@ export class Damp {
 
   /** Takes the next row and returns its score (0 during probation and the first windows). */
   update(value: number): number {
-    if (!Number.isFinite(value))
-      throw new Error(`damp: row ${this.rows} is ${value} (NaN or infinite values are not allowed)`);
+    // The streaming contract: a gap in a live feed scores 0 and is skipped.
+    if (!Number.isFinite(value)) return 0;
     this.push(value);
     if (this.rows < this.probation) return 0;
     if (this.rows === this.probation) {
@@ -287,7 +288,11 @@ export function scoreDampStream(
   options: { probation: number; config?: Partial<DampConfig> },
 ): { scores: Float64Array; detector: Damp } {
   const lookahead = options.config?.lookahead ?? DAMP_DEFAULTS.lookahead;
-  const d = new Damp(options.config, Math.max(1, options.probation), lookahead > 0 ? values : undefined);
+  const d = new Damp(
+    options.config,
+    Math.max(1, options.probation),
+    lookahead > 0 ? values : undefined,
+  );
   const scores = new Float64Array(values.length);
   for (let i = 0; i < values.length; i++) scores[i] = d.update(values[i]!);
   return { scores, detector: d };

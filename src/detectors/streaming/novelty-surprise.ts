@@ -20,6 +20,8 @@
 // rows are replayed through the same machinery once the scale is fixed (they are
 // learned, and feed the rest period) but always score 0.
 
+import { scoreAsStream, type StreamingDetector } from './streaming-detector.js';
+
 export interface NoveltyShapeConfig {
   segments: number;
   segmentLength: number;
@@ -92,7 +94,8 @@ function checkBins(name: string, bins: unknown): void {
     throw new Error(`novelty-surprise: ${name} must be a list of positive integers`);
 }
 
-export class NoveltySurprise {
+export class NoveltySurprise implements StreamingDetector {
+  readonly name = 'novelty-surprise';
   readonly config: NoveltySurpriseConfig;
   private readonly buffer: { value: number; time: number | undefined }[] = [];
   private started = false;
@@ -254,12 +257,7 @@ export function scoreNoveltyStream(
     config?: Partial<NoveltySurpriseConfig>;
   },
 ): Float64Array {
-  if (options.times && options.times.length !== values.length)
-    throw new Error(
-      `novelty-surprise: ${options.times.length} timestamps for ${values.length} values`,
-    );
+  // The detector itself scores its probation rows 0 (they fix its bins).
   const d = new NoveltySurprise(options.config, Math.max(1, options.probation));
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = d.update(values[i]!, options.times?.[i]);
-  return out;
+  return scoreAsStream(d, values, { times: options.times });
 }

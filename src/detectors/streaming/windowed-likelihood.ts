@@ -17,6 +17,7 @@
 // Each score uses x(t) and the rows before it only; then x(t) is learned. The
 // first `minHistory` rows (and the probationary rows the caller names) score 0.
 import { RollingWindow } from './rolling-window.js';
+import { scoreAsStream, type StreamingDetector } from './streaming-detector.js';
 
 export interface WindowedLikelihoodConfig {
   /** Values behind the median and scale. */
@@ -88,7 +89,8 @@ export function log10UpperTail(z: number): number {
   return (logPhi - Math.log(z) + Math.log(series)) / Math.LN10;
 }
 
-export class WindowedLikelihood {
+export class WindowedLikelihood implements StreamingDetector {
+  readonly name = 'windowed-likelihood';
   readonly config: WindowedLikelihoodConfig;
   private readonly values: RollingWindow;
   private readonly averages: RollingWindow;
@@ -165,11 +167,5 @@ export function scoreStream(
   config: Partial<WindowedLikelihoodConfig> = {},
   probation = 0,
 ): Float64Array {
-  const d = new WindowedLikelihood(config);
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const s = d.update(values[i]!);
-    out[i] = i < probation ? 0 : s;
-  }
-  return out;
+  return scoreAsStream(new WindowedLikelihood(config), values, { probation });
 }

@@ -254,6 +254,7 @@ export function selfJoin(
     }
     best[i] = bi;
   }
-  for (let i = 0; i < n; i++) best[i] = Number.isFinite(best[i]!) ? Math.sqrt(Math.max(0, best[i]!)) : 0;
+  for (let i = 0; i < n; i++)
+    best[i] = Number.isFinite(best[i]!) ? Math.sqrt(Math.max(0, best[i]!)) : 0;
   return best;
 }

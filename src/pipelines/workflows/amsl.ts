@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { readDsads, type DsadsSegment } from '../../data/dsads.js';
 import { amslSplit, AMSL_ABNORMAL_ACTIVITIES } from '../../data/amsl.js';
 import { createSeries, stackSeries, type Series } from '../../data/series.js';
-import { AmslDetector, type AmslConfig } from '../../detectors/amsl.js';
+import { AmslDetector, AMSL_SCHEMA, type AmslConfig } from '../../detectors/amsl.js';
 import { confusionMatrix } from '../../metrics/confusion.js';
 import { accuracy } from '../../metrics/classification.js';
 import { macroF1, macroPrecision, macroRecall } from '../../metrics/macro.js';
@@ -18,7 +18,6 @@ import { scoreChart } from '../../report/score-chart.js';
 import { rocChart } from '../../report/roc-chart.js';
 import { writeChart } from '../../report/write-chart.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { DETECTOR_SCHEMAS } from '../../detectors/config-schemas.js';
 import type { Schema } from '../../config/schema.js';
 import { validatePartialConfig } from './partial-config.js';
 import { ConfigError } from '../../config/errors.js';
@@ -59,7 +58,7 @@ const QUICK_MODEL: Partial<AmslConfig> = {
 
 function settings(ctx: WorkflowContext): AmslWorkflowSettings {
   // `model`: the AMSL detector's settings, any subset.
-  validatePartialConfig(ctx.config, AMSL_WORKFLOW_SCHEMA, { model: DETECTOR_SCHEMAS.amsl! });
+  validatePartialConfig(ctx.config, AMSL_WORKFLOW_SCHEMA, { model: AMSL_SCHEMA });
   const c = ctx.config as Partial<AmslWorkflowSettings>;
   if (c.dsads === undefined)
     throw new ConfigError('config: dsads (the DSADS folder, aXX/pY/sZZ.txt) is required');

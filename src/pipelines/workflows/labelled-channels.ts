@@ -20,7 +20,7 @@ import { readSeries } from '../../data/read-series.js';
 import { sliceRows, type Series } from '../../data/series.js';
 import { readChannelRangeTable, readTelemanomLabels } from '../../data/telemanom.js';
 import { mergeRanges, type IndexRange } from '../../data/ranges.js';
-import type { ForecasterConfig } from '../../detectors/forecaster.js';
+import { FORECASTER_SCHEMA, type ForecasterConfig } from '../../detectors/forecaster.js';
 import { thresholdTable } from '../../metrics/threshold-table.js';
 import { breakEvenPoint } from '../../metrics/break-even.js';
 import { rocAuc, rocCurve } from '../../metrics/roc.js';
@@ -39,7 +39,6 @@ import { tsneChart } from '../../report/tsne-chart.js';
 import { tsne, subsampleIndices } from '../../report/tsne.js';
 import { writeChart } from '../../report/write-chart.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { DETECTOR_SCHEMAS } from '../../detectors/config-schemas.js';
 import type { Schema } from '../../config/schema.js';
 import { ConfigError } from '../../config/errors.js';
 import { validatePartialConfig } from './partial-config.js';
@@ -147,7 +146,7 @@ function settings(ctx: WorkflowContext): Settings {
   const { channels, ...rest } = ctx.config;
   // model (forecaster settings), threshold and tsne: any subset of their fields.
   validatePartialConfig(rest, LABELLED_CHANNELS_SCHEMA, {
-    model: DETECTOR_SCHEMAS.forecaster!,
+    model: FORECASTER_SCHEMA,
     threshold: THRESHOLD_SCHEMA,
     tsne: TSNE_SCHEMA,
   });

@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import { readNpy } from '../../data/npy.js';
 import { toFloat32Array } from '../../data/ndarray.js';
-import { createRng, type Rng } from '../../data/random.js';
+import { createRng, deriveSeed, type Rng } from '../../data/random.js';
 import { createSeries, sliceRows, type Series } from '../../data/series.js';
 import { powerSpectrum } from '../../data/spectrum.js';
 import { Forecaster } from '../../detectors/forecaster.js';
@@ -138,11 +138,11 @@ function loadSets(ctx: WorkflowContext): Sets {
       : numberField(NAME, c, 'anomalyFrames', 600, { int: true, min: 150 });
     const seed = ctx.seed * 100;
     return {
-      train: spectrumFrames(syntheticRecording('normal', trainFrames, seed + 1)),
-      validation: spectrumFrames(syntheticRecording('normal', valFrames, seed + 2)),
+      train: spectrumFrames(syntheticRecording('normal', trainFrames, deriveSeed(seed, 1))),
+      validation: spectrumFrames(syntheticRecording('normal', valFrames, deriveSeed(seed, 2))),
       anomalies: SYNTHETIC_ANOMALIES.map((kind, i) => ({
         name: kind,
-        frames: spectrumFrames(syntheticRecording(kind, anomalyFrames, seed + 3 + i)),
+        frames: spectrumFrames(syntheticRecording(kind, anomalyFrames, deriveSeed(seed, 3 + i))),
       })),
     };
   }
