@@ -12,6 +12,8 @@ import { thresholdAtFpr } from '../thresholds/fpr.js';
 import { parseThreshold } from '../thresholds/serialize.js';
 import type { Threshold } from '../thresholds/types.js';
 import type { Evaluation } from '../detectors/evaluation.js';
+import type { Detector, FitOptions, TrainingSummary } from '../detectors/detector.js';
+import type { Series } from '../data/series.js';
 
 /** A problem with how the command was called (bad config or flag values): exit code 2. */
 export { ConfigError as UsageError } from '../config/errors.js';
@@ -165,4 +167,34 @@ export function flatMetrics(m: Evaluation): Record<string, number | string> {
     else for (const [k2, v2] of Object.entries(v)) out[`events_${k2}`] = v2 as number;
   }
   return out;
+}
+
+/**
+ * Fits a detector with its progress on stderr: a bar on a terminal, one line
+ * per epoch (`epoch N: loss ..., validation ... (s)`) otherwise.
+ */
+export async function fitWithProgress(
+  detector: Detector,
+  train: Series,
+  options: Omit<FitOptions, 'onEpoch'>,
+  epochs: number,
+): Promise<TrainingSummary> {
+  const bar = progressBar('training', epochs);
+  try {
+    return await detector.fit(train, {
+      ...options,
+      onEpoch: (r) => {
+        const line =
+          `epoch ${r.epoch}: loss ${r.loss.toExponential(3)}` +
+          (r.validationLoss === undefined
+            ? ''
+            : `, validation ${r.validationLoss.toExponential(3)}`) +
+          ` (${r.seconds.toFixed(1)} s)`;
+        if (stderrIsTty()) bar.update(r.epoch, line);
+        else progress(line);
+      },
+    });
+  } finally {
+    bar.stop();
+  }
 }

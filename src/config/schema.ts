@@ -63,7 +63,7 @@ export function allowedText(spec: FieldSpec): string {
           ? ` of ${spec.length}`
           : spec.minLength
             ? ` of at least ${spec.minLength}`
-            : '';
+            : ' of';
       return `a list${shape} integers${spec.min !== undefined ? ` >= ${spec.min}` : ''}`;
     }
     case 'object':

@@ -7,6 +7,7 @@
 // A channel with no spread (constant in training) gets scale 1, so it maps to a constant
 // instead of dividing by zero.
 import { createSeries, type Series } from './series.js';
+import { columnMeanStd } from './column-stats.js';
 
 export type ScalerKind = 'zscore' | 'minmax' | 'robust';
 
@@ -36,12 +37,8 @@ function quantile(sorted: Float64Array, q: number): number {
 function channelStats(kind: ScalerKind, values: Float64Array): [center: number, scale: number] {
   const n = values.length;
   if (kind === 'zscore') {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[i]!;
-    const mean = sum / n;
-    let sq = 0;
-    for (let i = 0; i < n; i++) sq += (values[i]! - mean) ** 2;
-    return [mean, Math.sqrt(sq / n)];
+    const { mean, std } = columnMeanStd(values);
+    return [mean, std];
   }
   if (kind === 'minmax') {
     let min = Infinity;

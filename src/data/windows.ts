@@ -58,21 +58,39 @@ export function slidingWindows(series: Series, options: WindowOptions): Windows 
   const { size, shift, horizon } = checkOptions(options);
   const { data, channels } = series;
   const count = windowCount(series.length, options);
-  const inputStride = size * channels;
   const targetStride = horizon * channels;
-  const inputs = new Float32Array(count * inputStride);
   const targets = new Float32Array(count * targetStride);
-  const starts = new Int32Array(count);
+  const starts = Int32Array.from({ length: count }, (_, i) => i * shift);
   const targetStarts = new Int32Array(count);
+  const inputs = gatherWindows(data, channels, size, starts);
   for (let i = 0; i < count; i++) {
-    const s = i * shift;
-    starts[i] = s;
+    const s = starts[i]!;
     targetStarts[i] = s + size;
-    inputs.set(data.subarray(s * channels, s * channels + inputStride), i * inputStride);
     if (horizon > 0) {
       const t = (s + size) * channels;
       targets.set(data.subarray(t, t + targetStride), i * targetStride);
     }
   }
   return { inputs, targets, count, size, horizon, channels, starts, targetStarts };
+}
+
+/**
+ * The windows of `size` rows starting at `starts`, from row-major data with
+ * `channels` columns, as one row-major block `[starts.length, size, channels]`:
+ * the batches of the window detectors, gathered where they are needed rather
+ * than all at once.
+ */
+export function gatherWindows(
+  data: Float32Array,
+  channels: number,
+  size: number,
+  starts: ArrayLike<number>,
+): Float32Array {
+  const stride = size * channels;
+  const out = new Float32Array(starts.length * stride);
+  for (let i = 0; i < starts.length; i++) {
+    const s = starts[i]! * channels;
+    out.set(data.subarray(s, s + stride), i * stride);
+  }
+  return out;
 }

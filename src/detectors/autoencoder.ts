@@ -8,33 +8,30 @@
 // the mean over those windows of the squared error at t, and its score is the mean of
 // that over channels (explain gives the per-channel terms, which sum to the score). Every
 // step is covered, the first and last window - 1 steps by fewer windows.
-import { noGrad, tensor, tidy, F, type Module, type Tensor } from '../engine/index.js';
-import { Scaler, type ScalerKind } from '../data/scalers.js';
-import { downsample } from '../data/downsample.js';
+import { noGrad, tensor, tidy, type Module, type Tensor } from '../engine/index.js';
 import type { Series } from '../data/series.js';
 import {
   buildAutoencoderNetwork,
   type AutoencoderNetworkConfig,
   type AutoencoderNetworkKind,
 } from '../models/autoencoder-networks.js';
-import { seedWeights, train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
-import { smooth, type SmoothingConfig } from './smoothing.js';
+import type { TrainingData } from '../models/trainer.js';
+import { smooth } from './smoothing.js';
 import { checkSeries } from './input-checks.js';
-import { unitStdScale } from './score-scale.js';
-import type { Manifest, SaveExtras } from './model-dir.js';
-import { restoredBasics, saveDetector } from './saved-detector.js';
+import type { Manifest } from './model-dir.js';
 import { positiveInt, resolveConfig, type Schema } from '../config/schema.js';
 import { ConfigError } from '../config/errors.js';
-import { dropoutField, scalerField, smoothingField, trainingFields } from './config-fields.js';
-import { rowSums, upsampleRows } from './window-alignment.js';
 import {
-  NotFittedError,
-  type Detector,
-  type FitOptions,
-  type TrainingSummary,
-} from './detector.js';
+  WINDOW_TRAINING_DEFAULTS,
+  windowTrainingFields,
+  type WindowTrainingConfig,
+} from './config-fields.js';
+import { rowSums, upsampleRows } from './window-alignment.js';
+import type { FitOptions, TrainingSummary } from './detector.js';
+import { gatherWindows } from '../data/windows.js';
+import { NeuralWindowDetector } from './neural-window-detector.js';
 
-export interface AutoencoderConfig {
+export interface AutoencoderConfig extends WindowTrainingConfig {
   network: AutoencoderNetworkKind;
   window: number;
   /** Steps between training windows (1 = every window). */
@@ -44,18 +41,6 @@ export interface AutoencoderConfig {
   bottleneck: number;
   /** conv1d only: odd kernel size. */
   kernel: number;
-  dropout: number;
-  /** Keep every r-th block mean before modelling; scores are spread back to full rate. */
-  downsample: number;
-  scaler: ScalerKind | 'none';
-  smoothing: SmoothingConfig;
-  /** Divide scores by the standard deviation of the training scores. */
-  normalize: boolean;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  patience: number;
-  minDelta: number;
 }
 
 export const AUTOENCODER_DEFAULTS: AutoencoderConfig = {
@@ -65,16 +50,7 @@ export const AUTOENCODER_DEFAULTS: AutoencoderConfig = {
   hidden: [64, 32],
   bottleneck: 8,
   kernel: 5,
-  dropout: 0,
-  downsample: 1,
-  scaler: 'zscore',
-  smoothing: { kind: 'none', span: 1 },
-  normalize: false,
-  epochs: 10,
-  batchSize: 256,
-  learningRate: 1e-3,
-  patience: 0,
-  minDelta: 0,
+  ...WINDOW_TRAINING_DEFAULTS,
 };
 
 /** The fields of an autoencoder's config, their types and ranges. */
@@ -82,15 +58,11 @@ export const AUTOENCODER_SCHEMA: Schema = {
   network: { type: 'enum', values: ['dense', 'lstm', 'conv1d'] },
   window: positiveInt,
   trainShift: positiveInt,
-  hidden: { type: 'int[]', min: 1, minLength: 1 },
+  // [] is allowed: an LSTM encoder straight to the bottleneck.
+  hidden: { type: 'int[]', min: 1, minLength: 0 },
   bottleneck: positiveInt,
   kernel: { type: 'int', min: 1, odd: true },
-  dropout: dropoutField,
-  downsample: positiveInt,
-  scaler: scalerField,
-  smoothing: smoothingField,
-  normalize: { type: 'boolean' },
-  ...trainingFields,
+  ...windowTrainingFields,
 };
 
 const NETWORK_DEFAULTS: Record<AutoencoderNetworkKind, { hidden: number[]; bottleneck: number }> = {
@@ -99,17 +71,12 @@ const NETWORK_DEFAULTS: Record<AutoencoderNetworkKind, { hidden: number[]; bottl
   conv1d: { hidden: [16, 32], bottleneck: 8 },
 };
 
-export class Autoencoder implements Detector {
+export class Autoencoder extends NeuralWindowDetector<AutoencoderConfig> {
   readonly name = 'autoencoder';
   readonly config: AutoencoderConfig;
-  private net?: Module;
-  private scaler?: Scaler;
-  private scoreScale = 1;
-  private seed?: number;
-  channels = 0;
-  summary?: TrainingSummary;
 
   constructor(config: Partial<AutoencoderConfig> = {}) {
+    super();
     const network = config.network ?? AUTOENCODER_DEFAULTS.network;
     const byNetwork = Object.hasOwn(NETWORK_DEFAULTS, network) ? NETWORK_DEFAULTS[network] : {};
     this.config = resolveConfig(
@@ -126,10 +93,6 @@ export class Autoencoder implements Detector {
     }
   }
 
-  get fitted(): boolean {
-    return this.net !== undefined;
-  }
-
   private networkConfig(): AutoencoderNetworkConfig {
     const c = this.config;
     return {
@@ -143,31 +106,11 @@ export class Autoencoder implements Detector {
     };
   }
 
-  private downsampled(x: Series): Series {
-    return this.config.downsample > 1
-      ? downsample(x, this.config.downsample, { method: 'mean' })
-      : x;
-  }
-
-  private scaled(ds: Series): Float32Array {
-    return this.scaler ? this.scaler.transformValues(ds.data, ds.channels) : ds.data;
-  }
-
-  private prepare(x: Series): Float32Array {
-    return this.scaled(this.downsampled(x));
-  }
-
   /** The windows at the given starts, [n, window, channels], straight from the row-major data. */
   private windows(data: Float32Array, starts: ArrayLike<number>): Tensor {
-    const w = this.config.window;
-    const c = this.channels;
-    const n = starts.length;
-    const xs = new Float32Array(n * w * c);
-    for (let i = 0; i < n; i++) {
-      const s = starts[i]!;
-      xs.set(data.subarray(s * c, (s + w) * c), i * w * c);
-    }
-    return tensor(xs, [n, w, c]);
+    const { window: w } = this.config;
+    const xs = gatherWindows(data, this.channels, w, starts);
+    return tensor(xs, [starts.length, w, this.channels]);
   }
 
   private dataset(data: Float32Array, shift: number): TrainingData {
@@ -196,34 +139,7 @@ export class Autoencoder implements Detector {
         minLength,
       });
     }
-    this.channels = trainSeries.channels;
-    this.seed = options.seed;
-    const dsTrain = this.downsampled(trainSeries);
-    this.scaler = c.scaler === 'none' ? undefined : new Scaler(c.scaler).fit(dsTrain);
-    const trainData = this.scaled(dsTrain);
-    // The seed fixes the initial weights here and the shuffles in train().
-    seedWeights(options.seed);
-    this.net?.dispose();
-    this.net = buildAutoencoderNetwork(this.networkConfig());
-    const model = this.net;
-    this.summary = await train(
-      model,
-      (x, y) => F.mse(model.forward(x), y),
-      this.dataset(trainData, c.trainShift),
-      c,
-      trainOptionsFrom(
-        options,
-        options.validation && this.dataset(this.prepare(options.validation), c.trainShift),
-      ),
-    );
-    this.scoreScale = 1;
-    if (c.normalize) this.scoreScale = unitStdScale(this.score(options.validation ?? trainSeries));
-    return this.summary;
-  }
-
-  private requireFitted(what: string): Module {
-    if (!this.net) throw new NotFittedError('autoencoder', what);
-    return this.net;
+    return this.fitNetwork(trainSeries, options, (data, shift) => this.dataset(data, shift));
   }
 
   /** Per-step, per-channel error terms at the modelled (downsampled) rate; rows sum to the score. */
@@ -282,19 +198,14 @@ export class Autoencoder implements Detector {
     );
   }
 
-  save(dir: string, extras: SaveExtras = {}): void {
-    const weights = this.requireFitted('save').stateDict();
-    const own = { seed: this.seed, scaler: this.scaler, state: { scoreScale: this.scoreScale } };
-    saveDetector(dir, this, own, weights, extras);
+  protected buildNetwork(): Module {
+    return buildAutoencoderNetwork(this.networkConfig());
   }
 
   static fromSaved(manifest: Manifest, weights: Record<string, Tensor>): Autoencoder {
-    const d = new Autoencoder(manifest.config as Partial<AutoencoderConfig>);
-    Object.assign(d, restoredBasics(manifest));
-    d.scoreScale = Number((manifest.state ?? {}).scoreScale ?? 1);
-    d.net = buildAutoencoderNetwork(d.networkConfig());
-    d.net.loadStateDict(weights);
-    d.net.eval();
-    return d;
+    return new Autoencoder(manifest.config as Partial<AutoencoderConfig>).restore(
+      manifest,
+      weights,
+    );
   }
 }

@@ -39,6 +39,7 @@ import {
 } from './detector.js';
 import { resolveConfig, type Schema } from '../config/schema.js';
 import { trainingFields } from './config-fields.js';
+import { columnMeanStd } from '../data/column-stats.js';
 
 export interface CaeOcsvmConfig {
   /** Image shape [height, width, channels]; a Series row holds h * w * c pixels in that order. */
@@ -408,14 +409,10 @@ function columnStats(
 ): { mean: Float64Array; std: Float64Array } {
   const mean = new Float64Array(cols);
   const std = new Float64Array(cols);
-  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) mean[j]! += values[r * cols + j]!;
-  for (let j = 0; j < cols; j++) mean[j]! /= rows;
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < cols; j++) std[j]! += (values[r * cols + j]! - mean[j]!) ** 2;
-  }
   for (let j = 0; j < cols; j++) {
-    const s = Math.sqrt(std[j]! / rows);
-    std[j] = s > 1e-12 ? s : 1;
+    const s = columnMeanStd(values, j, cols, rows);
+    mean[j] = s.mean;
+    std[j] = s.std > 1e-12 ? s.std : 1;
   }
   return { mean, std };
 }

@@ -1,5 +1,7 @@
 // Field specs that several detectors' config schemas share (each detector's
 // schema sits beside its defaults, in its own file).
+import type { ScalerKind } from '../data/scalers.js';
+import type { SmoothingConfig } from './smoothing.js';
 import {
   nonNegative,
   nonNegativeInt,
@@ -31,4 +33,42 @@ export const trainingFields: Schema = {
   learningRate: positive,
   patience: nonNegativeInt,
   minDelta: nonNegative,
+};
+
+/** The fields the neural window detectors (forecaster, autoencoder) share after their own. */
+export interface WindowTrainingConfig {
+  dropout: number;
+  /** Keep every r-th block mean before modelling; scores are spread back to full rate. */
+  downsample: number;
+  scaler: ScalerKind | 'none';
+  smoothing: SmoothingConfig;
+  /** Divide scores by the standard deviation of the training scores. */
+  normalize: boolean;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  patience: number;
+  minDelta: number;
+}
+
+export const WINDOW_TRAINING_DEFAULTS: WindowTrainingConfig = {
+  dropout: 0,
+  downsample: 1,
+  scaler: 'zscore',
+  smoothing: { kind: 'none', span: 1 },
+  normalize: false,
+  epochs: 10,
+  batchSize: 256,
+  learningRate: 1e-3,
+  patience: 0,
+  minDelta: 0,
+};
+
+export const windowTrainingFields: Schema = {
+  dropout: dropoutField,
+  downsample: positiveInt,
+  scaler: scalerField,
+  smoothing: smoothingField,
+  normalize: { type: 'boolean' },
+  ...trainingFields,
 };

@@ -12,7 +12,6 @@
 // length is given or estimated as the dominant period of the training data.
 import { tensor, tidy, type Tensor } from '../engine/index.js';
 import { Scaler } from '../data/scalers.js';
-import { downsample } from '../data/downsample.js';
 import { dominantPeriod } from '../data/period.js';
 import type { Series } from '../data/series.js';
 import { smooth, type SmoothingConfig } from './smoothing.js';
@@ -37,6 +36,7 @@ import {
 import { nonNegative, positiveInt, resolveConfig, type Schema } from '../config/schema.js';
 import { ConfigError } from '../config/errors.js';
 import { smoothingField } from './config-fields.js';
+import { downsampleBy, fitWindowScaler, preparedValues } from './window-prep.js';
 
 export interface DiscordConfig {
   /** Steps per window (at the modelled rate), or 'auto': the dominant period of the training data. */
@@ -148,9 +148,7 @@ export class DiscordDetector implements Detector {
   }
 
   private prepare(x: Series): Float32Array {
-    const r = this.config.downsample;
-    const ds = r > 1 ? downsample(x, r, { method: 'mean' }) : x;
-    return this.scaler!.transformValues(ds.data, ds.channels);
+    return preparedValues(x, this.config.downsample, this.scaler!);
   }
 
   /** Raw (unnormalised) nearest-neighbour distances of channel c's windows. */
@@ -174,9 +172,7 @@ export class DiscordDetector implements Detector {
     const started = performance.now();
     this.channels = trainSeries.channels;
     this.seed = options.seed;
-    const ds =
-      c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
-    this.scaler = new Scaler('zscore').fit(ds);
+    this.scaler = fitWindowScaler('zscore', downsampleBy(trainSeries, c.downsample));
     const data = this.prepare(trainSeries);
     const steps = data.length / this.channels;
     this.window = c.window === 'auto' ? estimateWindow(data, this.channels, steps) : c.window;

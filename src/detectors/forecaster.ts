@@ -8,28 +8,25 @@
 // Alignment: step t is predicted by every window whose target covers it; its
 // error is the mean over those windows. The first `window` steps (times the
 // downsampling ratio) have no prediction and are scored 0.
-import { noGrad, tensor, tidy, F, type Module, type Tensor } from '../engine/index.js';
-import { Scaler, type ScalerKind } from '../data/scalers.js';
-import { downsample } from '../data/downsample.js';
+import { noGrad, tensor, tidy, type Module, type Tensor } from '../engine/index.js';
 import type { Series } from '../data/series.js';
 import { buildForecastNetwork, type ForecastNetworkKind } from '../models/forecast-networks.js';
-import { seedWeights, train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
-import { smooth, type SmoothingConfig } from './smoothing.js';
+import type { TrainingData } from '../models/trainer.js';
+import { smooth } from './smoothing.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
 import { checkSeries } from './input-checks.js';
-import { unitStdScale } from './score-scale.js';
-import type { Manifest, SaveExtras } from './model-dir.js';
+import type { Manifest } from './model-dir.js';
 import { positiveInt, resolveConfig, type Schema } from '../config/schema.js';
-import { dropoutField, scalerField, smoothingField, trainingFields } from './config-fields.js';
-import { restoredBasics, saveDetector } from './saved-detector.js';
 import {
-  NotFittedError,
-  type Detector,
-  type FitOptions,
-  type TrainingSummary,
-} from './detector.js';
+  WINDOW_TRAINING_DEFAULTS,
+  windowTrainingFields,
+  type WindowTrainingConfig,
+} from './config-fields.js';
+import type { FitOptions, TrainingSummary } from './detector.js';
+import { gatherWindows } from '../data/windows.js';
+import { NeuralWindowDetector } from './neural-window-detector.js';
 
-export interface ForecasterConfig {
+export interface ForecasterConfig extends WindowTrainingConfig {
   network: ForecastNetworkKind;
   window: number;
   horizon: number;
@@ -39,18 +36,6 @@ export interface ForecasterConfig {
   /** Channels to forecast and score (indices into the input's channels); [] = all. */
   targets: number[];
   batchNorm: boolean;
-  dropout: number;
-  /** Keep every r-th block mean before modelling; scores are spread back to full rate. */
-  downsample: number;
-  scaler: ScalerKind | 'none';
-  smoothing: SmoothingConfig;
-  /** Divide scores by the standard deviation of the training scores. */
-  normalize: boolean;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  patience: number;
-  minDelta: number;
 }
 
 export const FORECASTER_DEFAULTS: ForecasterConfig = {
@@ -61,16 +46,7 @@ export const FORECASTER_DEFAULTS: ForecasterConfig = {
   hidden: [64],
   targets: [],
   batchNorm: false,
-  dropout: 0,
-  downsample: 1,
-  scaler: 'zscore',
-  smoothing: { kind: 'none', span: 1 },
-  normalize: false,
-  epochs: 10,
-  batchSize: 256,
-  learningRate: 1e-3,
-  patience: 0,
-  minDelta: 0,
+  ...WINDOW_TRAINING_DEFAULTS,
 };
 
 /** The fields of a forecaster's config, their types and ranges. */
@@ -82,12 +58,7 @@ export const FORECASTER_SCHEMA: Schema = {
   hidden: { type: 'int[]', min: 1, minLength: 1 },
   targets: { type: 'int[]', min: 0, minLength: 0 },
   batchNorm: { type: 'boolean' },
-  dropout: dropoutField,
-  downsample: positiveInt,
-  scaler: scalerField,
-  smoothing: smoothingField,
-  normalize: { type: 'boolean' },
-  ...trainingFields,
+  ...windowTrainingFields,
 };
 
 const NETWORK_DEFAULT_HIDDEN: Record<ForecastNetworkKind, number[]> = {
@@ -97,17 +68,12 @@ const NETWORK_DEFAULT_HIDDEN: Record<ForecastNetworkKind, number[]> = {
   stacked: [64, 64, 64],
 };
 
-export class Forecaster implements Detector {
+export class Forecaster extends NeuralWindowDetector<ForecasterConfig> {
   readonly name = 'forecaster';
   readonly config: ForecasterConfig;
-  private net?: Module;
-  private scaler?: Scaler;
-  private scoreScale = 1;
-  private seed?: number;
-  channels = 0;
-  summary?: TrainingSummary;
 
   constructor(config: Partial<ForecasterConfig> = {}) {
+    super();
     const network = config.network ?? FORECASTER_DEFAULTS.network;
     this.config = resolveConfig(
       config,
@@ -120,24 +86,6 @@ export class Forecaster implements Detector {
     );
   }
 
-  get fitted(): boolean {
-    return this.net !== undefined;
-  }
-
-  private downsampled(x: Series): Series {
-    return this.config.downsample > 1
-      ? downsample(x, this.config.downsample, { method: 'mean' })
-      : x;
-  }
-
-  private scaled(ds: Series): Float32Array {
-    return this.scaler ? this.scaler.transformValues(ds.data, ds.channels) : ds.data;
-  }
-
-  private prepare(x: Series): Float32Array {
-    return this.scaled(this.downsampled(x));
-  }
-
   /** Input and target windows at the given starts, straight from the row-major data. */
   private windows(data: Float32Array, starts: ArrayLike<number>): { x: Tensor; y: Tensor } {
     const { window: w, horizon: h } = this.config;
@@ -145,11 +93,10 @@ export class Forecaster implements Detector {
     const targets = this.targetIndices();
     const o = targets.length;
     const n = starts.length;
-    const xs = new Float32Array(n * w * c);
+    const xs = gatherWindows(data, c, w, starts);
     const ys = new Float32Array(n * h * o);
     for (let i = 0; i < n; i++) {
       const s = starts[i]!;
-      xs.set(data.subarray(s * c, (s + w) * c), i * w * c);
       if (o === c) ys.set(data.subarray((s + w) * c, (s + w + h) * c), i * h * c);
       else
         for (let j = 0; j < h; j++)
@@ -203,48 +150,13 @@ export class Forecaster implements Detector {
       });
     }
     this.checkTargets(trainSeries.channels, 'forecaster.fit training data');
-    this.channels = trainSeries.channels;
-    this.seed = options.seed;
-    const dsTrain = this.downsampled(trainSeries);
-    this.scaler = c.scaler === 'none' ? undefined : new Scaler(c.scaler).fit(dsTrain);
-    const trainData = this.scaled(dsTrain);
-    // The seed fixes the initial weights here and the shuffles in train().
-    seedWeights(options.seed);
-    this.net?.dispose();
-    this.net = buildForecastNetwork({
-      kind: c.network,
-      window: c.window,
-      horizon: c.horizon,
-      channels: this.channels,
-      outputs: this.outputChannels,
-      hidden: c.hidden,
-      batchNorm: c.batchNorm,
-      dropout: c.dropout,
-    });
-    const model = this.net;
-    this.summary = await train(
-      model,
-      (x, y) => F.mse(model.forward(x), y),
-      this.dataset(trainData, c.trainShift),
-      c,
-      trainOptionsFrom(
-        options,
-        options.validation && this.dataset(this.prepare(options.validation), c.trainShift),
-      ),
+    // The first window * downsample steps have no forecast (score 0): left out of the scale.
+    return this.fitNetwork(
+      trainSeries,
+      options,
+      (data, shift) => this.dataset(data, shift),
+      c.window * c.downsample,
     );
-    this.scoreScale = 1;
-    // The first window * downsample steps have no forecast (score 0) and are left out.
-    if (c.normalize)
-      this.scoreScale = unitStdScale(
-        this.score(options.validation ?? trainSeries),
-        c.window * c.downsample,
-      );
-    return this.summary;
-  }
-
-  private requireFitted(what: string): Module {
-    if (!this.net) throw new NotFittedError('forecaster', what);
-    return this.net;
   }
 
   /** Per-step, per-channel squared errors at the modelled (downsampled) rate. */
@@ -322,8 +234,8 @@ export class Forecaster implements Detector {
     net.eval();
     for (let i = 0; i < count; i += batch) {
       const n = Math.min(batch, count - i);
-      const xs = new Float32Array(n * w * ch);
-      for (let k = 0; k < n; k++) xs.set(data.subarray((i + k) * ch, (i + k + w) * ch), k * w * ch);
+      const starts = Int32Array.from({ length: n }, (_, k) => i + k);
+      const xs = gatherWindows(data, ch, w, starts);
       const pred = tidy(() => noGrad(() => net.forward(tensor(xs, [n, w, ch])).toFloat32Array()));
       for (let k = 0; k < n; k++)
         for (let q = 0; q < o; q++) out[(i + k + w) * ch + targets[q]!] = pred[k * h * o + q]!;
@@ -378,29 +290,21 @@ export class Forecaster implements Detector {
     return this.upsample(errors, this.outputChannels, x.length);
   }
 
-  save(dir: string, extras: SaveExtras = {}): void {
-    const weights = this.requireFitted('save').stateDict();
-    const own = { seed: this.seed, scaler: this.scaler, state: { scoreScale: this.scoreScale } };
-    saveDetector(dir, this, own, weights, extras);
-  }
-
-  static fromSaved(manifest: Manifest, weights: Record<string, Tensor>): Forecaster {
-    const d = new Forecaster(manifest.config as Partial<ForecasterConfig>);
-    const c = d.config;
-    Object.assign(d, restoredBasics(manifest));
-    d.scoreScale = Number((manifest.state ?? {}).scoreScale ?? 1);
-    d.net = buildForecastNetwork({
+  protected buildNetwork(): Module {
+    const c = this.config;
+    return buildForecastNetwork({
       kind: c.network,
       window: c.window,
       horizon: c.horizon,
-      channels: d.channels,
-      outputs: d.outputChannels,
+      channels: this.channels,
+      outputs: this.outputChannels,
       hidden: c.hidden,
       batchNorm: c.batchNorm,
       dropout: c.dropout,
     });
-    d.net.loadStateDict(weights);
-    d.net.eval();
-    return d;
+  }
+
+  static fromSaved(manifest: Manifest, weights: Record<string, Tensor>): Forecaster {
+    return new Forecaster(manifest.config as Partial<ForecasterConfig>).restore(manifest, weights);
   }
 }

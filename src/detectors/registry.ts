@@ -1,44 +1,22 @@
 // Detectors by name: create one from a config, or load a saved model directory.
 import { readManifest, readWeights, type Manifest } from './model-dir.js';
-import {
-  Forecaster,
-  type ForecasterConfig,
-  FORECASTER_SCHEMA,
-  FORECASTER_DEFAULTS,
-} from './forecaster.js';
-import {
-  CaeOcsvmDetector,
-  type CaeOcsvmConfig,
-  CAE_OCSVM_SCHEMA,
-  CAE_OCSVM_DEFAULTS,
-} from './cae-ocsvm.js';
-import {
-  Autoencoder,
-  type AutoencoderConfig,
-  AUTOENCODER_SCHEMA,
-  AUTOENCODER_DEFAULTS,
-} from './autoencoder.js';
-import { PcaDetector, type PcaConfig, PCA_SCHEMA, PCA_DEFAULTS } from './baselines/pca.js';
-import { KnnDetector, type KnnConfig, KNN_SCHEMA, KNN_DEFAULTS } from './baselines/knn.js';
+import { Forecaster, FORECASTER_SCHEMA, FORECASTER_DEFAULTS } from './forecaster.js';
+import { CaeOcsvmDetector, CAE_OCSVM_SCHEMA, CAE_OCSVM_DEFAULTS } from './cae-ocsvm.js';
+import { Autoencoder, AUTOENCODER_SCHEMA, AUTOENCODER_DEFAULTS } from './autoencoder.js';
+import { PcaDetector, PCA_SCHEMA, PCA_DEFAULTS } from './baselines/pca.js';
+import { KnnDetector, KNN_SCHEMA, KNN_DEFAULTS } from './baselines/knn.js';
 import {
   IsolationForestDetector,
-  type IsolationForestConfig,
   ISOLATION_FOREST_SCHEMA,
   ISOLATION_FOREST_DEFAULTS,
 } from './baselines/isolation-forest.js';
 import {
   RollingZScoreDetector,
-  type RollingZScoreConfig,
   ROLLING_ZSCORE_SCHEMA,
   ROLLING_ZSCORE_DEFAULTS,
 } from './baselines/rolling-zscore.js';
-import { AmslDetector, type AmslConfig, AMSL_SCHEMA, AMSL_DEFAULTS } from './amsl.js';
-import {
-  DiscordDetector,
-  type DiscordConfig,
-  DISCORD_SCHEMA,
-  DISCORD_DEFAULTS,
-} from './discord.js';
+import { AmslDetector, AMSL_SCHEMA, AMSL_DEFAULTS } from './amsl.js';
+import { DiscordDetector, DISCORD_SCHEMA, DISCORD_DEFAULTS } from './discord.js';
 import type { Detector } from './detector.js';
 import type { Tensor } from '../engine/index.js';
 import { validateConfig, type Schema } from '../config/schema.js';
@@ -71,14 +49,30 @@ export interface ConformanceCase {
   aucFloor: number;
 }
 
+/** A detector class: constructed from a partial config, loaded from a model directory. */
+interface DetectorClass {
+  new (config: never): Detector;
+  fromSaved(manifest: Manifest, weights: Record<string, Tensor>): Detector;
+}
+
+/** The registry entry of a detector class: create and fromSaved from the class itself. */
+function entry(
+  cls: DetectorClass,
+  rest: Omit<DetectorEntry, 'create' | 'fromSaved'>,
+): DetectorEntry {
+  return {
+    create: (config) => new cls(config as never),
+    fromSaved: (m, w) => cls.fromSaved(m, w),
+    ...rest,
+  };
+}
+
 const sineSmoothing = { kind: 'moving-average', span: 100 };
 
 const registry = new Map<string, DetectorEntry>([
   [
     'forecaster',
-    {
-      create: (c) => new Forecaster(c as Partial<ForecasterConfig>),
-      fromSaved: (m, w) => Forecaster.fromSaved(m, w),
+    entry(Forecaster, {
       schema: FORECASTER_SCHEMA,
       defaults: FORECASTER_DEFAULTS,
       conformance: {
@@ -97,13 +91,11 @@ const registry = new Map<string, DetectorEntry>([
       },
       describe:
         'predicts the next steps (dense, LSTM, GRU or stacked network); score = squared error',
-    },
+    }),
   ],
   [
     'autoencoder',
-    {
-      create: (c) => new Autoencoder(c as Partial<AutoencoderConfig>),
-      fromSaved: (m, w) => Autoencoder.fromSaved(m, w),
+    entry(Autoencoder, {
       schema: AUTOENCODER_SCHEMA,
       defaults: AUTOENCODER_DEFAULTS,
       conformance: {
@@ -123,13 +115,11 @@ const registry = new Map<string, DetectorEntry>([
       },
       describe:
         'reconstructs windows (dense, LSTM or Conv1d network); score = squared reconstruction error',
-    },
+    }),
   ],
   [
     'pca',
-    {
-      create: (c) => new PcaDetector(c as Partial<PcaConfig>),
-      fromSaved: (m, w) => PcaDetector.fromSaved(m, w),
+    entry(PcaDetector, {
       schema: PCA_SCHEMA,
       defaults: PCA_DEFAULTS,
       conformance: {
@@ -139,13 +129,11 @@ const registry = new Map<string, DetectorEntry>([
         config: { window: 25, components: 1, downsample: 4, smoothing: sineSmoothing },
       },
       describe: 'baseline: residual of windows after projection on k principal components',
-    },
+    }),
   ],
   [
     'knn',
-    {
-      create: (c) => new KnnDetector(c as Partial<KnnConfig>),
-      fromSaved: (m, w) => KnnDetector.fromSaved(m, w),
+    entry(KnnDetector, {
       schema: KNN_SCHEMA,
       defaults: KNN_DEFAULTS,
       conformance: {
@@ -154,13 +142,11 @@ const registry = new Map<string, DetectorEntry>([
         config: { window: 10, k: 5, maxTrain: 500, downsample: 4, smoothing: sineSmoothing },
       },
       describe: 'baseline: distance of each window to its k-th nearest training window',
-    },
+    }),
   ],
   [
     'isolation-forest',
-    {
-      create: (c) => new IsolationForestDetector(c as Partial<IsolationForestConfig>),
-      fromSaved: (m, w) => IsolationForestDetector.fromSaved(m, w),
+    entry(IsolationForestDetector, {
       schema: ISOLATION_FOREST_SCHEMA,
       defaults: ISOLATION_FOREST_DEFAULTS,
       conformance: {
@@ -169,13 +155,11 @@ const registry = new Map<string, DetectorEntry>([
         config: { window: 10, trees: 50, subsample: 256, downsample: 4, smoothing: sineSmoothing },
       },
       describe: 'baseline: isolation forest on windows; score = 2^(-mean path length / c(n))',
-    },
+    }),
   ],
   [
     'rolling-zscore',
-    {
-      create: (c) => new RollingZScoreDetector(c as Partial<RollingZScoreConfig>),
-      fromSaved: (m, w) => RollingZScoreDetector.fromSaved(m, w),
+    entry(RollingZScoreDetector, {
       schema: ROLLING_ZSCORE_SCHEMA,
       defaults: ROLLING_ZSCORE_DEFAULTS,
       conformance: {
@@ -185,13 +169,11 @@ const registry = new Map<string, DetectorEntry>([
         config: { window: 5, downsample: 4, smoothing: sineSmoothing },
       },
       describe: 'baseline: |x - trailing mean| / trailing std, max over channels (no training)',
-    },
+    }),
   ],
   [
     'discord',
-    {
-      create: (c) => new DiscordDetector(c as Partial<DiscordConfig>),
-      fromSaved: (m, w) => DiscordDetector.fromSaved(m, w),
+    entry(DiscordDetector, {
       schema: DISCORD_SCHEMA,
       defaults: DISCORD_DEFAULTS,
       conformance: {
@@ -203,13 +185,11 @@ const registry = new Map<string, DetectorEntry>([
       },
       describe:
         'matrix profile: z-normalised distance of each window to its nearest training window (or, join self, to the nearest other window)',
-    },
+    }),
   ],
   [
     'cae-ocsvm',
-    {
-      create: (c) => new CaeOcsvmDetector(c as Partial<CaeOcsvmConfig>),
-      fromSaved: (m, w) => CaeOcsvmDetector.fromSaved(m, w),
+    entry(CaeOcsvmDetector, {
       schema: CAE_OCSVM_SCHEMA,
       defaults: CAE_OCSVM_DEFAULTS,
       conformance: {
@@ -226,13 +206,11 @@ const registry = new Map<string, DetectorEntry>([
       },
       describe:
         'images (one flattened image per row): conv autoencoder features + One-Class SVM; score = -SVM decision',
-    },
+    }),
   ],
   [
     'amsl',
-    {
-      create: (c) => new AmslDetector(c as Partial<AmslConfig>),
-      fromSaved: (m, w) => AmslDetector.fromSaved(m, w),
+    entry(AmslDetector, {
       schema: AMSL_SCHEMA,
       defaults: AMSL_DEFAULTS,
       conformance: {
@@ -251,7 +229,7 @@ const registry = new Map<string, DetectorEntry>([
       },
       describe:
         'AMSL: seven-view self-supervised conv autoencoder with global and local memories; one score per flattened segment',
-    },
+    }),
   ],
 ]);
 

@@ -15,14 +15,7 @@ import { writeFileAtomic } from '../../io/atomic-write.js';
 import { packageRoot } from '../../version.js';
 import { DEFAULT_SEED } from '../../data/random.js';
 import { writeEvaluationReport } from '../../report/evaluation-report.js';
-import {
-  flatMetrics,
-  intFlag,
-  progress,
-  progressBar,
-  stderrIsTty,
-  writeScoresCsv,
-} from '../common.js';
+import { flatMetrics, intFlag, progress, writeScoresCsv, fitWithProgress } from '../common.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -65,21 +58,12 @@ export function registerDemo(program: Command): void {
         epochs: f.epochs,
         smoothing: { kind: 'moving-average', span: 100 },
       });
-      const bar = progressBar('training', f.epochs);
-      let summary;
-      try {
-        summary = await detector.fit(train, {
-          validation,
-          seed: f.seed,
-          onEpoch: (r) => {
-            const line = `epoch ${r.epoch}/${f.epochs}: loss ${r.loss.toExponential(3)}, validation ${r.validationLoss?.toExponential(3)} (${r.seconds.toFixed(1)} s)`;
-            if (stderrIsTty()) bar.update(r.epoch, line);
-            else progress(line);
-          },
-        });
-      } finally {
-        bar.stop();
-      }
+      const summary = await fitWithProgress(
+        detector,
+        train,
+        { validation, seed: f.seed },
+        f.epochs,
+      );
       const normalScores = detector.score(validation);
       const threshold = thresholdAtFpr(normalScores, 0.01);
       const scores = detector.score(abn);

@@ -12,14 +12,7 @@ import {
 import { describeSchema } from '../../config/schema.js';
 import { DEFAULT_SEED } from '../../data/random.js';
 import { thresholdAtFpr } from '../../thresholds/fpr.js';
-import {
-  fractionFlag,
-  intFlag,
-  progress,
-  progressBar,
-  readConfigFile,
-  stderrIsTty,
-} from '../common.js';
+import { fractionFlag, intFlag, readConfigFile, fitWithProgress } from '../common.js';
 
 interface TrainFlags {
   detector: string;
@@ -100,26 +93,7 @@ export function registerTrain(program: Command): void {
       }
       const detector = createDetector(f.detector, config);
       const epochs = (detector.config as { epochs?: number }).epochs ?? 1;
-      const bar = progressBar('training', epochs);
-      let summary;
-      try {
-        summary = await detector.fit(train, {
-          validation,
-          seed: f.seed,
-          onEpoch: (r) => {
-            const line =
-              `epoch ${r.epoch}: loss ${r.loss.toExponential(3)}` +
-              (r.validationLoss === undefined
-                ? ''
-                : `, validation ${r.validationLoss.toExponential(3)}`) +
-              ` (${r.seconds.toFixed(1)} s)`;
-            if (stderrIsTty()) bar.update(r.epoch, line);
-            else progress(line);
-          },
-        });
-      } finally {
-        bar.stop();
-      }
+      const summary = await fitWithProgress(detector, train, { validation, seed: f.seed }, epochs);
       const normalScores = detector.score(validation);
       const threshold = thresholdAtFpr(normalScores, f.fpr);
       detector.save(f.out, { threshold: { ...threshold }, normalScores });

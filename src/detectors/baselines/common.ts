@@ -8,7 +8,6 @@
 // window's per-channel contributions, and its score is their sum.
 import { tidy, type Tensor } from '../../engine/index.js';
 import { Scaler, type ScalerKind } from '../../data/scalers.js';
-import { downsample } from '../../data/downsample.js';
 import type { Series } from '../../data/series.js';
 import { TrainingCancelled } from '../../models/trainer.js';
 import { smooth, type SmoothingConfig } from '../smoothing.js';
@@ -25,6 +24,8 @@ import {
 } from '../detector.js';
 import { positiveInt, resolveConfig, type Schema } from '../../config/schema.js';
 import { scalerField, smoothingField } from '../config-fields.js';
+import { gatherWindows } from '../../data/windows.js';
+import { downsampleBy, fitWindowScaler, scaledValues } from '../window-prep.js';
 
 export interface BaselineConfig {
   /** Steps per window; 1 = per-step vectors. */
@@ -59,13 +60,7 @@ export interface Prepared {
 
 /** The windows at the given starts as one row-major block [n, window * channels]. */
 export function windowBlock(p: Prepared, window: number, starts: ArrayLike<number>): Float32Array {
-  const d = window * p.channels;
-  const out = new Float32Array(starts.length * d);
-  for (let i = 0; i < starts.length; i++) {
-    const s = starts[i]!;
-    out.set(p.data.subarray(s * p.channels, s * p.channels + d), i * d);
-  }
-  return out;
+  return gatherWindows(p.data, p.channels, window, starts);
 }
 
 /** Up to `max` distinct indices of 0..n-1, in increasing order, chosen by `next()` in [0, 1). */
@@ -114,10 +109,8 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
   }
 
   protected prepare(x: Series): Prepared {
-    const r = this.config.downsample;
-    const ds = r > 1 ? downsample(x, r, { method: 'mean' }) : x;
-    const data = this.scaler ? this.scaler.transformValues(ds.data, ds.channels) : ds.data;
-    return { data, steps: ds.length, channels: ds.channels };
+    const ds = downsampleBy(x, this.config.downsample);
+    return { data: scaledValues(ds, this.scaler), steps: ds.length, channels: ds.channels };
   }
 
   /** Learns from the prepared training data; `seed` drives any sampling. */
@@ -164,10 +157,13 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
     const started = performance.now();
     this.channels = trainSeries.channels;
     this.seed = options.seed;
-    const dsTrain =
-      c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
-    this.scaler = c.scaler === 'none' ? undefined : new Scaler(c.scaler).fit(dsTrain);
-    const train = this.prepare(trainSeries);
+    const dsTrain = downsampleBy(trainSeries, c.downsample);
+    this.scaler = fitWindowScaler(c.scaler, dsTrain);
+    const train: Prepared = {
+      data: scaledValues(dsTrain, this.scaler),
+      steps: dsTrain.length,
+      channels: dsTrain.channels,
+    };
     const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff);
     this.learn(train, seed);
     this.learned = true;

@@ -48,6 +48,7 @@ import {
   type WorkflowContext,
   type WorkflowResult,
 } from './workflow.js';
+import { columnMeanStd } from '../../data/column-stats.js';
 
 const THRESHOLD_SCHEMA: Schema = {
   smoothingWindow: { type: 'number', min: 1 },
@@ -229,11 +230,9 @@ function gather(values: ArrayLike<number>, starts: Int32Array, w: number, zscore
   let mean = 0;
   let sd = 1;
   if (zscore) {
-    for (let i = 0; i < values.length; i++) mean += values[i]!;
-    mean /= values.length;
-    let v = 0;
-    for (let i = 0; i < values.length; i++) v += (values[i]! - mean) ** 2;
-    sd = Math.sqrt(v / values.length) || 1;
+    const s = columnMeanStd(values);
+    mean = s.mean;
+    sd = s.std || 1;
   }
   const out = new Float64Array(starts.length * w);
   for (let i = 0; i < starts.length; i++)
