@@ -3,10 +3,13 @@
 // such as DSADS's [125, 45]. A Series row is one whole segment flattened time-major
 // (channels = length x sensors); each row gets one score.
 //
-// Training sees every segment through seven views (amsl-views.ts); the loss is the
-// sum of the per-view reconstruction MSEs + lambda2 x the addressing entropy +
-// lambda1 x the view-classification cross-entropy. The score of a segment is the
-// sum over the views of its reconstruction MSE. The random views at scoring time
+// Training sees every segment through seven views (amsl-views.ts); the loss is,
+// as in the authors' code (zhangyuxin621/AMSL, train.py), the sum over the views
+// of their reconstruction MSE + lambda1 x the sum over the views of their
+// classification cross-entropy + lambda2 x the addressing entropy (per view,
+// averaged over the memory items, summed over the views, global plus local).
+// The score of a segment is the sum over the views of its reconstruction MSE.
+// docs/amsl-fidelity.md lists where this differs from the paper's code, and why. The random views at scoring time
 // draw from a generator re-seeded at every call, so the same input always gets the
 // same scores.
 import { Adam, manualSeed, noGrad, tensor, tidy, F } from '../engine/index.js';
@@ -30,9 +33,9 @@ export interface AmslConfig extends ViewOptions {
   kernel: number;
   memoryItems: number;
   temperature: number;
-  /** Weight of the view-classification cross-entropy. */
+  /** Weight of the view-classification cross-entropy (summed over the views). */
   lambda1: number;
-  /** Weight of the memory-addressing entropy. */
+  /** Weight of the memory-addressing entropy (averaged over items, summed over views). */
   lambda2: number;
   /** Per-sensor scaling fitted on the training segments. */
   scaler: 'zscore' | 'none';
@@ -45,12 +48,12 @@ export const AMSL_DEFAULTS: AmslConfig = {
   segmentShape: [125, 45],
   hidden: [64, 32, 16],
   kernel: 5,
-  memoryItems: 50,
+  memoryItems: 500,
   temperature: 0.1,
   lambda1: 1,
   lambda2: 0.0002,
   scaler: 'zscore',
-  snrDb: 15,
+  snrDb: 5,
   permutationPieces: 5,
   smoothingWindow: 11,
   smoothingOrder: 2,
@@ -209,9 +212,12 @@ export class AmslDetector implements Detector {
     const c = this.config;
     const out = net.run(x);
     // Sum over views of each view's MSE = views x the mean over all view rows.
+    // Sums over views of per-view means = views x the means over all view rows
+    // (every view has n rows); the entropy is per item, as the authors' code has it.
     const recon = F.mse(out.reconstruction, x).mul(AMSL_VIEW_COUNT);
-    const ce = F.crossEntropy(out.logits, viewTargets(AMSL_VIEW_COUNT, n));
-    return recon.add(out.entropy.mul(c.lambda2)).add(ce.mul(c.lambda1));
+    const ce = F.crossEntropy(out.logits, viewTargets(AMSL_VIEW_COUNT, n)).mul(AMSL_VIEW_COUNT);
+    const entropy = out.entropy.mul(AMSL_VIEW_COUNT / c.memoryItems);
+    return recon.add(entropy.mul(c.lambda2)).add(ce.mul(c.lambda1));
   }
 
   async fit(trainSeries: Series, options: FitOptions = {}): Promise<TrainingSummary> {
@@ -349,9 +355,22 @@ export class AmslDetector implements Detector {
    * one call: 0.5 -> 1.5 GB RSS; flat when yielding).
    */
   async scoreAsync(x: Series): Promise<Float32Array> {
+    const perView = await this.viewScoresAsync(x);
     const out = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) {
+      for (let v = 0; v < AMSL_VIEW_COUNT; v++) out[i]! += perView[i * AMSL_VIEW_COUNT + v]!;
+    }
+    return out;
+  }
+
+  /** Each segment's reconstruction MSE per view, [n, 7] (views in AMSL_VIEWS order); rows sum to the scores. */
+  async viewScoresAsync(x: Series): Promise<Float32Array> {
+    const out = new Float32Array(x.length * AMSL_VIEW_COUNT);
     for (const { err, rows } of this.batches(x, 'score', true)) {
-      AmslDetector.addScores(out, err, rows);
+      const n = rows.length;
+      for (let v = 0; v < AMSL_VIEW_COUNT; v++) {
+        for (let k = 0; k < n; k++) out[rows[k]! * AMSL_VIEW_COUNT + v] = err[v * n + k]!;
+      }
       await yieldToEventLoop();
     }
     return out;

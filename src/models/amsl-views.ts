@@ -29,7 +29,7 @@ export interface ViewOptions {
 }
 
 export const VIEW_DEFAULTS: ViewOptions = {
-  snrDb: 15,
+  snrDb: 5,
   permutationPieces: 5,
   smoothingWindow: 11,
   smoothingOrder: 2,

@@ -110,7 +110,7 @@ describe('AMSL views', () => {
       });
     }
     const snr = 10 * Math.log10(signal / noise);
-    assert.ok(Math.abs(snr - 15) < 1.5, `SNR ${snr} dB`);
+    assert.ok(Math.abs(snr - 5) < 1.5, `SNR ${snr} dB`);
   });
 
   test('the smoothed view is the Savitzky-Golay filter of the segment', () => {
