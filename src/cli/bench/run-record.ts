@@ -18,6 +18,8 @@ export interface BenchContext {
   seed: number;
   /** Worker processes for benchmarks that run in parallel (default: one per core). */
   workers?: number;
+  /** DSADS persons to use (--persons); default every person present. */
+  persons?: number[];
   /** A progress line on stderr. */
   log: (message: string) => void;
 }

@@ -2,7 +2,7 @@
 // writes results.json and results.md (our numbers beside the published ones,
 // the protocol, and the run record) into --out.
 import { Argument, type Command } from 'commander';
-import { intFlag, progress } from '../common.js';
+import { intFlag, intListFlag, progress } from '../common.js';
 import {
   defaultDataDir,
   runBenchmark,
@@ -43,6 +43,7 @@ interface BenchFlags {
   quick?: boolean;
   seed: number;
   workers?: number;
+  persons?: number[];
 }
 
 export function registerBench(program: Command): void {
@@ -63,6 +64,11 @@ export function registerBench(program: Command): void {
       'worker processes for smap-msl (default: one per core)',
       intFlag('--workers', 1),
     )
+    .option(
+      '--persons <list>',
+      'dsads: the persons to use, e.g. 1,2 (default: every person under the data directory)',
+      intListFlag('--persons', 1),
+    )
     .addHelpText(
       'after',
       `\nBenchmarks:\n${Object.entries(BENCHMARKS)
@@ -80,6 +86,7 @@ export function registerBench(program: Command): void {
         quick: flags.quick === true,
         seed: flags.seed,
         workers: flags.workers,
+        persons: flags.persons,
         log: progress,
       };
       const summary = await runBenchmark(name, ctx, entry.run);
