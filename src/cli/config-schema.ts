@@ -79,6 +79,18 @@ export const DETECTOR_SCHEMAS: Readonly<Record<string, Schema>> = {
   knn: { ...baseline, k: positiveInt, maxTrain: positiveInt },
   'isolation-forest': { ...baseline, trees: positiveInt, subsample: { type: 'int', min: 2 } },
   'rolling-zscore': { ...baseline, minStd: positive },
+  discord: {
+    window: { type: 'number-or-enum', values: ['auto'], min: 2 },
+    join: { type: 'enum', values: ['train', 'self'] },
+    normalization: { type: 'enum', values: ['znorm', 'mean', 'none'] },
+    combine: { type: 'enum', values: ['max', 'mean'] },
+    alignment: { type: 'enum', values: ['mean', 'max', 'centre'] },
+    downsample: positiveInt,
+    maxTrain: positiveInt,
+    exclusion: nonNegative,
+    flatStd: nonNegative,
+    smoothing,
+  },
   'cae-ocsvm': {
     imageShape: { type: 'int[]', min: 1, length: 3 },
     pixelScale: { type: 'number-or-enum', values: ['auto'], min: 0, exclusiveMin: true },

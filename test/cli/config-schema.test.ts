@@ -21,6 +21,7 @@ import { ISOLATION_FOREST_DEFAULTS } from '../../src/detectors/baselines/isolati
 import { ROLLING_ZSCORE_DEFAULTS } from '../../src/detectors/baselines/rolling-zscore.js';
 import { CAE_OCSVM_DEFAULTS } from '../../src/detectors/cae-ocsvm.js';
 import { AMSL_DEFAULTS } from '../../src/detectors/amsl.js';
+import { DISCORD_DEFAULTS } from '../../src/detectors/discord.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { FEATURIZE_SCHEMA } from '../../src/cli/commands/featurize.js';
 
@@ -40,6 +41,7 @@ test('each detector schema belongs to a registered detector and matches its defa
     'rolling-zscore': ROLLING_ZSCORE_DEFAULTS,
     'cae-ocsvm': CAE_OCSVM_DEFAULTS,
     amsl: AMSL_DEFAULTS,
+    discord: DISCORD_DEFAULTS,
   };
   for (const name of Object.keys(DETECTOR_SCHEMAS)) {
     assert.ok(detectorNames().includes(name), `${name} is not registered`);
