@@ -3,6 +3,7 @@
 // segment test; threshold at the 98th percentile of the training scores;
 // accuracy, macro precision, macro recall and mF1 beside the published AMSL row.
 import { dsadsPersons, readDsads, type DsadsSegment } from '../../data/dsads.js';
+import { DataError } from '../../data/errors.js';
 import { amslSplit } from '../../data/amsl.js';
 import { createSeries, stackSeries, type Series } from '../../data/series.js';
 import { AmslDetector, type AmslConfig } from '../../detectors/amsl.js';
@@ -80,6 +81,12 @@ export async function runDsads(ctx: BenchContext): Promise<BenchOutcome> {
   // Quick: the first of them, segments 1..4 of every activity, 1 epoch, tiny widths.
   const present = dsadsPersons(root);
   const asked = ctx.persons ?? present;
+  const absent = asked.filter((p) => !present.includes(p));
+  if (absent.length > 0)
+    throw new DataError(
+      root,
+      `no segments found for person ${absent.join(', ')} (present: ${present.join(', ')})`,
+    );
   const persons = ctx.quick ? asked.slice(0, 1) : asked;
   const segmentsWanted = ctx.quick ? [1, 2, 3, 4] : undefined;
   const config: Partial<AmslConfig> = ctx.quick
