@@ -55,6 +55,7 @@ export {
   type TimeWindow,
 } from './nab.js';
 export {
+  dsadsPersons,
   readDsads,
   readDsadsSegment,
   DSADS_ROWS,
