@@ -26,6 +26,8 @@ export interface ForecasterStreamParts {
 
 export class ForecasterStream<I = unknown> extends BaseStreamScorer<I> {
   readonly kind = 'forecaster/incremental';
+  /** A window of block means and the block being filled. */
+  readonly capacity: number;
   private readonly p: ForecasterStreamParts;
   /** The last `window` scaled block means, oldest first. */
   private recent: Float32Array;
@@ -44,6 +46,7 @@ export class ForecasterStream<I = unknown> extends BaseStreamScorer<I> {
   constructor(parts: ForecasterStreamParts, options: StreamOptions<I> = {}) {
     super(parts.channels, options);
     this.p = parts;
+    this.capacity = (parts.window + 1) * parts.downsample;
     const ch = parts.channels;
     this.recent = new Float32Array(parts.window * ch);
     this.blockSum = new Float64Array(ch);

@@ -49,6 +49,8 @@ export interface StreamScorer<I = unknown> {
   readonly channels: number;
   /** Rows pushed so far. */
   readonly steps: number;
+  /** The most input rows the scorer keeps (its memory bound). */
+  readonly capacity: number;
   push(row: ArrayLike<number>, time?: string | number | Date): LivePoint<I>;
   /** Closes an open incident (end of stream). */
   flush(): I | undefined;
@@ -79,6 +81,7 @@ function isoTime(time: string | number | Date | undefined): string | undefined {
 /** The threshold-and-tracker part every scorer shares. */
 export abstract class BaseStreamScorer<I = unknown> implements StreamScorer<I> {
   steps = 0;
+  abstract readonly capacity: number;
   protected constructor(
     readonly channels: number,
     private readonly options: StreamOptions<I>,
@@ -146,7 +149,7 @@ export interface RescoringSpec {
  */
 export class RescoringStream<I = unknown> extends BaseStreamScorer<I> {
   readonly kind: string;
-  private readonly capacity: number;
+  readonly capacity: number;
   private buffer: Float32Array;
   private rows = 0;
 
@@ -216,6 +219,7 @@ export interface RowScoring {
 /** For detectors that score each row on its own (one image or segment per row). */
 export class PerRowStream<I = unknown> extends BaseStreamScorer<I> {
   readonly kind: string;
+  readonly capacity = 1;
   private readonly row: Float32Array;
 
   constructor(
