@@ -19,6 +19,7 @@ export {
 } from './series.js';
 export {
   createRng,
+  rngFromState,
   shuffleInPlace,
   deriveSeed,
   DEFAULT_SEED,
@@ -26,6 +27,7 @@ export {
   type Rng,
   type SeedStream,
 } from './random.js';
+export { generateSine, type SineOptions } from './sine.js';
 export { parseTimestamp } from './timestamps.js';
 export { readFileBytes, readMaybeGzip, isGzip } from './files.js';
 export { readCsv, parseCsv, readCsvTable, type CsvOptions, type CsvTable } from './csv.js';

@@ -26,6 +26,12 @@ import {
   windowTrainingFields,
   type WindowTrainingConfig,
 } from './config-fields.js';
+import {
+  RescoringStream,
+  smoothingContext,
+  type StreamOptions,
+  type StreamScorer,
+} from './stream-scorer.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
 import type { FitOptions, TrainingSummary } from './detector.js';
 import { gatherWindows } from '../data/windows.js';
@@ -195,6 +201,21 @@ export class Autoencoder extends NeuralWindowDetector<AutoencoderConfig> {
       this.channels,
       x.length,
       this.config.downsample,
+    );
+  }
+
+  /** Live scoring: the newest row lies in one window only, so one forward pass a row. */
+  stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
+    this.requireFitted('stream');
+    const c = this.config;
+    return new RescoringStream<I>(
+      this,
+      {
+        context: (c.window + smoothingContext(c.smoothing)) * c.downsample,
+        minRows: c.window * c.downsample,
+        block: c.downsample,
+      },
+      options,
     );
   }
 

@@ -18,7 +18,7 @@
 // reproduce; unlike the reconstruction detectors its rows do not sum to the score, which
 // comes from the SVM.
 import { noGrad, tensor, tidy, F, type Tensor } from '../engine/index.js';
-import type { Series } from '../data/series.js';
+import { createSeries, type Series } from '../data/series.js';
 import { ConvAutoencoder, type ChwShape } from '../models/conv-autoencoder.js';
 import {
   OneClassSvm,
@@ -40,6 +40,7 @@ import {
 import { resolveConfig, type Schema } from '../config/schema.js';
 import { trainingFields } from './config-fields.js';
 import { columnMeanStd } from '../data/column-stats.js';
+import { PerRowStream, type StreamOptions, type StreamScorer } from './stream-scorer.js';
 
 export interface CaeOcsvmConfig {
   /** Image shape [height, width, channels]; a Series row holds h * w * c pixels in that order. */
@@ -336,6 +337,17 @@ export class CaeOcsvmDetector implements Detector {
         seconds: (performance.now() - t0) / 1000,
       };
     });
+  }
+
+  /** Live scoring, one image a row: each is scored on its own, as in batch scoring. */
+  stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
+    this.requireSvm('stream');
+    const channels = this.channels;
+    return new PerRowStream<I>(
+      this,
+      { score: (row) => this.score(createSeries({ data: row, channels }))[0]! },
+      options,
+    );
   }
 
   save(dir: string, extras: SaveExtras = {}): void {

@@ -4,6 +4,7 @@
 import type { Series } from '../data/series.js';
 import type { SaveExtras } from './model-dir.js';
 import type { EpochReport, TrainingSummary } from '../models/training-report.js';
+import type { StreamOptions, StreamScorer } from './stream-scorer.js';
 
 export type { EpochReport, TrainingSummary } from '../models/training-report.js';
 
@@ -31,6 +32,11 @@ export interface Detector {
   score(x: Series): Float32Array;
   /** Per-step, per-channel contributions [length, channels]; rows sum to the score before smoothing. */
   explain(x: Series): Float32Array;
+  /**
+   * A live scorer fed one row at a time, with bounded memory; the score of each row equals
+   * what batch `score()` gives the newest step of the series seen so far.
+   */
+  stream<I = unknown>(options?: StreamOptions<I>): StreamScorer<I>;
   /** Writes manifest.json and the weights file into dir, atomically. */
   save(dir: string, extras?: SaveExtras): void;
 }

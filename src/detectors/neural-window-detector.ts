@@ -11,6 +11,7 @@ import type { Series } from '../data/series.js';
 import type { WindowTrainingConfig } from './config-fields.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
+import type { StreamOptions, StreamScorer } from './stream-scorer.js';
 import { downsampleBy, fitWindowScaler, preparedValues, scaledValues } from './window-prep.js';
 import {
   NotFittedError,
@@ -35,6 +36,7 @@ export abstract class NeuralWindowDetector<
   abstract fit(train: Series, options?: FitOptions): Promise<TrainingSummary>;
   abstract score(x: Series): Float32Array;
   abstract explain(x: Series): Float32Array;
+  abstract stream<I = unknown>(options?: StreamOptions<I>): StreamScorer<I>;
   /** The network for the current config and channels, untrained. */
   protected abstract buildNetwork(): Module;
 

@@ -17,6 +17,7 @@ import {
   type ConformanceCase,
 } from '../../src/detectors/registry.js';
 import { createRng, type Rng } from '../../src/data/random.js';
+import { streamMatchesBatch } from '../helpers/stream-conformance.js';
 import { rocAuc } from '../../src/metrics/roc.js';
 import { dataset } from '../helpers/datasets.js';
 
@@ -277,6 +278,16 @@ for (const c of cases) {
       assert.throws(
         () => d.score(createSeries({ data: new Float32Array(200 * (ch + 1)), channels: ch + 1 })),
         new RegExp(`expected ${ch} channel\\(s\\), got ${ch + 1}`),
+      );
+    });
+
+    test('stream() scores each row as batch score() scores the newest step, in bounded memory, and resumes from a saved state', () => {
+      const d = loadDetector(join(dir, 'model'));
+      const x = dataFor(c).test;
+      // Across the change: the sine's amplitude step, or the first anomalous rows.
+      streamMatchesBatch(
+        d,
+        c.data === 'series' ? sliceRows(x, 9_400, 10_300) : sliceRows(x, 70, 95),
       );
     });
 

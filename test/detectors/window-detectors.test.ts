@@ -76,7 +76,10 @@ test('autoencoder networks map [batch, window, channels] to the same shape', () 
     () => createDetector('autoencoder', { network: 'conv1d', window: 10 }),
     /divisible/,
   );
-  assert.throws(() => createDetector('autoencoder', { network: 'gru' }), /is not one of dense, lstm, conv1d/);
+  assert.throws(
+    () => createDetector('autoencoder', { network: 'gru' }),
+    /is not one of dense, lstm, conv1d/,
+  );
   assert.throws(
     () => createDetector('autoencoder', { window: 0 }),
     /autoencoder config\.window: 0 is not an integer >= 1/,
