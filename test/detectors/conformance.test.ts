@@ -19,6 +19,7 @@ import {
 import { createRng, type Rng } from '../../src/data/random.js';
 import { streamMatchesBatch } from '../helpers/stream-conformance.js';
 import { rocAuc } from '../../src/metrics/roc.js';
+import { readMnistImages, readMnistLabels } from '../../src/data/idx.js';
 import { dataset } from '../helpers/datasets.js';
 
 interface Case {
@@ -181,21 +182,31 @@ function rowsData(size: number, normal: RowMaker, anomaly: RowMaker): Data {
 }
 type RowMaker = (rng: Rng, row: Float32Array) => void;
 
-// 8x8 grey images: smooth horizontal stripes (random phase) are normal, noise is not.
+// MNIST images (rows of 28 x 28 pixels): digit 0 is normal, the other digits are not.
+// 300 training zeros, 60 validation zeros, and a test set of 80 zeros then 80 others.
 let images: Data | undefined;
 function imageRows(): Data {
-  images ??= rowsData(
-    64,
-    (rng, row) => {
-      const phase = rng.next() * 2 * Math.PI;
-      for (let y = 0; y < 8; y++)
-        for (let x = 0; x < 8; x++)
-          row[y * 8 + x] = 0.5 + 0.4 * Math.sin((2 * Math.PI * y) / 8 + phase) + 0.03 * rng.next();
-    },
-    (rng, row) => {
-      for (let i = 0; i < row.length; i++) row[i] = rng.next();
-    },
-  );
+  if (images) return images;
+  const pixels = 28 * 28;
+  const all = readMnistImages(dataset('mnist', 'train-images-idx3-ubyte.gz'));
+  const digits = readMnistLabels(dataset('mnist', 'train-labels-idx1-ubyte.gz'));
+  const pick = (zero: boolean, n: number, from: number) => {
+    const out = new Float32Array(n * pixels);
+    for (let i = from, k = 0; k < n; i++) {
+      if ((digits[i] === 0) !== zero) continue;
+      out.set(all.data.subarray(i * pixels, (i + 1) * pixels), k++ * pixels);
+    }
+    return out;
+  };
+  const test = new Float32Array(160 * pixels);
+  test.set(pick(true, 80, 30_000));
+  test.set(pick(false, 80, 30_000), 80 * pixels);
+  images = {
+    train: createSeries({ data: pick(true, 300, 0), channels: pixels }),
+    validation: createSeries({ data: pick(true, 60, 20_000), channels: pixels }),
+    test: createSeries({ data: test, channels: pixels }),
+    labels: new Uint8Array(160).fill(1, 80),
+  };
   return images;
 }
 

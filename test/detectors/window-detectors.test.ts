@@ -88,7 +88,10 @@ test('autoencoder networks map [batch, window, channels] to the same shape', () 
     () => createDetector('autoencoder', { kernel: 4 }),
     /autoencoder config\.kernel: 4 is not an odd integer/,
   );
-  assert.throws(() => createDetector('isolation-forest', { subsample: 1 }), /at least 2/);
+  assert.throws(
+    () => createDetector('isolation-forest', { subsample: 1 }),
+    /isolation-forest config\.subsample: 1 is not an integer >= 2/,
+  );
   assert.throws(() => createDetector('knn', { k: 0 }), /knn config\.k: 0 is not an integer >= 1/);
 });
 

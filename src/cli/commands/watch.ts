@@ -29,7 +29,8 @@ Output: {"step":0,"time":"...","score":0.12,"flagged":false} per row (score null
 window fills), {"event":"incident_opened"|"incident_closed","incident":{...}} per change.
 A bad line is reported on stderr and skipped.
 
-Example:
+Examples:
+  normalcy watch --model model/ < rows.ndjson
   tail -f metrics.csv | normalcy watch --model model/`,
     )
     .action(async (f: { model: string; format: string; timeColumn?: string }) => {
