@@ -25,6 +25,7 @@ import {
   MaxPool2d,
   Upsample,
   getNumThreads,
+  engineThreading,
   type Tensor,
   type Module,
 } from '../src/engine/index.js';
@@ -235,8 +236,9 @@ function torchTimes(): Record<string, number> | undefined {
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown cpu';
+const threading = engineThreading();
 console.log(
-  `normalcy engine benchmark: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, torch threads ${getNumThreads()}, ${epochs} epochs, batch ${BATCH}${quick ? ', quick (10% data)' : ''}`,
+  `normalcy engine benchmark: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, torch threads ${threading.threads} (${threading.chosenBy}, load ${threading.loadAverage} at start), OMP_WAIT_POLICY=${threading.ompWaitPolicy}, ${epochs} epochs, batch ${BATCH}${quick ? ', quick (10% data)' : ''}`,
 );
 const selected = only ? cases.filter((c) => only.includes(c.name)) : cases;
 const ours: Record<string, number> = {};

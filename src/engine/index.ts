@@ -27,10 +27,13 @@ export {
   manualSeed,
   setNumThreads,
   getNumThreads,
+  engineThreading,
+  engineThreadingIfLoaded,
   liveTensorCount,
   noGrad,
   isGradEnabled,
 } from './settings.js';
+export { autoThreadCount, type ThreadingInfo } from './threading.js';
 export * as F from './functional.js';
 export {
   Optimizer,

@@ -4,8 +4,14 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpus } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { packageRoot } from '../version.js';
+import {
+  applyWaitPolicy,
+  autoThreadCount,
+  threadsFromEnvironment,
+  type ThreadingInfo,
+} from './threading.js';
 
 /** Opaque handle to a native torch tensor. */
 export interface Handle {
@@ -263,10 +269,15 @@ export function addonPath(): string {
   return join(packageRoot(), 'build', 'Release', 'normalcy_torch.node');
 }
 
+let threading: ThreadingInfo | undefined;
+
 /**
- * Loads the addon once. OpenBLAS reads OPENBLAS_NUM_THREADS when it is loaded,
- * so it is set first: torch parallelises above BLAS, and nested BLAS threads
- * made LSTM training 3.6x slower here. Torch's own pool gets one thread per core.
+ * Loads the addon once. Before it does, the environment the native libraries
+ * read at load time is set: OPENBLAS_NUM_THREADS=1 (torch parallelises above
+ * BLAS, and nested BLAS threads made LSTM training 3.6x slower here) and
+ * OMP_WAIT_POLICY=PASSIVE unless the user chose a policy (see threading.ts).
+ * Torch's thread count is NORMALCY_THREADS, else the cores not busy with
+ * other work when the addon loads.
  */
 export function native(): NativeBinding {
   if (binding) return binding;
@@ -276,10 +287,39 @@ export function native(): NativeBinding {
       `normalcy's libtorch addon is not built (${path} is missing): run \`npm run build\``,
     );
   }
+  const requested = threadsFromEnvironment(process.env.NORMALCY_THREADS);
   process.env.OPENBLAS_NUM_THREADS ??= '1';
+  const wait = applyWaitPolicy();
   const require = createRequire(import.meta.url);
-  binding = require(path) as NativeBinding;
-  const fromEnv = Number(process.env.NORMALCY_THREADS);
-  binding.setNumThreads(fromEnv >= 1 ? Math.floor(fromEnv) : Math.max(1, cpus().length));
+  const loaded = require(path) as NativeBinding;
+  const cores = availableParallelism();
+  const load = loadavg()[0] ?? 0;
+  const threads = requested === 'auto' ? autoThreadCount(cores, load) : requested;
+  loaded.setNumThreads(threads);
+  binding = loaded;
+  threading = {
+    threads,
+    chosenBy: requested === 'auto' ? 'auto' : 'NORMALCY_THREADS',
+    cores,
+    loadAverage: Number(load.toFixed(2)),
+    ompWaitPolicy: wait.policy,
+    ompWaitPolicyFrom: wait.from,
+  };
   return binding;
+}
+
+/**
+ * The engine's threading; undefined when the addon is not loaded and `load`
+ * is false (a run that never used torch has none to report).
+ */
+export function threadingInfo(load = true): ThreadingInfo | undefined {
+  if (!binding && !load) return undefined;
+  const n = native();
+  const info = threading!;
+  const now = n.getNumThreads();
+  if (now !== info.threads) {
+    info.threads = now;
+    info.chosenBy = 'setNumThreads';
+  }
+  return { ...info };
 }
