@@ -36,6 +36,7 @@ const training: Schema = {
   learningRate: positive,
   patience: { type: 'int', min: 0 },
   minDelta: nonNegative,
+  validationSplit: { type: 'number', min: 0, max: 1, exclusiveMax: true },
 };
 const baseline: Schema = {
   window: positiveInt,
