@@ -29,11 +29,12 @@ export {
   getNumThreads,
   engineThreading,
   engineThreadingIfLoaded,
+  adaptThreads,
   liveTensorCount,
   noGrad,
   isGradEnabled,
 } from './settings.js';
-export { autoThreadCount, type ThreadingInfo } from './threading.js';
+export { autoThreadCount, busyElsewhere, type ThreadingInfo } from './threading.js';
 export * as F from './functional.js';
 export {
   Optimizer,

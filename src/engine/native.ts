@@ -4,11 +4,12 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { packageRoot } from '../version.js';
 import {
   applyWaitPolicy,
   autoThreadCount,
+  busyElsewhere,
   threadsFromEnvironment,
   type ThreadingInfo,
 } from './threading.js';
@@ -277,7 +278,7 @@ let threading: ThreadingInfo | undefined;
  * BLAS, and nested BLAS threads made LSTM training 3.6x slower here) and
  * OMP_WAIT_POLICY=PASSIVE unless the user chose a policy (see threading.ts).
  * Torch's thread count is NORMALCY_THREADS, else the cores not busy with
- * other work when the addon loads.
+ * other work when the addon loads (the trainer asks again at each fit).
  */
 export function native(): NativeBinding {
   if (binding) return binding;
@@ -293,19 +294,36 @@ export function native(): NativeBinding {
   const require = createRequire(import.meta.url);
   const loaded = require(path) as NativeBinding;
   const cores = availableParallelism();
-  const load = loadavg()[0] ?? 0;
-  const threads = requested === 'auto' ? autoThreadCount(cores, load) : requested;
+  const busy = requested === 'auto' ? busyElsewhere() : 0;
+  const threads = requested === 'auto' ? autoThreadCount(cores, busy) : requested;
   loaded.setNumThreads(threads);
   binding = loaded;
   threading = {
     threads,
     chosenBy: requested === 'auto' ? 'auto' : 'NORMALCY_THREADS',
     cores,
-    loadAverage: Number(load.toFixed(2)),
+    busyElsewhere: Number(busy.toFixed(2)),
     ompWaitPolicy: wait.policy,
     ompWaitPolicyFrom: wait.from,
   };
   return binding;
+}
+
+/**
+ * Chooses the automatic thread count again from the cores free now, where
+ * NORMALCY_THREADS did not fix it and no setNumThreads call overrode it; the
+ * trainer calls this at the start of each fit. Returns the count in use.
+ */
+export function refreshAutoThreads(): number {
+  const n = native();
+  const info = threading!;
+  if (info.chosenBy !== 'auto' || n.getNumThreads() !== info.threads) return n.getNumThreads();
+  const busy = busyElsewhere();
+  const threads = autoThreadCount(info.cores, busy);
+  if (threads !== info.threads) n.setNumThreads(threads);
+  info.threads = threads;
+  info.busyElsewhere = Number(busy.toFixed(2));
+  return threads;
 }
 
 /**

@@ -1,5 +1,5 @@
 // Engine-wide settings: the random seed, the thread count, grad mode.
-import { native, threadingInfo } from './native.js';
+import { native, refreshAutoThreads, threadingInfo } from './native.js';
 import type { ThreadingInfo } from './threading.js';
 
 /** Seeds torch's generator: same seed, same initial weights, same shuffles. */
@@ -24,6 +24,14 @@ export function getNumThreads(): number {
 /** Thread count, who chose it, the load seen and the OpenMP wait policy (for run records). */
 export function engineThreading(): ThreadingInfo {
   return threadingInfo()!;
+}
+
+/**
+ * Chooses the automatic thread count again from the cores free now (no-op
+ * where NORMALCY_THREADS or setNumThreads fixed it); returns the count in use.
+ */
+export function adaptThreads(): number {
+  return refreshAutoThreads();
 }
 
 /** engineThreading() where this process has loaded the engine, else undefined (never loads it). */

@@ -8,6 +8,7 @@
 // 22 s per epoch slice with the default policy, 1.5 s with
 // OMP_WAIT_POLICY=PASSIVE. libgomp reads the variable once, when it is
 // loaded, so it must be in the environment before the addon is.
+import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 
 export type ThreadSource = 'NORMALCY_THREADS' | 'auto' | 'setNumThreads';
@@ -20,8 +21,8 @@ export interface ThreadingInfo {
   chosenBy: ThreadSource;
   /** Cores this process may run on. */
   cores: number;
-  /** The 1-minute load average when the addon loaded. */
-  loadAverage: number;
+  /** Threads elsewhere wanting a core when the count was chosen (see busyElsewhere). */
+  busyElsewhere: number;
   /** OMP_WAIT_POLICY as libgomp read it at load. */
   ompWaitPolicy: string;
   /** Whether that policy is normalcy's default or came from the environment. */
@@ -30,12 +31,40 @@ export interface ThreadingInfo {
 
 /**
  * The automatic thread count: the cores not busy with other work (cores minus
- * the 1-minute load average, rounded), at least 1, at most the cores. On a
- * quiet 2-core machine that is 2; beside one other busy process, 1.
+ * the runnable threads elsewhere, rounded), at least 1, at most the cores. On
+ * a quiet 2-core machine that is 2; beside one other busy process, 1.
  */
-export function autoThreadCount(cores = availableParallelism(), load = loadavg()[0] ?? 0): number {
-  const free = Math.round(cores - Math.max(0, load));
+export function autoThreadCount(cores = availableParallelism(), busy = busyElsewhere()): number {
+  const free = Math.round(cores - Math.max(0, busy));
   return Math.min(cores, Math.max(1, free));
+}
+
+const sleepMs = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * How many threads other than this one want a core now: the mean over a few
+ * samples (about 15 ms) of the runnable count in /proc/loadavg, minus this
+ * thread. The 1-minute load average lags by a minute (it still counts a job
+ * that just ended, and not one that just started), so it is only the fallback
+ * where /proc/loadavg is missing (macOS).
+ */
+export function busyElsewhere(
+  samples = 8,
+  read: () => string = () => readFileSync('/proc/loadavg', 'utf8'),
+): number {
+  let sum = 0;
+  for (let i = 0; i < samples; i++) {
+    let running: number;
+    try {
+      running = Number(/ (\d+)\/\d+ /.exec(read())?.[1]);
+    } catch {
+      running = NaN;
+    }
+    if (!Number.isFinite(running)) return loadavg()[0] ?? 0;
+    sum += running;
+    if (i < samples - 1) sleepMs(2);
+  }
+  return Math.max(0, sum / samples - 1);
 }
 
 /**

@@ -4,6 +4,7 @@
 // cancellation between batches.
 import {
   Adam,
+  adaptThreads,
   manualSeed,
   noGrad,
   randperm,
@@ -146,6 +147,9 @@ export async function train(
 ): Promise<TrainingSummary> {
   if (data.count === 0)
     throw new Error('no training examples: the training series is shorter than one window');
+  // A long-lived process (a service, a watcher) may start training on a busier
+  // or quieter machine than the one it loaded on.
+  adaptThreads();
   if (options.seed !== undefined) manualSeed(options.seed);
   const { train: examples, validation } =
     // With a single example there is nothing to hold out: the training loss is monitored.

@@ -4,9 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import {
   applyWaitPolicy,
   autoThreadCount,
+  busyElsewhere,
   threadsFromEnvironment,
 } from '../../src/engine/threading.js';
 
@@ -16,6 +18,29 @@ test('autoThreadCount: the cores not busy with other work, between 1 and the cor
   assert.equal(autoThreadCount(2, 17), 1);
   assert.equal(autoThreadCount(16, 3.4), 13);
   assert.equal(autoThreadCount(1, 0), 1);
+});
+
+test('busyElsewhere: the runnable count of /proc/loadavg less this thread, averaged', () => {
+  const reads = ['0.50 0.40 0.30 3/120 999\n', '0.50 0.40 0.30 5/120 999\n'];
+  let i = 0;
+  assert.equal(
+    busyElsewhere(4, () => reads[i++ % 2]!),
+    3,
+  );
+  assert.equal(
+    busyElsewhere(2, () => '0.00 0.00 0.00 1/80 5\n'),
+    0,
+  );
+  // No /proc (macOS) or an unreadable line: the 1-minute load average.
+  const fallback = busyElsewhere(2, () => {
+    throw new Error('ENOENT');
+  });
+  assert.equal(fallback, loadavg()[0]);
+  assert.equal(
+    busyElsewhere(2, () => 'garbage'),
+    loadavg()[0],
+  );
+  assert.ok(busyElsewhere() >= 0);
 });
 
 test('NORMALCY_THREADS: auto or a positive integer, else an error naming the variable', () => {

@@ -3,7 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualSeed, randn, noGrad } from '../../src/engine/index.js';
-import { buildForecastNetwork, type ForecastNetworkKind } from '../../src/models/forecast-networks.js';
+import {
+  buildForecastNetwork,
+  type ForecastNetworkKind,
+} from '../../src/models/forecast-networks.js';
 
 for (const kind of ['lstm', 'gru', 'stacked'] as ForecastNetworkKind[]) {
   test(`${kind} forecaster: dropout changes training outputs, not eval outputs`, () => {

@@ -13,7 +13,13 @@ function recordingData(count: number): TrainingData & { seen: Set<number> } {
     batch: (idx) => {
       idx.forEach((i) => seen.add(i));
       const xs = Float32Array.from(idx, (i) => i / count);
-      return { x: tensor(xs, [idx.length, 1]), y: tensor(xs.map((v) => 2 * v + 1), [idx.length, 1]) };
+      return {
+        x: tensor(xs, [idx.length, 1]),
+        y: tensor(
+          xs.map((v) => 2 * v + 1),
+          [idx.length, 1],
+        ),
+      };
     },
   };
 }
@@ -36,7 +42,10 @@ test('splitValidation: a seeded partition of round(count * share) held-out examp
     Array.from({ length: 100 }, (_, i) => i),
   );
   // Shuffled, not the last 20.
-  assert.notDeepEqual(held, Array.from({ length: 20 }, (_, i) => 80 + i));
+  assert.notDeepEqual(
+    held,
+    Array.from({ length: 20 }, (_, i) => 80 + i),
+  );
   manualSeed(3);
   assert.deepEqual(indicesOf(splitValidation(recordingData(100), 0.2).validation), held);
   manualSeed(4);
@@ -44,7 +53,10 @@ test('splitValidation: a seeded partition of round(count * share) held-out examp
   // Small counts keep at least one example on each side.
   assert.equal(splitValidation(recordingData(2), 0.01).validation.count, 1);
   assert.equal(splitValidation(recordingData(2), 0.9).train.count, 1);
-  assert.throws(() => splitValidation(recordingData(10), 1), /validationSplit must be between 0 and 1/);
+  assert.throws(
+    () => splitValidation(recordingData(10), 1),
+    /validationSplit must be between 0 and 1/,
+  );
 });
 
 const config = { epochs: 3, batchSize: 8, learningRate: 1e-2, patience: 0, minDelta: 0 };
@@ -53,10 +65,16 @@ test('train: validationSplit holds examples out of training and reports their lo
   manualSeed(0);
   const model = new Linear(1, 1);
   const data = recordingData(50);
-  const s = await train(model, (x, y) => F.mse(model.forward(x), y), data, {
-    ...config,
-    validationSplit: 0.2,
-  }, { seed: 1 });
+  const s = await train(
+    model,
+    (x, y) => F.mse(model.forward(x), y),
+    data,
+    {
+      ...config,
+      validationSplit: 0.2,
+    },
+    { seed: 1 },
+  );
   assert.equal(s.history.length, 3);
   assert.ok(s.history.every((r) => typeof r.validationLoss === 'number'));
   assert.equal(typeof s.bestValidationLoss, 'number');
@@ -77,12 +95,21 @@ test('train: given validation data wins over validationSplit (all examples train
       return data.batch(idx);
     },
   };
-  await train(model, (x, y) => F.mse(model.forward(x), y), counting, {
-    ...config,
-    epochs: 1,
-    validationSplit: 0.5,
-  }, { validation: held });
-  assert.equal(batches.reduce((a, b) => a + b, 0), 50);
+  await train(
+    model,
+    (x, y) => F.mse(model.forward(x), y),
+    counting,
+    {
+      ...config,
+      epochs: 1,
+      validationSplit: 0.5,
+    },
+    { validation: held },
+  );
+  assert.equal(
+    batches.reduce((a, b) => a + b, 0),
+    50,
+  );
   assert.equal(held.seen.size, 5);
 });
 
@@ -90,10 +117,16 @@ test('train: the split is the same for the same seed (same losses)', async () =>
   const run = async (seed: number) => {
     manualSeed(0);
     const model = new Linear(1, 1);
-    const s = await train(model, (x, y) => F.mse(model.forward(x), y), recordingData(64), {
-      ...config,
-      validationSplit: 0.25,
-    }, { seed });
+    const s = await train(
+      model,
+      (x, y) => F.mse(model.forward(x), y),
+      recordingData(64),
+      {
+        ...config,
+        validationSplit: 0.25,
+      },
+      { seed },
+    );
     return s.history.map((r) => r.validationLoss);
   };
   assert.deepEqual(await run(5), await run(5));
