@@ -1,6 +1,8 @@
 // The four training cases of the engine benchmarks (bench/engine.ts against
 // PyTorch, bench/contention.ts beside other work): an LSTM and a GRU over 100
 // steps, a dense autoencoder and a convolutional autoencoder on 32x32 images.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   manualSeed,
   randn,
@@ -162,4 +164,9 @@ export function runCase(c: Case, epochs: number, log = true): number[] {
   // Free this case's data and weights before the next case starts.
   dispose([x, y, ...model.params]);
   return times;
+}
+
+/** A file of the repository's bench/ folder (the Python references), from dist/bench. */
+export function benchSource(name: string): string {
+  return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', name);
 }

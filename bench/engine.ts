@@ -6,8 +6,6 @@
 // by +-10%. Run it on a quiet machine: under load the ratios say little.
 // Usage: npm run bench:engine [-- --epochs 3 --runs 3 --quick --only gru,conv2d]
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import {
   manualSeed,
@@ -20,7 +18,7 @@ import {
   getNumThreads,
   engineThreading,
 } from '../src/engine/index.js';
-import { BATCH, engineCases, median, runCase } from './engine-cases.js';
+import { BATCH, benchSource, engineCases, median, runCase } from './engine-cases.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -57,13 +55,7 @@ async function memoryCheck(
 }
 
 function torchTimes(): Record<string, number> | undefined {
-  const script = join(
-    dirname(fileURLToPath(import.meta.url)),
-    '..',
-    '..',
-    'bench',
-    'engine_torch.py',
-  );
+  const script = benchSource('engine_torch.py');
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) {
     process.stderr.write(

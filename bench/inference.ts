@@ -11,8 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { createSeries } from '../src/data/series.js';
 import { Autoencoder } from '../src/detectors/autoencoder.js';
 import { Forecaster } from '../src/detectors/forecaster.js';
@@ -26,7 +25,7 @@ import {
 } from '../src/engine/index.js';
 import { buildAutoencoderNetwork } from '../src/models/autoencoder-networks.js';
 import { buildForecastNetwork } from '../src/models/forecast-networks.js';
-import { median } from './engine-cases.js';
+import { benchSource, median } from './engine-cases.js';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: number): number => {
@@ -172,13 +171,7 @@ async function ortRates(dir: string, threads: number): Promise<Record<string, nu
 }
 
 function torchRates(threads: number, onnxDir: string): Record<string, number> | string {
-  const script = join(
-    dirname(fileURLToPath(import.meta.url)),
-    '..',
-    '..',
-    'bench',
-    'inference_torch.py',
-  );
+  const script = benchSource('inference_torch.py');
   const r = spawnSync(
     '/usr/bin/python3',
     [
