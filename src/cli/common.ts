@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { readRanges, readLabelColumn } from '../data/labels.js';
 import { rangesToMask } from '../data/ranges.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { readManifest, readNormalScores } from '../detectors/model-dir.js';
+import type { SavedModel } from '../detectors/model-dir.js';
 import { thresholdAtFpr } from '../thresholds/fpr.js';
 import { parseThreshold } from '../thresholds/serialize.js';
 import type { Threshold } from '../thresholds/types.js';
@@ -152,10 +152,10 @@ export function progressBar(label: string, total: number): ProgressBar {
  * The threshold to evaluate a saved model at: at `fpr` on its held-out normal
  * scores when given, else the one saved with it. Never from labels.
  */
-export function modelThreshold(model: string, fpr: number | undefined): Threshold {
-  const manifest = readManifest(model);
+export function modelThreshold(saved: SavedModel, fpr: number | undefined): Threshold {
+  const { manifest, dir: model } = saved;
   if (fpr !== undefined) {
-    const normal = readNormalScores(model);
+    const normal = saved.normalScores;
     if (!normal)
       throw new Error(
         `${model}: the model has no held-out normal scores to set a threshold at --fpr from`,

@@ -3,7 +3,7 @@
 // (the model's own, or --fpr on its saved held-out normal scores), never from labels.
 import type { Command } from 'commander';
 import { readSeries } from '../../data/read-series.js';
-import { loadDetector } from '../../detectors/registry.js';
+import { loadModel } from '../../detectors/registry.js';
 import { evaluateScores } from '../../detectors/evaluation.js';
 import { fractionFlag, modelThreshold, readLabels } from '../common.js';
 
@@ -28,8 +28,9 @@ export function registerEvaluate(program: Command): void {
       '\nExample:\n  normalcy evaluate --model model/ --data abn.csv --labels labels.json --fpr 0.01 --json',
     )
     .action((f: { model: string; data: string; labels: string; fpr?: number; json?: boolean }) => {
-      const detector = loadDetector(f.model);
-      const threshold = modelThreshold(f.model, f.fpr);
+      const model = loadModel(f.model);
+      const { detector } = model;
+      const threshold = modelThreshold(model, f.fpr);
       const series = readSeries(f.data);
       const labels = readLabels(f.labels, series.length);
       const scores = detector.score(series);

@@ -6,8 +6,7 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { readSeries } from '../../data/read-series.js';
 import { column } from '../../data/series.js';
-import { loadDetector } from '../../detectors/registry.js';
-import { readManifest, readNormalScores } from '../../detectors/model-dir.js';
+import { loadModel } from '../../detectors/registry.js';
 import { evaluateScores } from '../../detectors/evaluation.js';
 import { writeEvaluationReport } from '../../report/evaluation-report.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
@@ -73,9 +72,9 @@ export function registerReport(program: Command): void {
         { fpr: f.fpr, title: f.title },
         REPORT_SCHEMA,
       );
-      const detector = loadDetector(f.model);
-      const manifest = readManifest(f.model);
-      const threshold = modelThreshold(f.model, s.fpr);
+      const model = loadModel(f.model);
+      const { detector, manifest } = model;
+      const threshold = modelThreshold(model, s.fpr);
       const series = readSeries(f.data);
       const labels = readLabels(f.labels, series.length);
       const bar = progressBar('report', 3);
@@ -97,7 +96,7 @@ export function registerReport(program: Command): void {
           scores,
           labels,
           threshold: threshold.value,
-          normalScores: readNormalScores(f.model),
+          normalScores: model.normalScores,
           series: column(series, 0),
           history: manifest.summary?.history,
           targetFpr: s.fpr ?? (threshold.kind === 'fpr' ? threshold.targetFpr : undefined),

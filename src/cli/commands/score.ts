@@ -1,8 +1,7 @@
 // `normalcy score`: score a series with a saved model, one score per step.
 import type { Command } from 'commander';
 import { readSeries } from '../../data/read-series.js';
-import { loadDetector } from '../../detectors/registry.js';
-import { readManifest } from '../../detectors/model-dir.js';
+import { loadModel } from '../../detectors/registry.js';
 import { applyThreshold } from '../../thresholds/apply.js';
 import { parseThreshold } from '../../thresholds/serialize.js';
 import { writeScoresCsv } from '../common.js';
@@ -22,8 +21,8 @@ export function registerScore(program: Command): void {
       '\nExample:\n  normalcy score --model model/ --data abn.csv --out scores.csv',
     )
     .action((f: { model: string; data: string; out: string }) => {
-      const detector = loadDetector(f.model);
-      const manifest = readManifest(f.model);
+      // One read of one model version: the threshold comes from the same manifest as the weights.
+      const { detector, manifest } = loadModel(f.model);
       const scores = detector.score(readSeries(f.data));
       const flags = manifest.threshold
         ? applyThreshold(scores, parseThreshold(manifest.threshold))

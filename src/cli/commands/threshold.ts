@@ -1,7 +1,7 @@
 // `normalcy threshold`: set or change a saved model's threshold without
 // retraining, from the held-out normal scores saved with it (or a fixed value).
 import type { Command } from 'commander';
-import { readManifest, readNormalScores, updateManifest } from '../../detectors/model-dir.js';
+import { readSavedModel, updateManifest } from '../../detectors/model-dir.js';
 import { thresholdAtFpr } from '../../thresholds/fpr.js';
 import { thresholdAtPercentile } from '../../thresholds/percentile.js';
 import { fixedThresholds } from '../../thresholds/fixed.js';
@@ -40,12 +40,12 @@ export function registerThreshold(program: Command): void {
     .action((f: ThresholdFlags) => {
       const given = [f.fpr, f.percentile, f.value].filter((v) => v !== undefined).length;
       if (given !== 1) throw new Error('give exactly one of --fpr, --percentile or --value');
-      readManifest(f.model);
+      const saved = readSavedModel(f.model);
       let threshold: Threshold;
       if (f.value !== undefined) {
         threshold = fixedThresholds([f.value])[0]!;
       } else {
-        const normal = readNormalScores(f.model);
+        const normal = saved.normalScores;
         if (!normal)
           throw new Error(`${f.model}: the model has no held-out normal scores; use --value`);
         threshold =
