@@ -1,13 +1,14 @@
 // Helpers shared by the CLI commands: numeric flags, config files (JSON or
 // YAML), labels, progress on stderr (bars on a terminal, plain lines
 // otherwise), thresholds of saved models, and result files written atomically.
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFileBytes } from '../data/files.js';
 import { InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { parse as parseYaml } from 'yaml';
 import { readRanges, readLabelColumn } from '../data/labels.js';
-import { rangesToMask } from '../data/ranges.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
+import { rangesToMask, type IndexRange } from '../data/ranges.js';
+import { writeAtomicBy } from '../io/atomic-write.js';
 import type { SavedModel } from '../detectors/model-dir.js';
 import { thresholdAtFpr } from '../thresholds/fpr.js';
 import { parseThreshold } from '../thresholds/serialize.js';
@@ -37,6 +38,16 @@ export function fractionFlag(name: string) {
   };
 }
 
+/** A number in [min, max], e.g. a percentile in 0-100. */
+export function boundedFlag(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !(n >= min && n <= max))
+      throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
+    return n;
+  };
+}
+
 export function numberFlag(name: string) {
   return (v: string): number => {
     const n = Number(v);
@@ -53,19 +64,19 @@ export function numberFlag(name: string) {
 export function readConfigFile(path: string | undefined): Record<string, unknown> {
   if (!path) return {};
   if (!existsSync(path)) throw new Error(`${path}: config file not found`);
-  const text = readFileSync(path, 'utf8');
+  const text = Buffer.from(readFileBytes(path)).toString('utf8');
   const json = path.toLowerCase().endsWith('.json');
   let value: unknown;
   try {
     value = json ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new Error(
+    throw new UsageError(
       `${path}: not valid ${json ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]!.trim()})`,
     );
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new Error(`${path}: the config must be a mapping of field names to values`);
+    throw new UsageError(`${path}: the config must be a mapping of field names to values`);
   }
   return value as Record<string, unknown>;
 }
@@ -76,26 +87,53 @@ export function readConfigFile(path: string | undefined): Record<string, unknown
  */
 export function readLabels(path: string, length: number): Uint8Array {
   if (!existsSync(path)) throw new Error(`${path}: labels file not found`);
-  if (path.toLowerCase().endsWith('.json')) return rangesToMask(readRanges(path), length);
-  let mask: Uint8Array;
+  if (path.toLowerCase().endsWith('.json')) return rangesMask(path, readRanges(path), length);
+  // A .csv holds either start,end ranges or one 0/1 label per step. When it reads as
+  // neither, the ranges' complaint (a reversed range, say) is the one to report for a
+  // two-column file, the label column's for any other.
+  let ranges;
   try {
-    mask = rangesToMask(readRanges(path), length);
-  } catch {
-    mask = readLabelColumn(path);
+    ranges = readRanges(path);
+  } catch (rangesError) {
+    let mask: Uint8Array;
+    try {
+      mask = readLabelColumn(path);
+    } catch (columnError) {
+      throw /2 columns: say which one/.test((columnError as Error).message)
+        ? rangesError
+        : columnError;
+    }
     if (mask.length !== length) {
       throw new Error(`${path}: ${mask.length} labels for a series of ${length} steps`);
     }
+    return mask;
   }
-  return mask;
+  return rangesMask(path, ranges, length);
+}
+
+/** Ranges as a mask; a range outside the series is refused naming the file. */
+function rangesMask(path: string, ranges: IndexRange[], length: number): Uint8Array {
+  try {
+    return rangesToMask(ranges, length);
+  } catch (err) {
+    throw new Error(`${path}: ${(err as Error).message} (the series has ${length} steps)`);
+  }
 }
 
 /** Writes scores as CSV (step, score[, anomalous]) atomically. */
 export function writeScoresCsv(path: string, scores: Float32Array, flags?: Uint8Array): void {
-  const lines: string[] = [flags ? 'step,score,anomalous' : 'step,score'];
-  for (let i = 0; i < scores.length; i++) {
-    lines.push(flags ? `${i},${scores[i]},${flags[i]}` : `${i},${scores[i]}`);
-  }
-  writeFileAtomic(path, lines.join('\n') + '\n');
+  // Written in blocks of rows, so memory does not grow with the number of scores.
+  const block = 65_536;
+  writeAtomicBy(path, (out) => {
+    out.write(flags ? 'step,score,anomalous\n' : 'step,score\n');
+    for (let start = 0; start < scores.length; start += block) {
+      let text = '';
+      const end = Math.min(start + block, scores.length);
+      for (let i = start; i < end; i++)
+        text += flags ? `${i},${scores[i]},${flags[i]}\n` : `${i},${scores[i]}\n`;
+      out.write(text);
+    }
+  });
 }
 
 /** A progress line on stderr. */

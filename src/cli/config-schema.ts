@@ -14,12 +14,14 @@ export type FieldSpec =
   | { type: 'enum'; values: readonly string[] }
   /** A number in range, or one of the named values. */
   | { type: 'number-or-enum'; values: readonly string[]; min?: number; exclusiveMin?: boolean }
-  | { type: 'int[]'; min?: number; length?: number; minLength?: number }
+  | { type: 'int[]'; min?: number; max?: number; length?: number; minLength?: number }
   | { type: 'object'; fields: Schema };
 
 export type Schema = Readonly<Record<string, FieldSpec>>;
 
 const positiveInt: FieldSpec = { type: 'int', min: 1 };
+/** Layer sizes, bounded so that a typo cannot ask for gigabytes of weights. */
+const layerSizes: FieldSpec = { type: 'int[]', min: 1, max: 65_536, minLength: 1 };
 const nonNegative: FieldSpec = { type: 'number', min: 0 };
 const positive: FieldSpec = { type: 'number', min: 0, exclusiveMin: true };
 const scaler: FieldSpec = { type: 'enum', values: ['zscore', 'minmax', 'robust', 'none'] };
@@ -51,7 +53,7 @@ export const DETECTOR_SCHEMAS: Readonly<Record<string, Schema>> = {
     window: positiveInt,
     horizon: positiveInt,
     trainShift: positiveInt,
-    hidden: { type: 'int[]', min: 1, minLength: 1 },
+    hidden: layerSizes,
     targets: { type: 'int[]', min: 0, minLength: 0 },
     batchNorm: { type: 'boolean' },
     dropout: { type: 'number', min: 0, max: 1, exclusiveMax: true },
@@ -65,7 +67,7 @@ export const DETECTOR_SCHEMAS: Readonly<Record<string, Schema>> = {
     network: { type: 'enum', values: ['dense', 'lstm', 'conv1d'] },
     window: positiveInt,
     trainShift: positiveInt,
-    hidden: { type: 'int[]', min: 1, minLength: 1 },
+    hidden: layerSizes,
     bottleneck: positiveInt,
     kernel: { type: 'int', min: 1, odd: true },
     dropout: { type: 'number', min: 0, max: 1, exclusiveMax: true },
@@ -89,7 +91,7 @@ export const DETECTOR_SCHEMAS: Readonly<Record<string, Schema>> = {
   },
   amsl: {
     segmentShape: { type: 'int[]', min: 1, length: 2 },
-    hidden: { type: 'int[]', min: 1, minLength: 1 },
+    hidden: layerSizes,
     kernel: { type: 'int', min: 1, odd: true },
     memoryItems: positiveInt,
     temperature: positive,
@@ -172,12 +174,17 @@ function checkField(path: string, v: unknown, spec: FieldSpec): void {
           : spec.minLength
             ? ` of at least ${spec.minLength}`
             : '';
-      const each = spec.min !== undefined ? ` >= ${spec.min}` : '';
+      const each = rangeText(spec.min, spec.max) ? ` ${rangeText(spec.min, spec.max)}` : '';
       const ok =
         Array.isArray(v) &&
         (spec.length === undefined || v.length === spec.length) &&
         (spec.minLength === undefined || v.length >= spec.minLength) &&
-        v.every((x) => Number.isInteger(x) && (spec.min === undefined || x >= spec.min));
+        v.every(
+          (x) =>
+            Number.isInteger(x) &&
+            (spec.min === undefined || x >= spec.min) &&
+            (spec.max === undefined || x <= spec.max),
+        );
       if (!ok) throw new UsageError(`${path}: ${show(v)} is not a list${shape} integers${each}`);
       return;
     }
@@ -197,13 +204,14 @@ function checkObject(
 ): void {
   const known = Object.keys(schema);
   for (const [key, v] of Object.entries(value)) {
-    const spec = schema[key];
+    // Own fields only: `__proto__`, `constructor` or `toString` are unknown fields too.
+    const spec = Object.hasOwn(schema, key) ? schema[key] : undefined;
     if (!spec)
       throw new UsageError(`${path}.${key}: unknown field (known fields: ${known.join(', ')})`);
     checkField(`${path}.${key}`, v, spec);
   }
   if (!partial) {
-    const missing = known.filter((k) => !(k in value));
+    const missing = known.filter((k) => !Object.hasOwn(value, k));
     if (missing.length > 0)
       throw new UsageError(
         `${path}: missing field(s) ${missing.join(', ')} (give all of ${known.join(', ')})`,

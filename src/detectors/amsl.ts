@@ -15,9 +15,9 @@ import { createRng, shuffleInPlace, type Rng } from '../data/random.js';
 import type { Series } from '../data/series.js';
 import { AmslNetwork, viewTargets } from '../models/amsl-network.js';
 import { AMSL_VIEW_COUNT, amslViews, viewTimeMap, type ViewOptions } from '../models/amsl-views.js';
-import { TrainingCancelled } from '../models/trainer.js';
+import { TrainingCancelled, checkConverging } from '../models/trainer.js';
 import type { Tensor } from '../engine/index.js';
-import { checkSeries } from './input-checks.js';
+import { checkScores, checkSeries } from './input-checks.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
 import type { Detector, EpochReport, FitOptions, TrainingSummary } from './detector.js';
@@ -235,6 +235,7 @@ export class AmslDetector implements Detector {
         loss: sum / count,
         seconds: (performance.now() - t0) / 1000,
       };
+      checkConverging(epoch, report.loss);
       if (options.validation) {
         const s = this.score(options.validation);
         report.validationLoss = s.reduce((a, b) => a + b, 0) / s.length;
@@ -310,7 +311,7 @@ export class AmslDetector implements Detector {
         }
       }
     });
-    return out;
+    return checkScores(out, x, this.name);
   }
 
   /**

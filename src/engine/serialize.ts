@@ -80,7 +80,10 @@ function checkEntry(path: string, name: string, e: unknown, dataBytes: number): 
   if (!Number.isSafeInteger(count) || count * bytesPerElement(dtype as DType) !== bytes)
     fail(path, `${where} size does not match its shape`);
   if (offset + bytes > dataBytes)
-    fail(path, `${where}: data (offset ${offset}, ${bytes} bytes) runs past the end of the file`);
+    fail(
+      path,
+      `truncated data for tensor '${name}' (offset ${offset}, ${bytes} bytes run past the end of the file)`,
+    );
   return { dtype: dtype as DType, shape: shape as number[], offset, bytes };
 }
 

@@ -25,6 +25,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { makeDirs } from './make-dirs.js';
 
 export const POINTER_FILE = 'CURRENT';
 const VERSION_NAME = /^v-[0-9a-z]+-(\d+)-[0-9a-f]+$/;
@@ -200,7 +201,7 @@ export function writeVersion(dir: string, w: VersionedWrite): string {
         `${dir}: exists and is not a normalcy model directory; choose a new or empty directory`,
       );
   } else {
-    mkdirSync(target, { recursive: true });
+    makeDirs(target);
   }
   const previous = lstatOrUndefined(join(target, POINTER_FILE))
     ? readOwnFile(join(target, POINTER_FILE), 4096).toString('utf8').trim()

@@ -133,7 +133,7 @@ test('threshold re-sets the saved threshold without retraining', () => {
   const fixed = run('threshold', '--model', model, '--value', '0.5');
   assert.equal(fixed.status, 0, fixed.stderr);
   const both = run('threshold', '--model', model, '--value', '0.5', '--fpr', '0.1');
-  assert.equal(both.status, 1);
+  assert.equal(both.status, 2);
   assert.match(both.stderr, /exactly one of/);
 });
 

@@ -6,7 +6,7 @@ import { thresholdAtFpr } from '../../thresholds/fpr.js';
 import { thresholdAtPercentile } from '../../thresholds/percentile.js';
 import { fixedThresholds } from '../../thresholds/fixed.js';
 import type { Threshold } from '../../thresholds/types.js';
-import { fractionFlag, numberFlag } from '../common.js';
+import { boundedFlag, fractionFlag, numberFlag, UsageError } from '../common.js';
 
 interface ThresholdFlags {
   model: string;
@@ -29,7 +29,7 @@ export function registerThreshold(program: Command): void {
     .option(
       '--percentile <p>',
       'at this percentile (0-100) of the held-out normal scores',
-      numberFlag('--percentile'),
+      boundedFlag('--percentile', 0, 100),
     )
     .option('--value <v>', 'a fixed value', numberFlag('--value'))
     .option('--json', 'end with one JSON line of the new threshold')
@@ -39,7 +39,7 @@ export function registerThreshold(program: Command): void {
     )
     .action((f: ThresholdFlags) => {
       const given = [f.fpr, f.percentile, f.value].filter((v) => v !== undefined).length;
-      if (given !== 1) throw new Error('give exactly one of --fpr, --percentile or --value');
+      if (given !== 1) throw new UsageError('give exactly one of --fpr, --percentile or --value');
       const saved = readSavedModel(f.model);
       let threshold: Threshold;
       if (f.value !== undefined) {

@@ -12,6 +12,7 @@ import {
   progressBar,
   readConfigFile,
   stderrIsTty,
+  UsageError,
 } from '../common.js';
 import { validateDetectorConfig } from '../config-schema.js';
 
@@ -68,6 +69,10 @@ export function registerTrain(program: Command): void {
       '\nExamples:\n  normalcy train --detector forecaster --network lstm --data normal.csv --window 25 --epochs 5 --out model/\n  normalcy train --detector autoencoder --config ae.yaml --data normal.csv --out model/\n  normalcy train --detector pca --data normal.csv --validation held-out.csv --fpr 0.005 --out model/\n\nThe config file holds detector fields (e.g. network, window, hidden, epochs,\nsmoothing: {kind, span}); unknown fields and out-of-range values are refused\nwith the allowed ones.',
     )
     .action(async (f: TrainFlags) => {
+      if (!detectorNames().includes(f.detector))
+        throw new UsageError(
+          `--detector: unknown detector '${f.detector}' (available: ${detectorNames().join(', ')})`,
+        );
       const config = { ...readConfigFile(f.config) };
       if (f.network) config.network = f.network;
       if (f.window) config.window = f.window;

@@ -11,7 +11,7 @@
 // detectors and is left for later.
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { makeDirs } from '../../io/make-dirs.js';
 import { readSeries } from '../../data/read-series.js';
 import { windowCount } from '../../data/windows.js';
 import { loadDetector } from '../../detectors/registry.js';
@@ -183,7 +183,7 @@ Examples:
       progress(
         `${f.data}: ${starts.length} of ${count} windows of ${s.window} step(s) (${nAnom} anomalous)`,
       );
-      mkdirSync(f.out, { recursive: true });
+      makeDirs(f.out);
       const views: { name: string; title: string; data: Float64Array; dim: number }[] = [
         {
           name: 'tsne-before',

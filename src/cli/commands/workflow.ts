@@ -1,7 +1,7 @@
 // `normalcy workflow <name>`: runs one of the end-to-end workflows of examples/.
 import type { Command } from 'commander';
 import { dirname, resolve, join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { makeDirs } from '../../io/make-dirs.js';
 import { workflows } from '../workflows/index.js';
 import { intFlag, progress, readConfigFile, UsageError } from '../common.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
@@ -36,7 +36,7 @@ export function registerWorkflow(program: Command): void {
           );
         const config = readConfigFile(f.config);
         const out = resolve(f.out);
-        mkdirSync(out, { recursive: true });
+        makeDirs(out);
         const started = performance.now();
         const result = await wf.run({
           config,
