@@ -10,6 +10,9 @@ import { readRanges, readLabelColumn } from '../data/labels.js';
 import { rangesToMask, type IndexRange } from '../data/ranges.js';
 import { writeAtomicBy } from '../io/atomic-write.js';
 import type { SavedModel } from '../detectors/model-dir.js';
+import { ModelFault } from '../detectors/input-checks.js';
+import { readSeries } from '../data/read-series.js';
+import type { Series } from '../data/series.js';
 import { thresholdAtFpr } from '../thresholds/fpr.js';
 import { parseThreshold } from '../thresholds/serialize.js';
 import type { Threshold } from '../thresholds/types.js';
@@ -18,6 +21,42 @@ import type { Evaluation } from '../detectors/evaluation.js';
 /** A problem with how the command was called (bad config or flag values): exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** Scores `dataPath` with a loaded model; a failure names the data, or the model when it is at fault. */
+export function scoreFile(
+  model: { dir: string; detector: { score(x: Series): Float32Array } },
+  dataPath: string,
+  series?: Series,
+): Float32Array {
+  try {
+    return inFile(dataPath, () => model.detector.score(series ?? readSeries(dataPath)));
+  } catch (err) {
+    if (err instanceof ModelFault) err.message = `${model.dir}: ${err.message}`;
+    throw err;
+  }
+}
+
+/**
+ * Runs one step of a command on the input `path`; an error that does not name the
+ * file yet gets it in front, so every refusal says which input it is about.
+ */
+export function inFile<T>(path: string, step: () => T): T {
+  const named = (err: unknown) => {
+    if (err instanceof Error && !err.message.includes(path))
+      err.message = `${path}: ${err.message}`;
+    return err;
+  };
+  try {
+    const result = step();
+    if (result instanceof Promise)
+      return result.catch((err: unknown) => {
+        throw named(err);
+      }) as T;
+    return result;
+  } catch (err) {
+    throw named(err);
+  }
 }
 
 export function intFlag(name: string, min = 1) {

@@ -28,6 +28,11 @@ export function checkSeries(
   }
 }
 
+/** A failure of the model itself (not of its input): callers name the model. */
+export class ModelFault extends Error {
+  override name = 'ModelFault';
+}
+
 /**
  * Refuses scores that are NaN or infinite where they appear, with the likely cause:
  * input so large that float32 arithmetic overflowed (naming the column and its
@@ -50,7 +55,7 @@ export function checkScores(scores: Float32Array, x: Series, what: string): Floa
     throw new Error(
       `${what}: scores overflow float32 (step ${bad} is ${scores[bad]}): values up to ${peak.toPrecision(3)} in column ${name}; rescale the data (or use a scaler)`,
     );
-  throw new Error(
+  throw new ModelFault(
     `${what}: the score at step ${bad} is ${scores[bad]} for finite input; the model produces non-finite values (retrain it)`,
   );
 }

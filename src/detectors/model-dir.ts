@@ -124,6 +124,7 @@ export function parseManifest(value: unknown, path: string): Manifest {
     throw new Error(
       `${path}: not a normalcy model manifest (format is ${JSON.stringify(m.format)})`,
     );
+  if (m.formatVersion === undefined) throw new Error(`${path}: field 'formatVersion' is missing`);
   if (!READABLE_VERSIONS.includes(m.formatVersion as number)) {
     throw new Error(
       `${path}: model format version ${String(m.formatVersion)} is not supported (this normalcy reads versions ${READABLE_VERSIONS.join(' and ')})`,

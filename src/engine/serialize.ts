@@ -69,12 +69,17 @@ function checkEntry(path: string, name: string, e: unknown, dataBytes: number): 
   if (typeof e !== 'object' || e === null || Array.isArray(e))
     fail(path, `${where}: header entry is not an object`);
   const { dtype, shape, offset, bytes } = e as Record<string, unknown>;
-  if (!DTYPES.includes(dtype as DType)) fail(path, `${where} has unknown dtype '${String(dtype)}'`);
+  if (!DTYPES.includes(dtype as DType))
+    fail(path, `${where} has unknown dtype ${JSON.stringify(dtype) ?? '(none)'}`);
   if (!Array.isArray(shape) || shape.length > 16 || !shape.every(isCount))
     fail(path, `${where}: shape must be a list of at most 16 non-negative integers`);
   if (!isCount(offset) || offset % 8 !== 0)
-    fail(path, `${where}: offset ${String(offset)} is not a non-negative multiple of 8`);
-  if (!isCount(bytes)) fail(path, `${where}: byte size ${String(bytes)} is not a count`);
+    fail(
+      path,
+      `${where}: offset must be a non-negative multiple of 8 (found ${JSON.stringify(offset) ?? 'none'})`,
+    );
+  if (!isCount(bytes))
+    fail(path, `${where}: byte size must be a count (found ${JSON.stringify(bytes) ?? 'none'})`);
   let count = 1;
   for (const d of shape as number[]) count *= d;
   if (!Number.isSafeInteger(count) || count * bytesPerElement(dtype as DType) !== bytes)

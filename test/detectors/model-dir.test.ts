@@ -194,28 +194,25 @@ test('killed saves (SIGKILL at 50 seeded random points) always leave a complete 
   save(dir, 1, 64 * 1024);
   const child = join(packageRoot(), 'dist', 'test', 'helpers', 'save-loop.js');
   const rng = createRng(16);
-  const seen = new Set<number>();
-  let last = 1;
   let generation = 2;
-  let finished = 0;
+  let newer = 0;
   for (let attempt = 0; attempt < 50; attempt++) {
     const p = spawn(process.execPath, [child, dir, String(generation)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    // After the child's first finished save, kill it at a random point of the ones that follow.
     await new Promise<void>((resolve, reject) => {
       p.once('error', reject);
       p.stdout.once('data', () => resolve());
     });
-    await new Promise((r) => setTimeout(r, 5 + rng.next() * 60));
+    await new Promise((r) => setTimeout(r, rng.next() * 40));
     const exited = new Promise((r) => p.once('exit', r));
     p.kill('SIGKILL');
     await exited;
-    // The model before this child's saves, or one the child completed: never a mix.
+    // One of this child's generations, whole: never a mix, never nothing.
     const g = loadGeneration(dir);
-    assert.ok(g === last || g >= generation, `generation ${g} after ${last}`);
-    if (g !== last) finished++;
-    seen.add(g);
-    last = g;
+    assert.ok(g >= generation, `generation ${g}, this child started at ${generation}`);
+    if (g > generation) newer++;
     generation = g + 1000;
   }
   // Killed saves leave versions and pointer files of dead processes: the next save removes them.
@@ -223,9 +220,8 @@ test('killed saves (SIGKILL at 50 seeded random points) always leave a complete 
   assert.equal(loadGeneration(dir), generation);
   const left = readdirSync(dir);
   assert.ok(left.length <= 3, `left: ${left.join(', ')}`);
-  assert.ok(finished > 0 && finished < 50, `${finished} of 50 children finished a save`);
   console.log(
-    `crash test: 50 kills, 50 complete loads; ${finished} children had finished a save, ${50 - finished} left the previous model`,
+    `crash test: 50 kills, 50 complete loads (${newer} after more than one save of the child)`,
   );
 });
 
@@ -234,10 +230,11 @@ test('concurrent readers never see a mixed model while another process saves', a
   save(dir, 1, 64 * 1024);
   const child = join(packageRoot(), 'dist', 'test', 'helpers', 'save-loop.js');
   const p = spawn(process.execPath, [child, dir, '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => p.stdout.once('data', () => resolve()));
+  p.stdout.resume();
   const seen = new Set<number>();
-  const until = Date.now() + 1500;
-  while (Date.now() < until) {
+  // Read while the child saves, until a few of its generations were seen (or 20 s).
+  const until = Date.now() + 20_000;
+  while (Date.now() < until && seen.size < 4) {
     seen.add(loadGeneration(dir));
     await new Promise((r) => setImmediate(r));
   }

@@ -1,5 +1,6 @@
 // Child process of the model-directory crash test: saves a model into argv[2]
-// over and over, each generation's weights filled with its number, until killed.
+// over and over, each generation's weights filled with its number, until killed;
+// reports each finished save on stdout.
 // Plain host data stands in for tensors, so the child starts without libtorch.
 import { writeModelDir } from '../../src/detectors/model-dir.js';
 
@@ -7,7 +8,6 @@ const dir = process.argv[2]!;
 let generation = Number(process.argv[3] ?? 1);
 const weights = new Float32Array(64 * 1024);
 const scores = new Float32Array(1000);
-process.stdout.write('ready\n');
 for (;;) {
   weights.fill(generation);
   scores.fill(generation);
@@ -17,5 +17,6 @@ for (;;) {
     { w: { dtype: 'float32', shape: [weights.length], data: () => weights } },
     { normalScores: scores },
   );
+  process.stdout.write(`saved ${generation}\n`);
   generation++;
 }

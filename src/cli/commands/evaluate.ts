@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { readSeries } from '../../data/read-series.js';
 import { loadModel } from '../../detectors/registry.js';
 import { evaluateScores } from '../../detectors/evaluation.js';
-import { fractionFlag, modelThreshold, readLabels } from '../common.js';
+import { fractionFlag, inFile, modelThreshold, readLabels, scoreFile } from '../common.js';
 
 export function registerEvaluate(program: Command): void {
   program
@@ -29,12 +29,11 @@ export function registerEvaluate(program: Command): void {
     )
     .action((f: { model: string; data: string; labels: string; fpr?: number; json?: boolean }) => {
       const model = loadModel(f.model);
-      const { detector } = model;
       const threshold = modelThreshold(model, f.fpr);
       const series = readSeries(f.data);
       const labels = readLabels(f.labels, series.length);
-      const scores = detector.score(series);
-      const m = evaluateScores(scores, labels, threshold);
+      const scores = scoreFile(model, f.data, series);
+      const m = inFile(f.labels, () => evaluateScores(scores, labels, threshold));
       const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
       console.log(
         `AUC-ROC ${fmt(m.auc_roc)}  AUC-PR ${fmt(m.auc_pr)}  VUS-ROC ${fmt(m.vus_roc)}  VUS-PR ${fmt(m.vus_pr)}`,

@@ -1,10 +1,9 @@
 // `normalcy score`: score a series with a saved model, one score per step.
 import type { Command } from 'commander';
-import { readSeries } from '../../data/read-series.js';
 import { loadModel } from '../../detectors/registry.js';
 import { applyThreshold } from '../../thresholds/apply.js';
 import { parseThreshold } from '../../thresholds/serialize.js';
-import { writeScoresCsv } from '../common.js';
+import { inFile, scoreFile, writeScoresCsv } from '../common.js';
 
 export function registerScore(program: Command): void {
   program
@@ -22,10 +21,13 @@ export function registerScore(program: Command): void {
     )
     .action((f: { model: string; data: string; out: string }) => {
       // One read of one model version: the threshold comes from the same manifest as the weights.
-      const { detector, manifest } = loadModel(f.model);
-      const scores = detector.score(readSeries(f.data));
+      const model = loadModel(f.model);
+      const { manifest } = model;
+      const scores = scoreFile(model, f.data);
       const flags = manifest.threshold
-        ? applyThreshold(scores, parseThreshold(manifest.threshold))
+        ? inFile(f.model, () =>
+            applyThreshold(scores, parseThreshold(manifest.threshold, 'manifest.json threshold')),
+          )
         : undefined;
       writeScoresCsv(f.out, scores, flags);
       console.log(`${scores.length} scores written to ${f.out}`);

@@ -13,6 +13,7 @@ import {
   readConfigFile,
   stderrIsTty,
   UsageError,
+  inFile,
 } from '../common.js';
 import { validateDetectorConfig } from '../config-schema.js';
 
@@ -73,7 +74,17 @@ export function registerTrain(program: Command): void {
         throw new UsageError(
           `--detector: unknown detector '${f.detector}' (available: ${detectorNames().join(', ')})`,
         );
-      const config = { ...readConfigFile(f.config) };
+      const fileConfig = readConfigFile(f.config);
+      // The file's fields are checked on their own first, so a bad one names the file.
+      if (f.config) {
+        try {
+          validateDetectorConfig(f.detector, { ...fileConfig });
+        } catch (err) {
+          if (err instanceof UsageError) throw new UsageError(`${f.config}: ${err.message}`);
+          throw err;
+        }
+      }
+      const config = { ...fileConfig };
       if (f.network) config.network = f.network;
       if (f.window) config.window = f.window;
       if (f.horizon) config.horizon = f.horizon;
@@ -87,30 +98,32 @@ export function registerTrain(program: Command): void {
         train = sliceRows(all, 0, cut);
         validation = sliceRows(all, cut);
       }
-      const detector = createDetector(f.detector, config);
+      const detector = inFile(f.config ?? '--detector', () => createDetector(f.detector, config));
       const epochs = (detector.config as { epochs?: number }).epochs ?? 1;
       const bar = progressBar('training', epochs);
       let summary;
       try {
-        summary = await detector.fit(train, {
-          validation,
-          seed: f.seed,
-          onEpoch: (r) => {
-            const line =
-              `epoch ${r.epoch}: loss ${r.loss.toExponential(3)}` +
-              (r.validationLoss === undefined
-                ? ''
-                : `, validation ${r.validationLoss.toExponential(3)}`) +
-              ` (${r.seconds.toFixed(1)} s)`;
-            if (stderrIsTty()) bar.update(r.epoch, line);
-            else progress(line);
-          },
-        });
+        summary = await inFile(f.data, () =>
+          detector.fit(train, {
+            validation,
+            seed: f.seed,
+            onEpoch: (r) => {
+              const line =
+                `epoch ${r.epoch}: loss ${r.loss.toExponential(3)}` +
+                (r.validationLoss === undefined
+                  ? ''
+                  : `, validation ${r.validationLoss.toExponential(3)}`) +
+                ` (${r.seconds.toFixed(1)} s)`;
+              if (stderrIsTty()) bar.update(r.epoch, line);
+              else progress(line);
+            },
+          }),
+        );
       } finally {
         bar.stop();
       }
-      const normalScores = detector.score(validation);
-      const threshold = thresholdAtFpr(normalScores, f.fpr);
+      const normalScores = inFile(f.validation ?? f.data, () => detector.score(validation));
+      const threshold = inFile(f.validation ?? f.data, () => thresholdAtFpr(normalScores, f.fpr));
       detector.save(f.out, { threshold: { ...threshold }, normalScores });
       const result = {
         model: f.out,
