@@ -8,7 +8,6 @@ import { SingleBar } from 'cli-progress';
 import { parse as parseYaml } from 'yaml';
 import { readRanges, readLabelColumn } from '../data/labels.js';
 import { rangesToMask, type IndexRange } from '../data/ranges.js';
-import { writeAtomicBy } from '../io/atomic-write.js';
 import type { SavedModel } from '../detectors/model-dir.js';
 import { ModelFault } from '../detectors/input-checks.js';
 import { readSeries } from '../data/read-series.js';
@@ -19,9 +18,8 @@ import type { Threshold } from '../thresholds/types.js';
 import type { Evaluation } from '../detectors/evaluation.js';
 
 /** A problem with how the command was called (bad config or flag values): exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { ConfigError } from '../config/errors.js';
+export { ConfigError as UsageError } from '../config/errors.js';
 
 /** Scores `dataPath` with a loaded model; a failure names the data, or the model when it is at fault. */
 export function scoreFile(
@@ -68,6 +66,19 @@ export function intFlag(name: string, min = 1) {
   };
 }
 
+/** A comma-separated list of integers >= min, e.g. `--persons 1,2,5`. */
+export function intListFlag(name: string, min = 1) {
+  return (v: string): number[] => {
+    const parts = v.split(',').map((p) => p.trim());
+    const values = parts.map(Number);
+    if (parts.some((p) => p === '') || values.some((n) => !Number.isInteger(n) || n < min))
+      throw new InvalidArgumentError(
+        `${name} must be a comma-separated list of integers >= ${min}, got '${v}'`,
+      );
+    return [...new Set(values)].sort((a, b) => a - b);
+  };
+}
+
 export function fractionFlag(name: string) {
   return (v: string): number => {
     const n = Number(v);
@@ -109,13 +120,13 @@ export function readConfigFile(path: string | undefined): Record<string, unknown
   try {
     value = json ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new UsageError(
+    throw new ConfigError(
       `${path}: not valid ${json ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]!.trim()})`,
     );
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new UsageError(`${path}: the config must be a mapping of field names to values`);
+    throw new ConfigError(`${path}: the config must be a mapping of field names to values`);
   }
   return value as Record<string, unknown>;
 }
@@ -159,21 +170,7 @@ function rangesMask(path: string, ranges: IndexRange[], length: number): Uint8Ar
   }
 }
 
-/** Writes scores as CSV (step, score[, anomalous]) atomically. */
-export function writeScoresCsv(path: string, scores: Float32Array, flags?: Uint8Array): void {
-  // Written in blocks of rows, so memory does not grow with the number of scores.
-  const block = 65_536;
-  writeAtomicBy(path, (out) => {
-    out.write(flags ? 'step,score,anomalous\n' : 'step,score\n');
-    for (let start = 0; start < scores.length; start += block) {
-      let text = '';
-      const end = Math.min(start + block, scores.length);
-      for (let i = start; i < end; i++)
-        text += flags ? `${i},${scores[i]},${flags[i]}\n` : `${i},${scores[i]}\n`;
-      out.write(text);
-    }
-  });
-}
+export { writeScoresCsv } from '../io/scores-csv.js';
 
 /** A progress line on stderr. */
 export function progress(message: string): void {

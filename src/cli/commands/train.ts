@@ -15,7 +15,7 @@ import {
   UsageError,
   inFile,
 } from '../common.js';
-import { validateDetectorConfig } from '../config-schema.js';
+import { validateDetectorConfig } from '../../detectors/config-schemas.js';
 
 interface TrainFlags {
   detector: string;

@@ -1,0 +1,142 @@
+// The telemanom pipeline (Hundman et al., KDD 2018) for one channel, shared by
+// the labelled-channels workflow and the smap-msl benchmark: an LSTM forecaster
+// of the telemetry value, errors |y - yhat|, the non-parametric dynamic
+// threshold, and the flagged ranges counted against the labelled ones.
+import { column, type Series } from '../data/series.js';
+import type { IndexRange } from '../data/ranges.js';
+import { Forecaster, type ForecasterConfig } from '../detectors/forecaster.js';
+import { eventCountsFromRanges, type EventCounts } from '../metrics/event-level.js';
+import {
+  dynamicThreshold,
+  TELEMANOM_THRESHOLD,
+  telemanomStartup,
+  type DynamicThresholdOptions,
+  type DynamicThresholdResult,
+} from '../thresholds/dynamic-threshold.js';
+
+/**
+ * telemanom's forecaster settings: an LSTM over every column, forecasting
+ * column 0 (the telemetry value; other columns are inputs), no scaling (the
+ * data is already in [-1, 1]), batch 64, Adam 1e-3. `config` overrides them.
+ */
+export function telemanomForecaster(config: Partial<ForecasterConfig>): Forecaster {
+  return new Forecaster({
+    network: 'lstm',
+    scaler: 'none',
+    targets: [0],
+    batchSize: 64,
+    learningRate: 1e-3,
+    ...config,
+  });
+}
+
+/**
+ * telemanom's errors: |y(t) - yhat(t)| of column 0, yhat(t) the one-step-ahead
+ * forecast of the window just before t (telemanom's 'first' aggregation of the
+ * overlapping horizon forecasts). As in telemanom, the steps before the first
+ * forecast (`firstForecastStep`) are left out, and so are the last `horizon`
+ * steps (telemanom keeps a step only when all its forecast targets are in the
+ * series): N - window - horizon errors.
+ */
+export function telemanomErrors(forecaster: Forecaster, test: Series): Float32Array {
+  const start = firstForecastStep(forecaster);
+  const end = test.length - forecastHorizonSteps(forecaster);
+  const predicted = forecaster.predict(test);
+  const width = forecaster.outputChannels;
+  const value = column(test, 0);
+  const out = new Float32Array(Math.max(0, end - start));
+  for (let t = start; t < end; t++) out[t - start] = Math.abs(predicted[t * width]! - value[t]!);
+  return out;
+}
+
+/** The first test step with a forecast: the window, in original steps. */
+export function firstForecastStep(forecaster: Forecaster): number {
+  const c = forecaster.config;
+  return c.window * c.downsample;
+}
+
+/** The forecast horizon, in original steps. */
+export function forecastHorizonSteps(forecaster: Forecaster): number {
+  const c = forecaster.config;
+  return c.horizon * c.downsample;
+}
+
+export interface TelemanomThresholdOptions extends Omit<
+  DynamicThresholdOptions,
+  'values' | 'valuesHorizon' | 'zRange'
+> {
+  /** Pass the test values for telemanom's scale checks. Default true. */
+  scaleChecks?: boolean;
+}
+
+export interface TelemanomDetection {
+  /** First test step with an error: errors[i] and threshold.smoothedErrors[i] are step start + i. */
+  start: number;
+  /** The raw errors |y - yhat| the threshold saw. */
+  errors: Float32Array;
+  /** The dynamic threshold's result (its ranges count from `start`). */
+  threshold: DynamicThresholdResult;
+  /** Flagged ranges in test steps (inclusive). */
+  ranges: IndexRange[];
+}
+
+/**
+ * Errors -> dynamic threshold -> flagged ranges for a fitted telemanom forecaster.
+ * The threshold takes telemanom's settings unless `options` says otherwise:
+ * TELEMANOM_THRESHOLD, the start-of-series rules of telemanomStartup on the
+ * error length (telemanom skips the flattening on C-2 only: pass
+ * `flattenFirst: 0` there), and scale checks over each step's `horizon`
+ * forecast targets.
+ */
+export function telemanomDetect(
+  forecaster: Forecaster,
+  test: Series,
+  options: TelemanomThresholdOptions = {},
+): TelemanomDetection {
+  const start = firstForecastStep(forecaster);
+  const horizon = forecastHorizonSteps(forecaster);
+  if (test.length - start - horizon < 2)
+    throw new Error(
+      `the test series (${test.length} steps) is not longer than the window and the horizon (${start} + ${horizon})`,
+    );
+  const errors = telemanomErrors(forecaster, test);
+  const { scaleChecks = true, ...thresholdOptions } = options;
+  const threshold = dynamicThreshold(errors, {
+    ...TELEMANOM_THRESHOLD,
+    ...telemanomStartup(errors.length, forecaster.config.window),
+    ...thresholdOptions,
+    values: scaleChecks
+      ? column(test, 0).subarray(start, start + errors.length + horizon - 1)
+      : undefined,
+    valuesHorizon: scaleChecks ? horizon : 1,
+  });
+  const ranges = threshold.ranges.map(([a, b]): IndexRange => [a + start, b + start]);
+  return { start, errors, threshold, ranges };
+}
+
+/** telemanom's counts, and the lenient ones beside them. */
+export interface TelemanomEventCounts extends EventCounts {
+  /** Counts crediting every labelled range a prediction overlaps (fp is the same). */
+  lenient: EventCounts;
+}
+
+/**
+ * Event-level counts of flagged ranges against labelled ones (both inclusive),
+ * as telemanom's code counts them: a prediction is a TP for the first labelled
+ * range, in the label row's order (`labelled` as listed), that it overlaps;
+ * `lenient` credits every labelled range it overlaps.
+ */
+export function telemanomEvents(
+  predicted: readonly IndexRange[],
+  labelled: readonly IndexRange[],
+): TelemanomEventCounts {
+  const p = predicted.map(([start, end]) => ({ start, end }));
+  const l = labelled.map(([start, end]) => ({ start, end }));
+  return {
+    ...eventCountsFromRanges(p, l, { credit: 'first' }),
+    lenient: eventCountsFromRanges(
+      p,
+      [...l].sort((a, b) => a.start - b.start),
+    ),
+  };
+}
