@@ -59,16 +59,15 @@ try {
   const train = join(dir, 'train.csv');
   writeSeries(train, 10_000, 1);
   const model = join(dir, 'model');
+  // Networks and epochs only for the neural detectors; the baselines take a window.
+  const neural = detector === 'forecaster' || detector === 'autoencoder';
   const trained = run([
     'train',
     '--detector',
     detector,
-    '--network',
-    network,
+    ...(neural ? ['--network', network, '--epochs', '1'] : []),
     '--window',
     '25',
-    '--epochs',
-    '1',
     '--data',
     train,
     '--out',

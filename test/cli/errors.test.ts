@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { idxBytes } from '../helpers/idx.js';
 import { modelFilePath, readSavedModel, writeModelDir } from '../../src/detectors/model-dir.js';
 import { createDetector } from '../../src/detectors/registry.js';
 import { createSeries } from '../../src/data/series.js';
@@ -256,15 +257,8 @@ test('an Inf weight is refused on load', () => {
 test('an idx label file shorter than its images is refused', () => {
   const images = join(dir, 'images-idx3-ubyte');
   const labels = join(dir, 'labels-idx1-ubyte');
-  const header = (dims: number[]) => {
-    const b = Buffer.alloc(4 + 4 * dims.length);
-    b[2] = 0x08;
-    b[3] = dims.length;
-    dims.forEach((d, i) => b.writeUInt32BE(d, 4 + 4 * i));
-    return b;
-  };
-  writeFileSync(images, Buffer.concat([header([3, 2, 2]), Buffer.alloc(12)]));
-  writeFileSync(labels, Buffer.concat([header([2]), Buffer.alloc(2)]));
+  writeFileSync(images, idxBytes([3, 2, 2], new Uint8Array(12)));
+  writeFileSync(labels, idxBytes([2], new Uint8Array(2)));
   const imgs = readMnistImages(images);
   assert.throws(
     () => readMnistLabels(labels, imgs),

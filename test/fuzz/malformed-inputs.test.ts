@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { zipSync } from 'fflate';
 import { runCli } from '../helpers/cli.js';
+import { idxBytes } from '../helpers/idx.js';
 import { createRng, type Rng } from '../../src/data/random.js';
 import { encodeNpy } from '../../src/data/npy.js';
 import { readMnistImages, readMnistLabels } from '../../src/data/idx.js';
@@ -29,15 +30,8 @@ const npy = Buffer.from(
   encodeNpy({ dtype: 'float32', shape: [rows, 1], data: Float32Array.from(values, Number) }),
 );
 const npz = Buffer.from(zipSync({ 'x.npy': npy }));
-const idxHeader = (dims: number[]) => {
-  const b = Buffer.alloc(4 + 4 * dims.length);
-  b[2] = 0x08;
-  b[3] = dims.length;
-  dims.forEach((d, i) => b.writeUInt32BE(d, 4 + 4 * i));
-  return b;
-};
-const idxImages = Buffer.concat([idxHeader([4, 3, 3]), Buffer.alloc(36, 7)]);
-const idxLabels = Buffer.concat([idxHeader([4]), Buffer.from([0, 1, 2, 3])]);
+const idxImages = idxBytes([4, 3, 3], new Uint8Array(36).fill(7));
+const idxLabels = idxBytes([4], Uint8Array.from([0, 1, 2, 3]));
 const labelsJson = Buffer.from(
   JSON.stringify([
     [100, 150],
