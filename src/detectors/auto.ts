@@ -16,11 +16,7 @@ import { join } from 'node:path';
 import type { Tensor } from '../engine/index.js';
 import { createRng } from '../data/random.js';
 import { sliceRows, type Series } from '../data/series.js';
-import {
-  injectAnomalies,
-  UNIVARIATE_KINDS,
-  type AnomalyKind,
-} from '../data/inject.js';
+import { injectAnomalies, UNIVARIATE_KINDS, type AnomalyKind } from '../data/inject.js';
 import { seriesMetrics } from '../metrics/series-metrics.js';
 import { checkSeries } from './input-checks.js';
 import { readManifest, readWeights, type Manifest, type SaveExtras } from './model-dir.js';
@@ -49,7 +45,15 @@ export interface AutoConfig {
 }
 
 export const AUTO_DEFAULTS: AutoConfig = {
-  candidates: ['discord', 'pca', 'knn', 'isolation-forest', 'rolling-zscore', 'autoencoder', 'forecaster'],
+  candidates: [
+    'discord',
+    'pca',
+    'knn',
+    'isolation-forest',
+    'rolling-zscore',
+    'autoencoder',
+    'forecaster',
+  ],
   heldOut: 0.3,
   maxHeldOut: 5000,
   anomaliesPerKind: 3,
@@ -82,7 +86,11 @@ export interface AutoChoice {
 }
 
 /** The configurations tried for each candidate detector, given the data's period p. */
-export function candidateConfigs(names: readonly string[], p: number, steps: number): AutoCandidate[] {
+export function candidateConfigs(
+  names: readonly string[],
+  p: number,
+  steps: number,
+): AutoCandidate[] {
   const w = (k: number) => Math.max(4, Math.min(Math.round(k), Math.floor(steps / 8)));
   const out: AutoCandidate[] = [];
   for (const name of names) {
@@ -104,13 +112,23 @@ export function candidateConfigs(names: readonly string[], p: number, steps: num
       case 'autoencoder':
         out.push({
           detector: name,
-          config: { network: 'dense', window: w(p), epochs: 5, trainShift: Math.max(1, Math.floor(w(p) / 8)) },
+          config: {
+            network: 'dense',
+            window: w(p),
+            epochs: 5,
+            trainShift: Math.max(1, Math.floor(w(p) / 8)),
+          },
         });
         break;
       case 'forecaster':
         out.push({
           detector: name,
-          config: { network: 'dense', window: w(p), epochs: 5, trainShift: Math.max(1, Math.floor(w(p) / 8)) },
+          config: {
+            network: 'dense',
+            window: w(p),
+            epochs: 5,
+            trainShift: Math.max(1, Math.floor(w(p) / 8)),
+          },
         });
         break;
       default:
@@ -151,10 +169,13 @@ export class AutoDetector implements Detector {
     const c = this.config;
     if (!Array.isArray(c.candidates) || c.candidates.length === 0 || c.candidates.includes('auto'))
       throw new Error('auto: candidates must be a non-empty list of detector names (not auto)');
-    if (!(c.heldOut > 0 && c.heldOut < 1)) throw new Error(`auto: heldOut must be in (0, 1), got ${c.heldOut}`);
+    if (!(c.heldOut > 0 && c.heldOut < 1))
+      throw new Error(`auto: heldOut must be in (0, 1), got ${c.heldOut}`);
     for (const k of ['maxHeldOut', 'anomaliesPerKind', 'ensemble'] as const)
-      if (!(Number.isInteger(c[k]) && c[k] >= 1)) throw new Error(`auto: ${k} must be a positive integer, got ${c[k]}`);
-    if (!(c.budgetSeconds > 0)) throw new Error(`auto: budgetSeconds must be positive, got ${c.budgetSeconds}`);
+      if (!(Number.isInteger(c[k]) && c[k] >= 1))
+        throw new Error(`auto: ${k} must be a positive integer, got ${c[k]}`);
+    if (!(c.budgetSeconds > 0))
+      throw new Error(`auto: budgetSeconds must be positive, got ${c.budgetSeconds}`);
     // Fail early on an unknown name, naming it.
     for (const name of c.candidates) this.create(name, {});
   }
@@ -185,7 +206,11 @@ export class AutoDetector implements Detector {
         rng,
       }),
     );
-    const results: (CandidateResult & { fitted?: Detector; scores?: Float32Array[]; scale?: number })[] = [];
+    const results: (CandidateResult & {
+      fitted?: Detector;
+      scores?: Float32Array[];
+      scale?: number;
+    })[] = [];
     let stoppedByBudget = false;
     for (const cand of candidateConfigs(c.candidates, period, fitPart.length)) {
       if ((performance.now() - started) / 1000 > c.budgetSeconds) {
@@ -261,7 +286,12 @@ export class AutoDetector implements Detector {
         auc += mm.aucPr / copies.length;
         hit += mm.top1 / copies.length;
       });
-      ensembleTried = { labels: members.map((m) => m.label), aucPr: auc, top1: hit, rank: (auc + hit) / 2 };
+      ensembleTried = {
+        labels: members.map((m) => m.label),
+        aucPr: auc,
+        top1: hit,
+        rank: (auc + hit) / 2,
+      };
       if (ensembleTried.rank > rank) {
         chosen = members;
         rank = ensembleTried.rank;
@@ -271,7 +301,12 @@ export class AutoDetector implements Detector {
     const seconds = (performance.now() - started) / 1000;
     this.choice = {
       kind: chosen.length > 1 ? 'ensemble' : 'single',
-      members: chosen.map((r) => ({ label: r.label, detector: r.detector, config: r.config, scale: r.scale! })),
+      members: chosen.map((r) => ({
+        label: r.label,
+        detector: r.detector,
+        config: r.config,
+        scale: r.scale!,
+      })),
       rank,
       period,
       kinds,
@@ -302,7 +337,8 @@ export class AutoDetector implements Detector {
   }
 
   private requireFitted(what: string): void {
-    if (!this.fitted) throw new Error(`auto.${what}: the detector is not fitted (call fit or load a model)`);
+    if (!this.fitted)
+      throw new Error(`auto.${what}: the detector is not fitted (call fit or load a model)`);
   }
 
   score(x: Series): Float32Array {
@@ -376,7 +412,8 @@ export class AutoDetector implements Detector {
     d.members = state.members.map((m, i) => {
       const own: Record<string, Tensor> = {};
       const prefix = `member${i}/`;
-      for (const [k, v] of Object.entries(weights)) if (k.startsWith(prefix)) own[k.slice(prefix.length)] = v;
+      for (const [k, v] of Object.entries(weights))
+        if (k.startsWith(prefix)) own[k.slice(prefix.length)] = v;
       return { detector: load(m.manifest, own), scale: m.scale };
     });
     return d;

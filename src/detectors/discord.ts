@@ -75,7 +75,8 @@ function checkConfig(c: DiscordConfig): void {
   if (c.join !== 'train' && c.join !== 'self') throw bad('join', c.join, "'train' or 'self'");
   if (!['znorm', 'mean', 'none'].includes(c.normalization))
     throw bad('normalization', c.normalization, "'znorm', 'mean' or 'none'");
-  if (c.combine !== 'max' && c.combine !== 'mean') throw bad('combine', c.combine, "'max' or 'mean'");
+  if (c.combine !== 'max' && c.combine !== 'mean')
+    throw bad('combine', c.combine, "'max' or 'mean'");
   if (!WINDOW_ALIGNMENTS.includes(c.alignment))
     throw bad('alignment', c.alignment, WINDOW_ALIGNMENTS.join(', '));
   for (const k of ['downsample', 'maxTrain'] as const)
@@ -149,7 +150,8 @@ export class DiscordDetector implements Detector {
   private channelDistances(data: Float32Array, c: number): Float64Array {
     const x = column(data, this.channels, c);
     const w = this.window;
-    if (this.config.join === 'self') return selfJoin(x, w, this.exclusionSteps(), this.joinOptions());
+    if (this.config.join === 'self')
+      return selfJoin(x, w, this.exclusionSteps(), this.joinOptions());
     return abJoin(x, column(this.reference!, this.channels, c), w, this.joinOptions());
   }
 
@@ -165,7 +167,8 @@ export class DiscordDetector implements Detector {
     const started = performance.now();
     this.channels = trainSeries.channels;
     this.seed = options.seed;
-    const ds = c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
+    const ds =
+      c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
     this.scaler = new Scaler('zscore').fit(ds);
     const data = this.prepare(trainSeries);
     const steps = data.length / this.channels;
@@ -256,7 +259,12 @@ export class DiscordDetector implements Detector {
   score(x: Series): Float32Array {
     const data = this.checked(x, 'score');
     const perStep = rowSums(this.contributions(data), this.channels);
-    return upsampleRows(smooth(perStep, this.config.smoothing), 1, x.length, this.config.downsample);
+    return upsampleRows(
+      smooth(perStep, this.config.smoothing),
+      1,
+      x.length,
+      this.config.downsample,
+    );
   }
 
   explain(x: Series): Float32Array {
@@ -270,16 +278,16 @@ export class DiscordDetector implements Detector {
     const ref = this.reference!;
     tidy(() =>
       saveDetector(
-      dir,
-      this,
-      {
-        seed: this.seed,
-        scaler: this.scaler,
-        state: { window: this.window, scales: this.scales },
-      },
-      { reference: tensor(ref, [ref.length / this.channels, this.channels]) },
-      extras,
-    ),
+        dir,
+        this,
+        {
+          seed: this.seed,
+          scaler: this.scaler,
+          state: { window: this.window, scales: this.scales },
+        },
+        { reference: tensor(ref, [ref.length / this.channels, this.channels]) },
+        extras,
+      ),
     );
   }
 

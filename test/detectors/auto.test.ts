@@ -58,7 +58,10 @@ test('auto records its choice, finds a shape anomaly and round-trips through sav
   const s = d.score(x);
   let top = 0;
   for (let i = 1; i < s.length; i++) if (s[i]! > s[top]!) top = i;
-  assert.ok(top >= 1150 && top < 1290, `top at ${top}; chose ${choice.members.map((m) => m.label)}`);
+  assert.ok(
+    top >= 1150 && top < 1290,
+    `top at ${top}; chose ${choice.members.map((m) => m.label)}`,
+  );
   const dir = mkdtempSync(join(tmpdir(), 'normalcy-auto-'));
   try {
     d.save(join(dir, 'm'));

@@ -14,6 +14,7 @@ import { runNab } from '../bench/nab.js';
 import { runMnist, runFashionMnist } from '../bench/mnist.js';
 import { runDsads } from '../bench/dsads.js';
 import { runSmapMsl } from '../bench/smap-msl.js';
+import { runSeries } from '../bench/series.js';
 
 type Runner = (ctx: BenchContext) => Promise<BenchOutcome & { workerPeakRssMiB?: number }>;
 
@@ -28,6 +29,11 @@ export const BENCHMARKS: Record<string, { run: Runner; describe: string }> = {
   'smap-msl': {
     run: runSmapMsl,
     describe: 'telemanom protocol: LSTM per channel + dynamic threshold, event-level F1',
+  },
+  series: {
+    run: runSeries,
+    describe:
+      'every detector and auto on SMAP/MSL channels and NAB files: AUC-PR, VUS-PR, top-1; variants chosen on one half, reported on the other',
   },
   nab: {
     run: runNab,

@@ -31,7 +31,10 @@ function exactLeft(x: Float64Array, w: number, q: number): number {
 
 test('the top streaming score is the exact top left discord, and every score bounds the exact one from above', () => {
   const x = series(1500, 1, 1100);
-  const { scores, detector } = scoreDampStream(x, { probation: 300, config: { window: 30, rest: 0 } });
+  const { scores, detector } = scoreDampStream(x, {
+    probation: 300,
+    config: { window: 30, rest: 0 },
+  });
   assert.equal(detector.window, 30);
   let top = 0;
   for (let t = 1; t < scores.length; t++) if (scores[t]! > scores[top]!) top = t;
@@ -60,7 +63,10 @@ test('forward pruning (batch) keeps the top discord and prunes windows ahead', (
 test('each score depends on the rows up to it only', () => {
   const x = series(900, 3, 600);
   const full = scoreDampStream(x, { probation: 200, config: { window: 30 } }).scores;
-  const head = scoreDampStream(x.subarray(0, 650), { probation: 200, config: { window: 30 } }).scores;
+  const head = scoreDampStream(x.subarray(0, 650), {
+    probation: 200,
+    config: { window: 30 },
+  }).scores;
   assert.deepEqual(head, full.subarray(0, 650));
 });
 
@@ -79,4 +85,13 @@ test('the rest rule keeps a score only where it beats the previous rows', () => 
     const beats = raw.subarray(t - 30, t).every((v) => v < raw[t]!);
     assert.equal(rested[t], beats ? raw[t] : 0, `row ${t}`);
   }
+});
+
+test('the incremental first chunk stays exact past its periodic recomputation', () => {
+  const x = series(8600, 6, 8300);
+  const { scores } = scoreDampStream(x, { probation: 300, config: { window: 30, rest: 0 } });
+  for (const t of [8220, 8221, 8222, 8400, 8599]) assert.ok(scores[t]! >= exactLeft(x, 30, t - 29) - 1e-6, `row ${t}`);
+  let top = 0;
+  for (let t = 1; t < scores.length; t++) if (scores[t]! > scores[top]!) top = t;
+  assert.ok(Math.abs(scores[top]! - exactLeft(x, 30, top - 29)) < 1e-6, `top ${top}`);
 });
