@@ -5,12 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DETECTOR_SCHEMAS,
-  mergeSettings,
-  validateConfig,
-  validateDetectorConfig,
-} from '../../src/cli/config-schema.js';
+import { mergeSettings, validateConfig } from '../../src/config/schema.js';
+import { DETECTOR_SCHEMAS, validateDetectorConfig } from '../../src/detectors/config-schemas.js';
 import { readConfigFile, UsageError } from '../../src/cli/common.js';
 import { detectorNames } from '../../src/detectors/registry.js';
 import { FORECASTER_DEFAULTS } from '../../src/detectors/forecaster.js';
@@ -51,7 +47,7 @@ test('each detector schema belongs to a registered detector and matches its defa
     assert.deepEqual(
       Object.keys(DETECTOR_SCHEMAS[name]!).sort(),
       Object.keys(d).sort(),
-      `${name}: the config fields changed; update src/cli/config-schema.ts`,
+      `${name}: the config fields changed; update src/detectors/config-schemas.ts`,
     );
   }
 });
