@@ -45,15 +45,9 @@ export interface AutoConfig {
 }
 
 export const AUTO_DEFAULTS: AutoConfig = {
-  candidates: [
-    'discord',
-    'pca',
-    'knn',
-    'isolation-forest',
-    'rolling-zscore',
-    'autoencoder',
-    'forecaster',
-  ],
+  // The forecaster is left out by default: on the series harness's half A it won the
+  // synthetic ranking on most series yet scored below discord on their real anomalies.
+  candidates: ['discord', 'pca', 'knn', 'isolation-forest', 'rolling-zscore', 'autoencoder'],
   heldOut: 0.3,
   maxHeldOut: 5000,
   anomaliesPerKind: 3,
@@ -97,7 +91,7 @@ export function candidateConfigs(
     switch (name) {
       case 'discord':
         out.push({ detector: name, config: { window: w(p) } });
-        out.push({ detector: name, config: { window: w(p), normalization: 'mean' } });
+        out.push({ detector: name, config: { window: w(p), normalization: 'znorm' } });
         out.push({ detector: name, config: { window: w(p / 2) } });
         out.push({ detector: name, config: { window: w(2 * p) } });
         break;

@@ -41,7 +41,9 @@ export const BASELINE_DEFAULTS: BaselineConfig = {
   downsample: 1,
   scaler: 'zscore',
   smoothing: { kind: 'none', span: 1 },
-  alignment: 'mean',
+  // Chosen on the series harness half A with pca (window 10): max 0.435 AUC-PR, mean 0.420,
+  // centre 0.366 (half B: 0.364, 0.328, 0.293).
+  alignment: 'max',
 };
 
 /** The prepared (downsampled, scaled) series in row-major order. */

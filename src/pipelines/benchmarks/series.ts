@@ -55,9 +55,18 @@ export function seriesVariants(quick: boolean): Variant[] {
     config,
   });
   return [
-    v('discord', 'discord (align max)', 'discord', { alignment: 'max' }),
-    v('discord', 'discord (align centre)', 'discord', { alignment: 'centre' }),
-    v('discord', 'discord (align mean)', 'discord', { alignment: 'mean' }),
+    v('discord', 'discord (znorm, align max)', 'discord', {
+      normalization: 'znorm',
+      alignment: 'max',
+    }),
+    v('discord', 'discord (znorm, align centre)', 'discord', {
+      normalization: 'znorm',
+      alignment: 'centre',
+    }),
+    v('discord', 'discord (znorm, align mean)', 'discord', {
+      normalization: 'znorm',
+      alignment: 'mean',
+    }),
     v('discord', 'discord (mean-centred, align max)', 'discord', {
       normalization: 'mean',
       alignment: 'max',
@@ -105,7 +114,9 @@ function loadCases(ctx: BenchContext, perSource: number): SeriesCase[] {
       const test = readSeries(join(smapRoot, 'test', `${name}.npy.gz`));
       const one = (s: Series) => createSeries({ data: column(s, 0), channels: 1 });
       const mask = rangesToMask(
-        byChannel.get(name)!.ranges.map(([start, end]) => [start, Math.min(end, test.length - 1)] as const),
+        byChannel
+          .get(name)!
+          .ranges.map(([start, end]) => [start, Math.min(end, test.length - 1)] as const),
         test.length,
       );
       cases.push({
