@@ -3,7 +3,7 @@
 // for 10^5, 10^6 (and 10^7 with --huge) test steps, beside a plain NumPy/SciPy
 // implementation of the same algorithm (bench/discord_numpy.py) where python3 has numpy
 // and scipy; plus the streaming DAMP detector's rows per second and the self-join.
-// Usage: node dist/bench/discord-speed.js [--quick] [--huge]
+// Usage: node dist/bench/discord-speed.js [--quick] [--huge] [--sizes 100000,1000000]
 // The machine's load changes these numbers a lot: rerun on a quiet machine to quote them.
 import { spawnSync } from 'node:child_process';
 import { loadavg, cpus } from 'node:os';
@@ -23,25 +23,49 @@ function series(n: number, seed: number): Float64Array {
   let walk = 0;
   for (let i = 0; i < n; i++) {
     walk += rng.next() - 0.5;
-    out[i] = Math.sin((2 * Math.PI * i) / 100) + (0.3 * walk) / Math.sqrt(n) + 0.1 * (rng.next() - 0.5);
+    out[i] =
+      Math.sin((2 * Math.PI * i) / 100) + (0.3 * walk) / Math.sqrt(n) + 0.1 * (rng.next() - 0.5);
   }
   return out;
 }
 
 function numpy(n: number): number | undefined {
-  const r = spawnSync('python3', [new URL('../../bench/discord_numpy.py', import.meta.url).pathname, String(n), String(REF), String(W)], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
-  });
+  const r = spawnSync(
+    'python3',
+    [
+      new URL('../../bench/discord_numpy.py', import.meta.url).pathname,
+      String(n),
+      String(REF),
+      String(W),
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' },
+    },
+  );
   if (r.status !== 0) {
-    process.stderr.write(`numpy reference skipped: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}\n`);
+    process.stderr.write(
+      `numpy reference skipped: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}\n`,
+    );
     return undefined;
   }
   return (JSON.parse(r.stdout) as { stepsPerSecond: number }).stepsPerSecond;
 }
 
-const sizes = quick ? [10_000] : huge ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000];
-console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} (taken under that load)`);
+const sizesAt = args.indexOf('--sizes');
+const sizes =
+  sizesAt >= 0
+    ? args[sizesAt + 1]!.split(',').map(Number)
+    : quick
+      ? [10_000]
+      : huge
+        ? [100_000, 1_000_000, 10_000_000]
+        : [100_000, 1_000_000];
+console.log(
+  `machine: ${cpus().length} cores, load average ${loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ')} (taken under that load)`,
+);
 const ref = series(REF, 2);
 const rows: string[][] = [];
 for (const n of sizes) {
@@ -64,10 +88,15 @@ for (const n of quick ? [5_000] : [100_000]) {
   const t0 = performance.now();
   selfJoin(x, W, W / 2, { normalization: 'znorm', flatStd: 1e-8 });
   const s = (performance.now() - t0) / 1000;
-  rows.push([`self-join, ${n.toExponential(0)} steps, window ${W}`, (n / s).toFixed(0), 'n/a', 'n/a']);
+  rows.push([
+    `self-join, ${n.toExponential(0)} steps, window ${W}`,
+    (n / s).toFixed(0),
+    'n/a',
+    'n/a',
+  ]);
   console.log(rows[rows.length - 1]!.join(' | '));
 }
-for (const n of quick ? [20_000] : huge ? [100_000, 1_000_000, 10_000_000] : [100_000, 1_000_000]) {
+for (const n of quick ? [20_000] : sizes) {
   const x = series(n, 4);
   const t0 = performance.now();
   const { detector } = scoreDampStream(x, { probation: 5000, config: { window: W } });
@@ -81,5 +110,7 @@ for (const n of quick ? [20_000] : huge ? [100_000, 1_000_000, 10_000_000] : [10
   ]);
   console.log(rows[rows.length - 1]!.join(' | '));
 }
-console.log('\n| what | normalcy steps/s | NumPy/SciPy steps/s | ratio |\n| --- | --- | --- | --- |');
+console.log(
+  '\n| what | normalcy steps/s | NumPy/SciPy steps/s | ratio |\n| --- | --- | --- | --- |',
+);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);

@@ -42,6 +42,15 @@ export interface AutoConfig {
   ensemble: number;
   /** Stop trying candidates after this many seconds (the chosen ones are kept). */
   budgetSeconds: number;
+  /**
+   * The detector kept (its first configuration: default options, window = the period) unless
+   * another choice ranks higher on the synthetic anomalies by more than `margin`; '' = none
+   * (ignored when it is not among the candidates).
+   * The synthetic copies are short and close to the training data, so they favour detectors
+   * that fit the training data closely; the harness's real anomalies favoured discord.
+   */
+  prefer: string;
+  margin: number;
 }
 
 export const AUTO_DEFAULTS: AutoConfig = {
@@ -53,6 +62,8 @@ export const AUTO_DEFAULTS: AutoConfig = {
   anomaliesPerKind: 3,
   ensemble: 3,
   budgetSeconds: 300,
+  prefer: 'discord',
+  margin: 0.25,
 };
 
 /** One candidate's results on the synthetic copies. */
@@ -75,6 +86,8 @@ export interface AutoChoice {
   kinds: AnomalyKind[];
   candidates: CandidateResult[];
   ensembleTried?: { labels: string[]; aucPr: number; top1: number; rank: number };
+  /** Whether the preferred detector was kept although another ranked higher (within the margin). */
+  keptPreferred: boolean;
   seconds: number;
   stoppedByBudget: boolean;
 }
@@ -168,6 +181,7 @@ export class AutoDetector implements Detector {
     for (const k of ['maxHeldOut', 'anomaliesPerKind', 'ensemble'] as const)
       if (!(Number.isInteger(c[k]) && c[k] >= 1))
         throw new Error(`auto: ${k} must be a positive integer, got ${c[k]}`);
+    if (!(c.margin >= 0)) throw new Error(`auto: margin must be >= 0, got ${c.margin}`);
     if (!(c.budgetSeconds > 0))
       throw new Error(`auto: budgetSeconds must be positive, got ${c.budgetSeconds}`);
     // Fail early on an unknown name, naming it.
@@ -291,6 +305,16 @@ export class AutoDetector implements Detector {
         rank = ensembleTried.rank;
       }
     }
+    // The preferred detector stays unless the winner beats it by more than the margin.
+    const preferred = c.prefer
+      ? ok.find((r) => r === results.find((q) => q.detector === c.prefer))
+      : undefined;
+    let keptPreferred = false;
+    if (preferred && !chosen.includes(preferred) && rank - preferred.rank <= c.margin) {
+      chosen = [preferred];
+      rank = preferred.rank;
+      keptPreferred = true;
+    }
     this.members = chosen.map((r) => ({ detector: r.fitted!, scale: r.scale! }));
     const seconds = (performance.now() - started) / 1000;
     this.choice = {
@@ -306,6 +330,7 @@ export class AutoDetector implements Detector {
       kinds,
       candidates: results.map(({ fitted: _f, scores: _s, scale: _c, ...rest }) => rest),
       ...(ensembleTried ? { ensembleTried } : {}),
+      keptPreferred,
       seconds,
       stoppedByBudget,
     };

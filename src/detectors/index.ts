@@ -34,5 +34,6 @@ export {
   WINDOWED_LIKELIHOOD_DEFAULTS,
   type WindowedLikelihoodConfig,
 } from './streaming/windowed-likelihood.js';
+export { Damp, scoreDampStream, DAMP_DEFAULTS, type DampConfig } from './streaming/damp.js';
 export { smooth, type SmoothingConfig, type SmoothingKind } from './smoothing.js';
 export { evaluateScores, type Evaluation } from './evaluation.js';

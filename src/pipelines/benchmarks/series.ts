@@ -85,7 +85,12 @@ export function seriesVariants(quick: boolean): Variant[] {
       'auto',
       quick
         ? { budgetSeconds: 20, candidates: ['discord', 'pca', 'rolling-zscore'] }
-        : { budgetSeconds: 45 },
+        : {
+            budgetSeconds: 45,
+            ...(process.env.NORMALCY_AUTO_MARGIN
+              ? { margin: Number(process.env.NORMALCY_AUTO_MARGIN) }
+              : {}),
+          },
     ),
   ];
 }
