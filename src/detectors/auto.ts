@@ -23,6 +23,46 @@ import { readManifest, readWeights, type Manifest, type SaveExtras } from './mod
 import { restoredBasics, saveDetector } from './saved-detector.js';
 import { estimateWindow } from './discord.js';
 import type { Detector, FitOptions, TrainingSummary } from './detector.js';
+import {
+  BaseStreamScorer,
+  type StreamOptions,
+  type StreamScorer,
+  type StreamState,
+} from './stream-scorer.js';
+
+/** Live scoring of the chosen members, combined as in score(); null until every member scores. */
+class AutoStream<I> extends BaseStreamScorer<I> {
+  readonly kind = 'auto/members';
+  readonly capacity: number;
+  private readonly scorers: StreamScorer[];
+
+  constructor(
+    channels: number,
+    private readonly members: { detector: Detector; scale: number }[],
+    options: StreamOptions<I>,
+  ) {
+    super(channels, options);
+    const state = this.restoreSteps(options.state);
+    const saved = (state?.members ?? []) as StreamState[];
+    this.scorers = members.map((m, i) => m.detector.stream(saved[i] ? { state: saved[i] } : {}));
+    this.capacity = this.scorers.reduce((a, s) => a + s.capacity, 0);
+  }
+
+  protected next(row: ArrayLike<number>): number | null {
+    let sum = 0;
+    let ready = true;
+    this.scorers.forEach((s, i) => {
+      const p = s.push(row);
+      if (p.score === null) ready = false;
+      else sum += p.score / this.members[i]!.scale / this.members.length;
+    });
+    return ready ? sum : null;
+  }
+
+  protected ownState(): Record<string, unknown> {
+    return { members: this.scorers.map((s) => s.saveState()) };
+  }
+}
 
 export interface AutoCandidate {
   detector: string;
@@ -380,6 +420,11 @@ export class AutoDetector implements Detector {
       for (let i = 0; i < e.length; i++) out[i]! += e[i]! / m.scale / this.members.length;
     }
     return out;
+  }
+
+  stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
+    this.requireFitted('stream');
+    return new AutoStream<I>(this.channels, this.members, options);
   }
 
   /** Members are saved through their own save(), then embedded: one manifest, one weights file. */

@@ -20,6 +20,12 @@ import { checkSeries } from './input-checks.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
 import {
+  RescoringStream,
+  smoothingContext,
+  type StreamOptions,
+  type StreamScorer,
+} from './stream-scorer.js';
+import {
   alignWindows,
   rowSums,
   upsampleRows,
@@ -273,6 +279,26 @@ export class DiscordDetector implements Detector {
   explain(x: Series): Float32Array {
     const data = this.checked(x, 'explain');
     return upsampleRows(this.contributions(data), this.channels, x.length, this.config.downsample);
+  }
+
+  /**
+   * Live scoring over the last windows. The self-join compares windows with the rest of
+   * the series, so live it keeps the last `maxTrain` steps: exact until the stream is longer.
+   */
+  stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
+    if (!this.fitted)
+      throw new Error('discord.stream: the detector is not fitted (call fit or load a model)');
+    const c = this.config;
+    const steps = c.join === 'self' ? c.maxTrain : this.window + 1 + smoothingContext(c.smoothing);
+    return new RescoringStream<I>(
+      this,
+      {
+        context: steps * c.downsample,
+        minRows: (this.window - 1) * c.downsample + 1,
+        block: c.downsample,
+      },
+      options,
+    );
   }
 
   save(dir: string, extras: SaveExtras = {}): void {

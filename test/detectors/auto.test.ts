@@ -68,6 +68,13 @@ test('auto records its choice, finds a shape anomaly and round-trips through sav
     const saved = readManifest(join(dir, 'm'));
     assert.equal((saved.state as { choice: { kind: string } }).choice.kind, choice.kind);
     assert.deepEqual(loadDetector(join(dir, 'm')).score(x), s);
+    // Live: the newest row scores what batch scoring gives the last step.
+    const live = d.stream();
+    const head = createSeries({ data: x.data.subarray(0, 1300), channels: 1 });
+    let last = null as number | null;
+    for (let t = 0; t < 1300; t++) last = live.push([x.data[t]!]).score;
+    const batch = d.score(head);
+    assert.ok(last !== null && Math.abs(last - batch[1299]!) < 1e-4 * (1 + batch[1299]!));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
