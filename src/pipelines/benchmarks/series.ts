@@ -297,7 +297,7 @@ export async function runSeries(ctx: BenchContext): Promise<BenchOutcome> {
       chosen,
       rows,
     },
-    published: {},
+    published: { source: 'none: a development harness, the numbers are ours only' },
     markdown,
     headline: Object.fromEntries(
       chosen.map((c) => [
