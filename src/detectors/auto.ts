@@ -157,17 +157,8 @@ export function candidateConfigs(
         out.push({ detector: name, config: { window: w(p) } });
         break;
       case 'autoencoder':
-        out.push({
-          detector: name,
-          config: {
-            network: 'dense',
-            window: w(p),
-            epochs: 5,
-            trainShift: Math.max(1, Math.floor(w(p) / 8)),
-          },
-        });
-        break;
       case 'forecaster':
+        // Dense networks, few epochs, every few windows: fast enough to be one of many tries.
         out.push({
           detector: name,
           config: {
