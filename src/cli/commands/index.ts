@@ -12,6 +12,8 @@ import { registerReport } from './report.js';
 import { registerTsne } from './tsne.js';
 import { registerWorkflow } from './workflow.js';
 import { registerStream } from './stream.js';
+import { registerWatch } from './watch.js';
+import { registerServe } from './serve.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -24,6 +26,8 @@ export const commands: RegisterCommand[] = [
   registerTsne,
   registerFeaturize,
   registerStream,
+  registerWatch,
+  registerServe,
   registerNabScore,
   registerBench,
   registerWorkflow,
