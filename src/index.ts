@@ -1,12 +1,13 @@
 // Public API of normalcy. The most used pieces are top-level; each layer is
 // also available whole as a namespace (engine, data, detectors, thresholds,
-// metrics, report).
+// metrics, alarms, report).
 export { packageVersion } from './version.js';
 export * as engine from './engine/index.js';
 export * as data from './data/index.js';
 export * as detectors from './detectors/index.js';
 export * as thresholds from './thresholds/index.js';
 export * as metrics from './metrics/index.js';
+export * as alarms from './alarms/index.js';
 export * as report from './report/index.js';
 
 export {
@@ -31,8 +32,16 @@ export {
 export {
   thresholdAtFpr,
   thresholdAtPercentile,
+  thresholdAtTargetRate,
   applyThreshold,
   type Threshold,
 } from './thresholds/index.js';
+export {
+  findIncidents,
+  detectIncidents,
+  IncidentTracker,
+  DriftGuard,
+  type Incident,
+} from './alarms/index.js';
 export { rocAuc, averagePrecision, vus } from './metrics/index.js';
 export { writeEvaluationReport } from './report/index.js';

@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import * as normalcy from '../src/index.js';
 
 test('the public API exposes the layers and the shortcuts', () => {
-  for (const ns of ['engine', 'data', 'detectors', 'thresholds', 'metrics', 'report'] as const) {
+  for (const ns of [
+    'engine',
+    'data',
+    'detectors',
+    'thresholds',
+    'metrics',
+    'alarms',
+    'report',
+  ] as const) {
     assert.equal(typeof normalcy[ns], 'object', ns);
   }
   assert.deepEqual(normalcy.detectors.detectorNames().sort(), [

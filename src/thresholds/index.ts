@@ -8,6 +8,7 @@ export type {
   FixedThreshold,
   SweepThreshold,
   PValueThreshold,
+  EvtThreshold,
 } from './types.js';
 export { applyThreshold } from './apply.js';
 export { thresholdAtFpr } from './fpr.js';
@@ -29,3 +30,5 @@ export type {
 export { ewmaErrors } from './ewma-errors.js';
 export { searchEpsilon, type EpsilonChoice, type EpsilonSearchOptions } from './epsilon-search.js';
 export { pruneSequences } from './prune-anomalies.js';
+export { thresholdEvt, fitGpd, type GpdFit, type EvtOptions } from './evt.js';
+export { thresholdAtTargetRate, scoresNeeded, type TargetRateThreshold } from './target-rate.js';

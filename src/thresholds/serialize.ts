@@ -65,9 +65,20 @@ export function parseThreshold(json: unknown, where = 'threshold'): Threshold {
         alpha: num(o, 'alpha', where),
         normalCount: count(o, 'normalCount', where),
       };
+    case 'evt':
+      return {
+        kind: 'evt',
+        value,
+        targetFpr: num(o, 'targetFpr', where),
+        initialThreshold: num(o, 'initialThreshold', where),
+        peaks: count(o, 'peaks', where),
+        shape: num(o, 'shape', where),
+        scale: num(o, 'scale', where),
+        normalCount: count(o, 'normalCount', where),
+      };
     default:
       throw new Error(
-        `${where}: unknown kind ${JSON.stringify(o.kind)} (expected fpr, percentile, fixed, sweep or p-value)`,
+        `${where}: unknown kind ${JSON.stringify(o.kind)} (expected fpr, percentile, fixed, sweep, p-value or evt)`,
       );
   }
 }

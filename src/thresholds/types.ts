@@ -48,7 +48,29 @@ export interface PValueThreshold {
   normalCount: number;
 }
 
+/**
+ * Extrapolated from a generalised Pareto tail fitted to the held-out normal scores
+ * above `initialThreshold` (peaks over threshold, as SPOT), for target rates the
+ * held-out sample is too small to show.
+ */
+export interface EvtThreshold {
+  kind: 'evt';
+  value: number;
+  targetFpr: number;
+  initialThreshold: number;
+  /** Normal scores above initialThreshold (the fitted excesses). */
+  peaks: number;
+  shape: number;
+  scale: number;
+  normalCount: number;
+}
+
 export type Threshold =
-  FprThreshold | PercentileThreshold | FixedThreshold | SweepThreshold | PValueThreshold;
+  | FprThreshold
+  | PercentileThreshold
+  | FixedThreshold
+  | SweepThreshold
+  | PValueThreshold
+  | EvtThreshold;
 
 export type ThresholdKind = Threshold['kind'];
