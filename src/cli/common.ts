@@ -7,7 +7,6 @@ import { SingleBar } from 'cli-progress';
 import { parse as parseYaml } from 'yaml';
 import { readRanges, readLabelColumn } from '../data/labels.js';
 import { rangesToMask } from '../data/ranges.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
 import { readManifest, readNormalScores } from '../detectors/model-dir.js';
 import { thresholdAtFpr } from '../thresholds/fpr.js';
 import { parseThreshold } from '../thresholds/serialize.js';
@@ -15,9 +14,7 @@ import type { Threshold } from '../thresholds/types.js';
 import type { Evaluation } from '../detectors/evaluation.js';
 
 /** A problem with how the command was called (bad config or flag values): exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { ConfigError as UsageError } from '../config/errors.js';
 
 export function intFlag(name: string, min = 1) {
   return (v: string): number => {
@@ -89,14 +86,7 @@ export function readLabels(path: string, length: number): Uint8Array {
   return mask;
 }
 
-/** Writes scores as CSV (step, score[, anomalous]) atomically. */
-export function writeScoresCsv(path: string, scores: Float32Array, flags?: Uint8Array): void {
-  const lines: string[] = [flags ? 'step,score,anomalous' : 'step,score'];
-  for (let i = 0; i < scores.length; i++) {
-    lines.push(flags ? `${i},${scores[i]},${flags[i]}` : `${i},${scores[i]}`);
-  }
-  writeFileAtomic(path, lines.join('\n') + '\n');
-}
+export { writeScoresCsv } from '../io/scores-csv.js';
 
 /** A progress line on stderr. */
 export function progress(message: string): void {

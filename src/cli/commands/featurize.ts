@@ -15,7 +15,7 @@ import {
   tableOption,
   type SourceFlags,
 } from '../data-source.js';
-import { mergeSettings, type Schema } from '../config-schema.js';
+import { mergeSettings, type Schema } from '../../config/schema.js';
 
 export interface FeaturizeSettings {
   downsample: number;

@@ -19,7 +19,7 @@ import {
   tableOption,
   type SourceFlags,
 } from '../data-source.js';
-import { validateDetectorConfig } from '../config-schema.js';
+import { validateDetectorConfig } from '../../detectors/config-schemas.js';
 
 interface TrainFlags extends SourceFlags {
   detector: string;

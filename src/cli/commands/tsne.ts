@@ -34,7 +34,7 @@ import {
   tableOption,
   type SourceFlags,
 } from '../data-source.js';
-import { mergeSettings, type Schema } from '../config-schema.js';
+import { mergeSettings, type Schema } from '../../config/schema.js';
 
 interface TsneSettings {
   window: number;
