@@ -11,6 +11,8 @@ interface BenchFlags {
   quick?: boolean;
   seed: number;
   workers?: number;
+  redis?: string;
+  queue?: string;
 }
 
 export function registerBench(program: Command): void {
@@ -31,6 +33,11 @@ export function registerBench(program: Command): void {
       'worker processes for smap-msl (default: one per core)',
       intFlag('--workers', 1),
     )
+    .option(
+      '--redis <url>',
+      'smap-msl: run the channels as fleet jobs on this Redis (start workers with normalcy worker --redis URL)',
+    )
+    .option('--queue <name>', 'fleet queue name with --redis', 'normalcy')
     .addHelpText(
       'after',
       `\nBenchmarks:\n${benchmarks
@@ -47,6 +54,7 @@ export function registerBench(program: Command): void {
         quick: flags.quick === true,
         seed: flags.seed,
         workers: flags.workers,
+        ...(flags.redis !== undefined && { redis: flags.redis, queue: flags.queue }),
         log: progress,
       });
       const lines = [

@@ -12,6 +12,7 @@ import { registerReport } from './report.js';
 import { registerTsne } from './tsne.js';
 import { registerWorkflow } from './workflow.js';
 import { registerStream } from './stream.js';
+import { registerFleet } from './fleet.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -26,6 +27,7 @@ export const commands: RegisterCommand[] = [
   registerStream,
   registerNabScore,
   registerBench,
+  registerFleet,
   registerWorkflow,
   registerDemo,
 ];

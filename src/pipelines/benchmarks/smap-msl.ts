@@ -16,6 +16,7 @@ import { vus } from '../../metrics/vus.js';
 import { ratio } from '../../metrics/classification.js';
 import { datasetDir, fmt, mdTable, type BenchContext, type BenchOutcome } from './run-record.js';
 import type { SmapJob, SmapJobResult } from './smap-worker.js';
+import { runOnQueue } from '../fleet/run-on-queue.js';
 
 /** telemanom's reference run (datasets README). */
 export const TELEMANOM_REFERENCE = {
@@ -134,10 +135,23 @@ export async function runSmapMsl(
     Math.max(1, Math.floor(cores / workers) + (i < cores % workers ? 1 : 0)),
   );
   ctx.log(
-    `smap-msl: ${jobs.length} channels on ${workers} worker(s) with ${threads.join('+')} thread(s) (${cores} cores)`,
+    ctx.redis
+      ? `smap-msl: ${jobs.length} channels through the queue on ${ctx.redis} (workers: normalcy worker --redis ...)`
+      : `smap-msl: ${jobs.length} channels on ${workers} worker(s) with ${threads.join('+')} thread(s) (${cores} cores)`,
   );
   const t0 = performance.now();
-  const results = await runPool(jobs, threads, ctx.log);
+  const results = ctx.redis
+    ? await runOnQueue<SmapJob, SmapJobResult>(
+        { redis: ctx.redis, ...(ctx.queue !== undefined && { queue: ctx.queue }) },
+        'smap-channel',
+        `bench-smap-msl-${Date.now()}`,
+        jobs.map((job) => ({ id: job.channel, data: job })),
+        (id, r, done, total) =>
+          ctx.log(
+            `smap-msl ${id}: ${r.ranges.length} flagged ranges, ${r.seconds.toFixed(1)} s (${done}/${total}, queue)`,
+          ),
+      )
+    : await runPool(jobs, threads, ctx.log);
   const wallSeconds = (performance.now() - t0) / 1000;
   const byChannel = new Map(results.map((r) => [r.channel, r]));
   // The raw errors, so that thresholds can be studied again without retraining.
@@ -230,7 +244,9 @@ export async function runSmapMsl(
       `Threshold: telemanom's non-parametric dynamic threshold: EWMA span 105, windows of 2100 steps every 70, error buffer 100, pruning p = 0.13, minimum peak error 0.05; never flagged: the first ${2 * window} error steps, ${window} for test series under 2,500 steps, none under 1,800 (telemanom's rule). The raw errors of each channel are in errors/<channel>.npy (float32, from test step ${window} on).`,
       'Counting (event level): a flagged range overlapping a labelled one makes that labelled range a TP (once), a flagged range overlapping none is an FP, an unflagged labelled range an FN; precision, recall and F1 from the summed counts. No point adjustment.',
       'Threshold-free: AUC-PR (average precision) and VUS-PR (buffers 0..100) of the smoothed errors against the labelled steps, per channel, averaged.',
-      `Parallelism: ${workers} worker process(es) (child_process.fork), with NORMALCY_THREADS=${threads.join(', ')}, on ${cores} cores; wall ${wallSeconds.toFixed(1)} s, ${secondsPerChannel.toFixed(1)} s per channel inside a worker.`,
+      ctx.redis
+        ? `Parallelism: one BullMQ job per channel on the Redis queue, run by however many \`normalcy worker\` processes were started (threads as each worker's NORMALCY_THREADS); wall ${wallSeconds.toFixed(1)} s, ${secondsPerChannel.toFixed(1)} s per channel inside a worker.`
+        : `Parallelism: ${workers} worker process(es) (child_process.fork), with NORMALCY_THREADS=${threads.join(', ')}, on ${cores} cores; wall ${wallSeconds.toFixed(1)} s, ${secondsPerChannel.toFixed(1)} s per channel inside a worker.`,
     ],
     results: {
       summary,
