@@ -47,6 +47,7 @@ export {
   type TimeWindow,
 } from './nab.js';
 export {
+  dsadsPersons,
   readDsads,
   readDsadsSegment,
   DSADS_ROWS,

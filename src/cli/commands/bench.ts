@@ -1,7 +1,7 @@
 // `normalcy bench <name>`: parses the flags and runs one of the benchmark
 // pipelines (src/pipelines), which writes results.json and results.md into --out.
 import { Argument, type Command } from 'commander';
-import { intFlag, progress } from '../common.js';
+import { intFlag, intListFlag, progress } from '../common.js';
 import { benchmarks, defaultDataDir, findBenchmark } from '../../pipelines/index.js';
 
 interface BenchFlags {
@@ -13,6 +13,7 @@ interface BenchFlags {
   workers?: number;
   redis?: string;
   queue?: string;
+  persons?: number[];
 }
 
 export function registerBench(program: Command): void {
@@ -38,6 +39,11 @@ export function registerBench(program: Command): void {
       'smap-msl: run the channels as fleet jobs on this Redis (start workers with normalcy worker --redis URL)',
     )
     .option('--queue <name>', 'fleet queue name with --redis', 'normalcy')
+    .option(
+      '--persons <list>',
+      'dsads: the persons to use, e.g. 1,2 (default: every person under the data directory)',
+      intListFlag('--persons', 1),
+    )
     .addHelpText(
       'after',
       `\nBenchmarks:\n${benchmarks
@@ -55,6 +61,7 @@ export function registerBench(program: Command): void {
         seed: flags.seed,
         workers: flags.workers,
         ...(flags.redis !== undefined && { redis: flags.redis, queue: flags.queue }),
+        persons: flags.persons,
         log: progress,
       });
       const lines = [

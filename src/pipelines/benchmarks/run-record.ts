@@ -20,6 +20,8 @@ export interface BenchContext extends PipelineContext {
   redis?: string;
   /** Queue name on that Redis (default 'normalcy'). */
   queue?: string;
+  /** DSADS persons to use (--persons); default every person present. */
+  persons?: number[];
 }
 
 /** What a runner hands back: our numbers, the published ones and the protocol in words. */
