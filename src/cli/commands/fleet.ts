@@ -25,6 +25,10 @@ export function registerFleet(program: Command): void {
     .command('fleet')
     .description(
       'run a plan of many series/channels as jobs on Redis (BullMQ); see also `normalcy worker`',
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  normalcy fleet submit --plan plan.yaml --redis redis://127.0.0.1:6379\n  normalcy fleet status --run plant --redis redis://127.0.0.1:6379\n  normalcy fleet collect --run plant --redis redis://127.0.0.1:6379 --out duckdb:results.db',
     );
 
   group
@@ -134,6 +138,10 @@ Job ids are run/series[/channel]: submitting the same run again adds nothing twi
       'how long a job stays locked without renewal: how soon the job of a dead worker is retried',
       intFlag('--lock-seconds'),
       30,
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  normalcy worker --redis redis://127.0.0.1:6379\n  normalcy worker --redis redis://queue-host:6379 --concurrency 2 --lock-seconds 60',
     )
     .action(async (f: FleetFlags & { concurrency: number; lockSeconds: number }) => {
       const { startWorker } = await fleet();
