@@ -12,5 +12,5 @@ $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
   libtorch-dev libopenblas0-pthread libsvm-dev g++ make python3 chromium dataset-fashion-mnist \
   postgresql redis-server
+# npm ci builds too: the install script compiles the addon, `prepare` the TypeScript.
 npm ci --no-audit --no-fund
-npm run build

@@ -13,6 +13,8 @@ import { registerTsne } from './tsne.js';
 import { registerWorkflow } from './workflow.js';
 import { registerStream } from './stream.js';
 import { registerFleet } from './fleet.js';
+import { registerWatch } from './watch.js';
+import { registerServe } from './serve.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -25,6 +27,8 @@ export const commands: RegisterCommand[] = [
   registerTsne,
   registerFeaturize,
   registerStream,
+  registerWatch,
+  registerServe,
   registerNabScore,
   registerBench,
   registerFleet,
