@@ -4,7 +4,6 @@
 // per-threshold metrics, training loss) as SVG and PNG.
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { readSeries } from '../../data/read-series.js';
 import { column } from '../../data/series.js';
 import { loadModel } from '../../detectors/registry.js';
 import { evaluateScores } from '../../detectors/evaluation.js';
@@ -19,6 +18,13 @@ import {
   readConfigFile,
   readLabels,
 } from '../common.js';
+import {
+  DATA_FORMS,
+  queryOption,
+  readData,
+  tableOption,
+  type SourceFlags,
+} from '../data-source.js';
 import { mergeSettings, type Schema } from '../../config/schema.js';
 
 interface ReportSettings {
@@ -32,7 +38,7 @@ export const REPORT_SCHEMA: Schema = {
   title: { type: 'string' },
 };
 
-interface ReportFlags {
+interface ReportFlags extends SourceFlags {
   model: string;
   data: string;
   labels: string;
@@ -49,7 +55,9 @@ export function registerReport(program: Command): void {
       'score and evaluate a labelled series with a saved model and write an HTML report with charts',
     )
     .requiredOption('--model <dir>', 'model directory written by train')
-    .requiredOption('--data <file>', 'series to score')
+    .requiredOption('--data <source>', `series to score: ${DATA_FORMS}`)
+    .addOption(tableOption())
+    .addOption(queryOption())
     .requiredOption(
       '--labels <file>',
       'anomaly labels: ranges (.json, or start,end .csv) or a 0/1 column (.csv)',
@@ -75,7 +83,7 @@ export function registerReport(program: Command): void {
       const model = loadModel(f.model);
       const { detector, manifest } = model;
       const threshold = modelThreshold(model, s.fpr);
-      const series = readSeries(f.data);
+      const series = await readData(f.data, f);
       const labels = readLabels(f.labels, series.length);
       const bar = progressBar('report', 3);
       let report;

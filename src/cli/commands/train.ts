@@ -1,7 +1,6 @@
 // `normalcy train`: fit a detector on normal data, set its threshold at a
 // target false-positive rate on held-out normal data, save the model.
 import type { Command } from 'commander';
-import { readSeries } from '../../data/read-series.js';
 import { sliceRows } from '../../data/series.js';
 import { createDetector, detectorNames } from '../../detectors/registry.js';
 import { thresholdAtFpr } from '../../thresholds/fpr.js';
@@ -15,9 +14,16 @@ import {
   UsageError,
   inFile,
 } from '../common.js';
+import {
+  DATA_FORMS,
+  queryOption,
+  readData,
+  tableOption,
+  type SourceFlags,
+} from '../data-source.js';
 import { validateDetectorConfig } from '../../detectors/config-schemas.js';
 
-interface TrainFlags {
+interface TrainFlags extends SourceFlags {
   detector: string;
   data: string;
   config?: string;
@@ -40,7 +46,9 @@ export function registerTrain(program: Command): void {
       'train a detector on normal data and save it with a threshold from held-out normal data',
     )
     .requiredOption('--detector <name>', `detector (${detectorNames().join(', ')})`)
-    .requiredOption('--data <file>', 'normal training series (.csv, .npy, .npy.gz, .npz)')
+    .requiredOption('--data <source>', `normal training series: ${DATA_FORMS}`)
+    .addOption(tableOption())
+    .addOption(queryOption())
     .requiredOption('--out <dir>', 'model directory to write')
     .option(
       '--config <file>',
@@ -90,9 +98,9 @@ export function registerTrain(program: Command): void {
       if (f.horizon) config.horizon = f.horizon;
       if (f.epochs) config.epochs = f.epochs;
       validateDetectorConfig(f.detector, config);
-      const all = readSeries(f.data);
+      const all = await readData(f.data, f);
       let train = all;
-      let validation = f.validation ? readSeries(f.validation) : undefined;
+      let validation = f.validation ? await readData(f.validation, {}) : undefined;
       if (!validation) {
         const cut = Math.floor(all.length * (1 - f.validationSplit));
         train = sliceRows(all, 0, cut);
