@@ -14,8 +14,8 @@
 // same scores.
 import { Adam, manualSeed, noGrad, tensor, tidy, F } from '../engine/index.js';
 import { Scaler } from '../data/scalers.js';
-import { createRng, shuffleInPlace, type Rng } from '../data/random.js';
-import type { Series } from '../data/series.js';
+import { createRng, rngFromState, shuffleInPlace, type Rng } from '../data/random.js';
+import { createSeries, type Series } from '../data/series.js';
 import { AmslNetwork, viewTargets } from '../models/amsl-network.js';
 import { AMSL_VIEW_COUNT, amslViews, viewTimeMap, type ViewOptions } from '../models/amsl-views.js';
 import { TrainingCancelled } from '../models/trainer.js';
@@ -23,6 +23,7 @@ import type { Tensor } from '../engine/index.js';
 import { checkSeries } from './input-checks.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
+import { PerRowStream, type StreamOptions, type StreamScorer } from './stream-scorer.js';
 import type { Detector, EpochReport, FitOptions, TrainingSummary } from './detector.js';
 
 export interface AmslConfig extends ViewOptions {
@@ -310,11 +311,11 @@ export class AmslDetector implements Detector {
     x: Series,
     what: string,
     perRow: boolean,
+    rng: Rng = createRng(this.viewSeed),
   ): Generator<{ err: Float32Array; rows: Int32Array; orders: number[][] }> {
     const net = this.requireFitted(what);
     this.check(x, `amsl.${what} input`);
     const data = this.prepare(x);
-    const rng = createRng(this.viewSeed);
     const batch = 64;
     const scratch = this.viewScratch(batch);
     net.eval();
@@ -342,8 +343,13 @@ export class AmslDetector implements Detector {
 
   /** One score per segment: the sum over the views of its reconstruction MSE. */
   score(x: Series): Float32Array {
+    return this.scoreWith(x, createRng(this.viewSeed));
+  }
+
+  /** Scores with the random views drawn from `rng`, segment after segment. */
+  private scoreWith(x: Series, rng: Rng): Float32Array {
     const out = new Float32Array(x.length);
-    for (const { err, rows } of this.batches(x, 'score', true))
+    for (const { err, rows } of this.batches(x, 'score', true, rng))
       AmslDetector.addScores(out, err, rows);
     return out;
   }
@@ -415,6 +421,27 @@ export class AmslDetector implements Detector {
       }
     }
     return out;
+  }
+
+  /**
+   * Live scoring, one segment a row. The random views continue from one row to the next as
+   * in batch scoring, so the scores equal batch `score()` of the same rows.
+   */
+  stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
+    this.requireFitted('stream');
+    let rng = createRng(this.viewSeed);
+    const channels = this.length * this.sensors;
+    return new PerRowStream<I>(
+      this,
+      {
+        score: (row) => this.scoreWith(createSeries({ data: row, channels }), rng)[0]!,
+        state: () => ({ rng: rng.state() }),
+        restore: (s) => {
+          rng = rngFromState(Number(s.rng));
+        },
+      },
+      options,
+    );
   }
 
   save(dir: string, extras: SaveExtras = {}): void {

@@ -9,6 +9,7 @@ import { readDsads } from '../../src/data/dsads.js';
 import { createRng } from '../../src/data/random.js';
 import { createSeries, stackSeries, type Series } from '../../src/data/series.js';
 import { AmslDetector } from '../../src/detectors/amsl.js';
+import { streamMatchesBatch } from '../helpers/stream-conformance.js';
 import { createDetector, loadDetector } from '../../src/detectors/registry.js';
 import {
   AMSL_SCALE_FACTORS,
@@ -189,6 +190,10 @@ describe('AMSL detector on DSADS (p1, 2 normal activities)', () => {
     const again = createDetector('amsl', config);
     await again.fit(train, { seed: 7 });
     assert.deepEqual(again.score(normalTest), scores);
+  });
+
+  test('stream() gives the batch scores segment by segment, and resumes from a saved state', () => {
+    streamMatchesBatch(detector, normalTest);
   });
 
   test('bad input is refused', async () => {
