@@ -3,6 +3,8 @@
 import { validateConfig, type FieldSpec, type Schema } from '../config/schema.js';
 
 const positiveInt: FieldSpec = { type: 'int', min: 1 };
+/** Layer sizes, bounded so that a typo cannot ask for gigabytes of weights. */
+const layerSizes: FieldSpec = { type: 'int[]', min: 1, max: 65_536, minLength: 1 };
 const nonNegative: FieldSpec = { type: 'number', min: 0 };
 const positive: FieldSpec = { type: 'number', min: 0, exclusiveMin: true };
 const scaler: FieldSpec = { type: 'enum', values: ['zscore', 'minmax', 'robust', 'none'] };
@@ -21,11 +23,13 @@ const training: Schema = {
   minDelta: nonNegative,
   validationSplit: { type: 'number', min: 0, max: 1, exclusiveMax: true },
 };
+const alignment: FieldSpec = { type: 'enum', values: ['mean', 'max', 'centre'] };
 const baseline: Schema = {
   window: positiveInt,
   downsample: positiveInt,
   scaler,
   smoothing,
+  alignment,
 };
 
 /** One schema per registered detector. */
@@ -35,7 +39,7 @@ export const DETECTOR_SCHEMAS: Readonly<Record<string, Schema>> = {
     window: positiveInt,
     horizon: positiveInt,
     trainShift: positiveInt,
-    hidden: { type: 'int[]', min: 1, minLength: 1 },
+    hidden: layerSizes,
     targets: { type: 'int[]', min: 0, minLength: 0 },
     batchNorm: { type: 'boolean' },
     dropout: { type: 'number', min: 0, max: 1, exclusiveMax: true },
@@ -49,7 +53,7 @@ export const DETECTOR_SCHEMAS: Readonly<Record<string, Schema>> = {
     network: { type: 'enum', values: ['dense', 'lstm', 'conv1d'] },
     window: positiveInt,
     trainShift: positiveInt,
-    hidden: { type: 'int[]', min: 1, minLength: 1 },
+    hidden: layerSizes,
     bottleneck: positiveInt,
     kernel: { type: 'int', min: 1, odd: true },
     dropout: { type: 'number', min: 0, max: 1, exclusiveMax: true },
@@ -68,7 +72,7 @@ export const DETECTOR_SCHEMAS: Readonly<Record<string, Schema>> = {
     join: { type: 'enum', values: ['train', 'self'] },
     normalization: { type: 'enum', values: ['znorm', 'mean', 'none'] },
     combine: { type: 'enum', values: ['max', 'mean'] },
-    alignment: { type: 'enum', values: ['mean', 'max', 'centre'] },
+    alignment,
     downsample: positiveInt,
     maxTrain: positiveInt,
     exclusion: nonNegative,
@@ -85,7 +89,7 @@ export const DETECTOR_SCHEMAS: Readonly<Record<string, Schema>> = {
   },
   amsl: {
     segmentShape: { type: 'int[]', min: 1, length: 2 },
-    hidden: { type: 'int[]', min: 1, minLength: 1 },
+    hidden: layerSizes,
     kernel: { type: 'int', min: 1, odd: true },
     memoryItems: positiveInt,
     temperature: positive,

@@ -1,5 +1,5 @@
 // Detectors by name: create one from a config, or load a saved model directory.
-import { readManifest, readWeights, type Manifest } from './model-dir.js';
+import { readSavedModel, type Manifest, type SavedModel } from './model-dir.js';
 import { Forecaster, type ForecasterConfig } from './forecaster.js';
 import { CaeOcsvmDetector, type CaeOcsvmConfig } from './cae-ocsvm.js';
 import { Autoencoder, type AutoencoderConfig } from './autoencoder.js';
@@ -12,6 +12,7 @@ import {
 import { RollingZScoreDetector, type RollingZScoreConfig } from './baselines/rolling-zscore.js';
 import { AmslDetector, type AmslConfig } from './amsl.js';
 import { DiscordDetector, type DiscordConfig } from './discord.js';
+import { AutoDetector, type AutoConfig } from './auto.js';
 import type { Detector } from './detector.js';
 import type { Tensor } from '../engine/index.js';
 
@@ -82,6 +83,15 @@ const registry = new Map<string, Entry>([
     },
   ],
   [
+    'auto',
+    {
+      create: (c) => new AutoDetector(c as Partial<AutoConfig>, createDetector, detectorFromSaved),
+      fromSaved: (m, w) => AutoDetector.fromSaved(m, w, createDetector, detectorFromSaved),
+      describe:
+        'chooses among the detectors and window lengths without labels: synthetic anomalies in held-out normal data, best one or an ensemble',
+    },
+  ],
+  [
     'cae-ocsvm',
     {
       create: (c) => new CaeOcsvmDetector(c as Partial<CaeOcsvmConfig>),
@@ -111,17 +121,41 @@ export function createDetector(name: string, config: Record<string, unknown> = {
   return e.create(config);
 }
 
-/** Loads a saved model directory; refuses corrupt, foreign or unknown models with the reason. */
-export function loadDetector(dir: string): Detector {
-  const manifest = readManifest(dir);
+/** Rebuilds a detector from a manifest and its weights (already read and checked). */
+export function detectorFromSaved(manifest: Manifest, weights: Record<string, Tensor>): Detector {
   const e = registry.get(manifest.detector);
-  if (!e) throw new Error(`${dir}: unknown detector '${manifest.detector}' in manifest.json`);
-  const weights = readWeights(dir);
+  if (!e) throw new Error(`unknown detector '${manifest.detector}' in the manifest`);
+  return e.fromSaved(manifest, weights);
+}
+
+/** A loaded detector with the one version of its model directory it came from. */
+export interface LoadedModel extends SavedModel {
+  detector: Detector;
+}
+
+/**
+ * Loads a saved model directory, reading one consistent version (manifest, verified
+ * weights, normal scores): callers take the threshold from `manifest` of the same read.
+ * Refuses corrupt, foreign or unknown models with the reason.
+ */
+export function loadModel(dir: string): LoadedModel {
+  const saved = readSavedModel(dir);
+  const { manifest } = saved;
+  const e = registry.get(manifest.detector);
+  if (!e)
+    throw new Error(
+      `${dir}: unknown detector '${manifest.detector}' in manifest.json (known: ${detectorNames().join(', ')})`,
+    );
   try {
-    return e.fromSaved(manifest, weights);
+    return { ...saved, detector: e.fromSaved(manifest, saved.weights) };
   } catch (err) {
     throw new Error(`${dir}: cannot load the model (${(err as Error).message})`);
   }
+}
+
+/** Loads a saved model directory's detector (see loadModel). */
+export function loadDetector(dir: string): Detector {
+  return loadModel(dir).detector;
 }
 
 export function registerDetector(name: string, entry: Entry): void {

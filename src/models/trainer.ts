@@ -137,6 +137,14 @@ export function splitValidation(
   return { train: subset(data, train), validation: subset(data, validation) };
 }
 
+/** Stops a diverged training where it happens, instead of saving NaN weights. */
+export function checkConverging(epoch: number, loss: number, what = 'loss'): void {
+  if (!Number.isFinite(loss))
+    throw new Error(
+      `training diverged at epoch ${epoch}: ${what} is ${loss}; lower the learning rate`,
+    );
+}
+
 /** Trains model in place; returns the summary with per-epoch history. */
 export async function train(
   model: Module,
@@ -190,8 +198,10 @@ export async function train(
       loss: sum / examples.count,
       seconds: (performance.now() - t0) / 1000,
     };
+    checkConverging(epoch, report.loss, 'loss');
     if (validation && validation.count > 0) {
       report.validationLoss = meanLoss(model, validation, config.batchSize, loss);
+      checkConverging(epoch, report.validationLoss, 'validation loss');
     }
     history.push(report);
     options.onEpoch?.(report);
