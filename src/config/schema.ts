@@ -15,7 +15,9 @@ export type FieldSpec =
   | { type: 'enum'; values: readonly string[] }
   /** A number in range, or one of the named values. */
   | { type: 'number-or-enum'; values: readonly string[]; min?: number; exclusiveMin?: boolean }
-  | { type: 'int[]'; min?: number; length?: number; minLength?: number }
+  | { type: 'int[]'; min?: number; max?: number; length?: number; minLength?: number }
+  /** A list of names, e.g. detector names. */
+  | { type: 'string[]'; minLength?: number }
   | { type: 'object'; fields: Schema };
 
 export type Schema = Readonly<Record<string, FieldSpec>>;
@@ -64,8 +66,11 @@ export function allowedText(spec: FieldSpec): string {
           : spec.minLength
             ? ` of at least ${spec.minLength}`
             : ' of';
-      return `a list${shape} integers${spec.min !== undefined ? ` >= ${spec.min}` : ''}`;
+      const range = rangeText(spec.min, spec.max);
+      return `a list${shape} integers${range ? ` ${range}` : ''}`;
     }
+    case 'string[]':
+      return `a list of${spec.minLength ? ` at least ${spec.minLength}` : ''} strings`;
     case 'object':
       return `an object with ${Object.keys(spec.fields).join(', ')}`;
   }
@@ -107,7 +112,13 @@ function fieldOk(v: unknown, spec: FieldSpec): boolean {
         Array.isArray(v) &&
         (spec.length === undefined || v.length === spec.length) &&
         (spec.minLength === undefined || v.length >= spec.minLength) &&
-        v.every((x) => Number.isInteger(x) && (spec.min === undefined || x >= spec.min))
+        v.every((x) => Number.isInteger(x) && inRange(x as number, spec))
+      );
+    case 'string[]':
+      return (
+        Array.isArray(v) &&
+        (spec.minLength === undefined || v.length >= spec.minLength) &&
+        v.every((x) => typeof x === 'string')
       );
     case 'object':
       return isMapping(v);

@@ -18,9 +18,9 @@ import { createRng, deriveSeed, rngFromState, shuffleInPlace, type Rng } from '.
 import { createSeries, type Series } from '../data/series.js';
 import { AmslNetwork, viewTargets } from '../models/amsl-network.js';
 import { AMSL_VIEW_COUNT, amslViews, viewTimeMap, type ViewOptions } from '../models/amsl-views.js';
-import { seedWeights, TrainingCancelled } from '../models/trainer.js';
+import { seedWeights, TrainingCancelled, checkConverging } from '../models/trainer.js';
 import type { Tensor } from '../engine/index.js';
-import { checkSeries } from './input-checks.js';
+import { checkScores, checkSeries } from './input-checks.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
 import {
@@ -39,6 +39,7 @@ import {
   type Schema,
 } from '../config/schema.js';
 import { ConfigError } from '../config/errors.js';
+import { layerSizes } from './config-fields.js';
 import { PerRowStream, type StreamOptions, type StreamScorer } from './stream-scorer.js';
 
 export interface AmslConfig extends ViewOptions {
@@ -81,7 +82,7 @@ export const AMSL_DEFAULTS: AmslConfig = {
 /** The fields of AMSL's config, their types and ranges. */
 export const AMSL_SCHEMA: Schema = {
   segmentShape: { type: 'int[]', min: 1, length: 2 },
-  hidden: { type: 'int[]', min: 1, minLength: 1 },
+  hidden: layerSizes(1),
   kernel: { type: 'int', min: 1, odd: true },
   memoryItems: positiveInt,
   temperature: positive,
@@ -257,6 +258,7 @@ export class AmslDetector implements Detector {
         loss: sum / count,
         seconds: (performance.now() - t0) / 1000,
       };
+      checkConverging(epoch, report.loss);
       if (options.validation) {
         const s = this.score(options.validation);
         report.validationLoss = s.reduce((a, b) => a + b, 0) / s.length;
@@ -338,7 +340,7 @@ export class AmslDetector implements Detector {
     const out = new Float32Array(x.length);
     for (const { err, rows } of this.batches(x, 'score', true, rng))
       AmslDetector.addScores(out, err, rows);
-    return out;
+    return checkScores(out, x, this.name);
   }
 
   /**
@@ -353,7 +355,7 @@ export class AmslDetector implements Detector {
     for (let i = 0; i < x.length; i++) {
       for (let v = 0; v < AMSL_VIEW_COUNT; v++) out[i]! += perView[i * AMSL_VIEW_COUNT + v]!;
     }
-    return out;
+    return checkScores(out, x, this.name);
   }
 
   /** Each segment's reconstruction MSE per view, [n, 7] (views in AMSL_VIEWS order); rows sum to the scores. */

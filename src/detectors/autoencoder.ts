@@ -17,7 +17,7 @@ import {
 } from '../models/autoencoder-networks.js';
 import type { TrainingData } from '../models/trainer.js';
 import { smooth } from './smoothing.js';
-import { checkSeries } from './input-checks.js';
+import { checkScores, checkSeries } from './input-checks.js';
 import type { Manifest } from './model-dir.js';
 import { positiveInt, resolveConfig, type Schema } from '../config/schema.js';
 import { ConfigError } from '../config/errors.js';
@@ -25,6 +25,7 @@ import {
   WINDOW_TRAINING_DEFAULTS,
   windowTrainingFields,
   type WindowTrainingConfig,
+  layerSizes,
 } from './config-fields.js';
 import {
   RescoringStream,
@@ -65,7 +66,7 @@ export const AUTOENCODER_SCHEMA: Schema = {
   window: positiveInt,
   trainShift: positiveInt,
   // [] is allowed: an LSTM encoder straight to the bottleneck.
-  hidden: { type: 'int[]', min: 1, minLength: 0 },
+  hidden: layerSizes(0),
   bottleneck: positiveInt,
   kernel: { type: 'int', min: 1, odd: true },
   ...windowTrainingFields,
@@ -192,7 +193,7 @@ export class Autoencoder extends NeuralWindowDetector<AutoencoderConfig> {
     const smoothed = smooth(perStep, this.config.smoothing);
     if (this.scoreScale !== 1)
       for (let t = 0; t < smoothed.length; t++) smoothed[t]! *= this.scoreScale;
-    return upsampleRows(smoothed, 1, x.length, this.config.downsample);
+    return checkScores(upsampleRows(smoothed, 1, x.length, this.config.downsample), x, this.name);
   }
 
   explain(x: Series): Float32Array {

@@ -28,7 +28,7 @@ import {
 import { seedWeights, train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
 import { rocAuc } from '../metrics/roc.js';
 import { averagePrecision } from '../metrics/pr.js';
-import { checkSeries } from './input-checks.js';
+import { checkScores, checkSeries } from './input-checks.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
 import {
@@ -59,6 +59,8 @@ export interface CaeOcsvmConfig {
   /** Early stopping on the validation (or training) loss; 0 = never. */
   patience: number;
   minDelta: number;
+  /** Share of the training images held out for early stopping when fit gets no validation set. */
+  validationSplit: number;
   /** One-Class SVM nu in (0, 1]: upper bound on the share of training images left outside. */
   nu: number;
   /** RBF kernel width on the standardised features: a number, 'scale' or 'auto' (scikit-learn's rules). */
@@ -74,6 +76,7 @@ export const CAE_OCSVM_DEFAULTS: CaeOcsvmConfig = {
   learningRate: 1e-3,
   patience: 0,
   minDelta: 0,
+  validationSplit: 0,
   nu: 0.1,
   gamma: 'scale',
 };
@@ -268,7 +271,7 @@ export class CaeOcsvmDetector implements Detector {
     const svm = this.requireSvm('score');
     this.check(x, 'input');
     const f = this.features(x);
-    return Float32Array.from(svm.score(f.values, f.rows));
+    return checkScores(Float32Array.from(svm.score(f.values, f.rows)), x, this.name);
   }
 
   /**

@@ -26,6 +26,14 @@ export const smoothingField: FieldSpec = {
 
 export const dropoutField: FieldSpec = { type: 'number', min: 0, max: 1, exclusiveMax: true };
 
+/** Layer sizes, bounded so that a typo cannot ask for gigabytes of weights. */
+export const layerSizes = (minLength: number): FieldSpec => ({
+  type: 'int[]',
+  min: 1,
+  max: 65_536,
+  minLength,
+});
+
 /** The trainer's fields (models/trainer.ts). */
 export const trainingFields: Schema = {
   epochs: positiveInt,
@@ -33,6 +41,7 @@ export const trainingFields: Schema = {
   learningRate: positive,
   patience: nonNegativeInt,
   minDelta: nonNegative,
+  validationSplit: { type: 'number', min: 0, max: 1, exclusiveMax: true },
 };
 
 /** The fields the neural window detectors (forecaster, autoencoder) share after their own. */
@@ -44,11 +53,19 @@ export interface WindowTrainingConfig {
   smoothing: SmoothingConfig;
   /** Divide scores by the standard deviation of the training scores. */
   normalize: boolean;
+  /** The most epochs: early stopping usually ends training sooner. */
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** Early stopping: epochs without a validation improvement of at least minDelta; 0 = never. */
   patience: number;
+  /** Smallest drop of the validation loss (mean squared error of scaled data) that counts. */
   minDelta: number;
+  /**
+   * Share of the training windows held out (seeded shuffle) for early stopping when fit gets
+   * no validation series; 0 = none (the training loss is monitored).
+   */
+  validationSplit: number;
 }
 
 export const WINDOW_TRAINING_DEFAULTS: WindowTrainingConfig = {
@@ -57,11 +74,12 @@ export const WINDOW_TRAINING_DEFAULTS: WindowTrainingConfig = {
   scaler: 'zscore',
   smoothing: { kind: 'none', span: 1 },
   normalize: false,
-  epochs: 10,
+  epochs: 30,
   batchSize: 256,
   learningRate: 1e-3,
-  patience: 0,
-  minDelta: 0,
+  patience: 5,
+  minDelta: 1e-4,
+  validationSplit: 0.2,
 };
 
 export const windowTrainingFields: Schema = {

@@ -14,13 +14,14 @@ import { buildForecastNetwork, type ForecastNetworkKind } from '../models/foreca
 import type { TrainingData } from '../models/trainer.js';
 import { smooth } from './smoothing.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
-import { checkSeries } from './input-checks.js';
+import { checkScores, checkSeries } from './input-checks.js';
 import type { Manifest } from './model-dir.js';
 import { positiveInt, resolveConfig, type Schema } from '../config/schema.js';
 import {
   WINDOW_TRAINING_DEFAULTS,
   windowTrainingFields,
   type WindowTrainingConfig,
+  layerSizes,
 } from './config-fields.js';
 import type { FitOptions, TrainingSummary } from './detector.js';
 import { gatherWindows } from '../data/windows.js';
@@ -62,7 +63,7 @@ export const FORECASTER_SCHEMA: Schema = {
   window: positiveInt,
   horizon: positiveInt,
   trainShift: positiveInt,
-  hidden: { type: 'int[]', min: 1, minLength: 1 },
+  hidden: layerSizes(1),
   targets: { type: 'int[]', min: 0, minLength: 0 },
   batchNorm: { type: 'boolean' },
   ...windowTrainingFields,
@@ -217,7 +218,7 @@ export class Forecaster extends NeuralWindowDetector<ForecasterConfig> {
     const { errors, steps } = this.channelErrors(x);
     const smoothed = smooth(rowSums(errors, this.outputChannels), this.config.smoothing);
     if (this.scoreScale !== 1) for (let t = 0; t < steps; t++) smoothed[t]! *= this.scoreScale;
-    return this.upsample(smoothed, 1, x.length);
+    return checkScores(this.upsample(smoothed, 1, x.length), x, this.name);
   }
 
   /**

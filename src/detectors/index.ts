@@ -5,23 +5,29 @@ export { ConfigError } from '../config/errors.js';
 export {
   createDetector,
   loadDetector,
+  loadModel,
   detectorNames,
   detectorEntry,
   registerDetector,
   validateDetectorConfig,
   type DetectorEntry,
+  type LoadedModel,
 } from './registry.js';
 export {
   readManifest,
+  readSavedModel,
+  modelFilePath,
   readNormalScores,
   updateManifest,
   type Manifest,
   type SaveExtras,
+  type SavedModel,
 } from './model-dir.js';
 export { Forecaster, FORECASTER_DEFAULTS, type ForecasterConfig } from './forecaster.js';
 export { Autoencoder, AUTOENCODER_DEFAULTS, type AutoencoderConfig } from './autoencoder.js';
 export { CaeOcsvmDetector, CAE_OCSVM_DEFAULTS, type CaeOcsvmConfig } from './cae-ocsvm.js';
 export { AmslDetector, AMSL_DEFAULTS, type AmslConfig } from './amsl.js';
+export { AutoDetector, AUTO_DEFAULTS, type AutoConfig, type AutoChoice } from './auto.js';
 export { DiscordDetector, DISCORD_DEFAULTS, type DiscordConfig } from './discord.js';
 export { PcaDetector, type PcaConfig } from './baselines/pca.js';
 export { KnnDetector, type KnnConfig } from './baselines/knn.js';
@@ -50,5 +56,6 @@ export {
   streamingDetectorNames,
   type StreamingEntry,
 } from './streaming/registry.js';
+export { Damp, scoreDampStream, DAMP_DEFAULTS, type DampConfig } from './streaming/damp.js';
 export { smooth, type SmoothingConfig, type SmoothingKind } from './smoothing.js';
 export { evaluateScores, type Evaluation } from './evaluation.js';

@@ -1,5 +1,5 @@
 // Detectors by name: create one from a config, or load a saved model directory.
-import { readManifest, readWeights, type Manifest } from './model-dir.js';
+import { readSavedModel, type Manifest, type SavedModel } from './model-dir.js';
 import { Forecaster, FORECASTER_SCHEMA, FORECASTER_DEFAULTS } from './forecaster.js';
 import { CaeOcsvmDetector, CAE_OCSVM_SCHEMA, CAE_OCSVM_DEFAULTS } from './cae-ocsvm.js';
 import { Autoencoder, AUTOENCODER_SCHEMA, AUTOENCODER_DEFAULTS } from './autoencoder.js';
@@ -17,6 +17,7 @@ import {
 } from './baselines/rolling-zscore.js';
 import { AmslDetector, AMSL_SCHEMA, AMSL_DEFAULTS } from './amsl.js';
 import { DiscordDetector, DISCORD_SCHEMA, DISCORD_DEFAULTS } from './discord.js';
+import { AutoDetector, AUTO_SCHEMA, AUTO_DEFAULTS, type AutoConfig } from './auto.js';
 import type { Detector } from './detector.js';
 import type { Tensor } from '../engine/index.js';
 import { validateConfig, type Schema } from '../config/schema.js';
@@ -187,6 +188,28 @@ const registry = new Map<string, DetectorEntry>([
     }),
   ],
   [
+    'auto',
+    {
+      create: (c) => new AutoDetector(c as Partial<AutoConfig>, createDetector, detectorFromSaved),
+      fromSaved: (m, w) => AutoDetector.fromSaved(m, w, createDetector, detectorFromSaved),
+      schema: AUTO_SCHEMA,
+      defaults: AUTO_DEFAULTS,
+      conformance: {
+        data: 'series',
+        aucFloor: 0.95,
+        // Two cheap candidates and a short held-out part keep the search to seconds. Both
+        // see a doubled amplitude (pca's subspace and the rolling z-score are scale-free).
+        config: {
+          candidates: ['isolation-forest', 'knn'],
+          maxHeldOut: 2000,
+          budgetSeconds: 60,
+        },
+      },
+      describe:
+        'chooses among the detectors and window lengths without labels: synthetic anomalies in held-out normal data, best one or an ensemble',
+    },
+  ],
+  [
     'cae-ocsvm',
     entry(CaeOcsvmDetector, {
       schema: CAE_OCSVM_SCHEMA,
@@ -252,17 +275,41 @@ export function validateDetectorConfig(
   return validateConfig(config, detectorEntry(name).schema, `${name} config`);
 }
 
-/** Loads a saved model directory; refuses corrupt, foreign or unknown models with the reason. */
-export function loadDetector(dir: string): Detector {
-  const manifest = readManifest(dir);
+/** Rebuilds a detector from a manifest and its weights (already read and checked). */
+export function detectorFromSaved(manifest: Manifest, weights: Record<string, Tensor>): Detector {
   const e = registry.get(manifest.detector);
-  if (!e) throw new Error(`${dir}: unknown detector '${manifest.detector}' in manifest.json`);
-  const weights = readWeights(dir);
+  if (!e) throw new Error(`unknown detector '${manifest.detector}' in the manifest`);
+  return e.fromSaved(manifest, weights);
+}
+
+/** A loaded detector with the one version of its model directory it came from. */
+export interface LoadedModel extends SavedModel {
+  detector: Detector;
+}
+
+/**
+ * Loads a saved model directory, reading one consistent version (manifest, verified
+ * weights, normal scores): callers take the threshold from `manifest` of the same read.
+ * Refuses corrupt, foreign or unknown models with the reason.
+ */
+export function loadModel(dir: string): LoadedModel {
+  const saved = readSavedModel(dir);
+  const { manifest } = saved;
+  const e = registry.get(manifest.detector);
+  if (!e)
+    throw new Error(
+      `${dir}: unknown detector '${manifest.detector}' in manifest.json (known: ${detectorNames().join(', ')})`,
+    );
   try {
-    return e.fromSaved(manifest, weights);
+    return { ...saved, detector: e.fromSaved(manifest, saved.weights) };
   } catch (err) {
     throw new Error(`${dir}: cannot load the model (${(err as Error).message})`);
   }
+}
+
+/** Loads a saved model directory's detector (see loadModel). */
+export function loadDetector(dir: string): Detector {
+  return loadModel(dir).detector;
 }
 
 export function registerDetector(name: string, entry: DetectorEntry): void {

@@ -27,10 +27,14 @@ export {
   manualSeed,
   setNumThreads,
   getNumThreads,
+  engineThreading,
+  engineThreadingIfLoaded,
+  adaptThreads,
   liveTensorCount,
   noGrad,
   isGradEnabled,
 } from './settings.js';
+export { autoThreadCount, busyElsewhere, type ThreadingInfo } from './threading.js';
 export * as F from './functional.js';
 export {
   Optimizer,
@@ -41,7 +45,13 @@ export {
   type SGDOptions,
   type RMSpropOptions,
 } from './optimizer.js';
-export { saveTensors, loadTensors } from './serialize.js';
+export {
+  saveTensors,
+  loadTensors,
+  encodeTensors,
+  decodeTensors,
+  type TensorData,
+} from './serialize.js';
 export { Module, Lambda, type StateDict } from './nn/module.js';
 export { Linear } from './nn/linear.js';
 export { LSTM, GRU, type RecurrentConfig } from './nn/recurrent.js';

@@ -11,6 +11,7 @@ import { sineWorkflow } from './workflows/sine.js';
 import { imagesWorkflow } from './workflows/images.js';
 import { runSine } from './benchmarks/sine.js';
 import { runNab } from './benchmarks/nab.js';
+import { runSeries } from './benchmarks/series.js';
 import { runMnist, runFashionMnist } from './benchmarks/mnist.js';
 import { runDsads } from './benchmarks/dsads.js';
 import { runSmapMsl } from './benchmarks/smap-msl.js';
@@ -43,6 +44,11 @@ export const PIPELINES: readonly AnyPipeline[] = [
     'smap-msl',
     'telemanom protocol: LSTM per channel + dynamic threshold, event-level F1',
     runSmapMsl,
+  ),
+  defineBenchmark(
+    'series',
+    'every detector and auto on SMAP/MSL channels and NAB files: AUC-PR, VUS-PR, top-1; variants chosen on one half, reported on the other',
+    runSeries,
   ),
   defineBenchmark(
     'nab',

@@ -67,6 +67,16 @@ test('bench sine --quick: three forecasters separate the halves', () => {
   try {
     const summary = bench('sine', out);
     const json = checkResults(out, 'sine', summary);
+    // It trained in this process: the record says how torch ran.
+    const engine = json.record.engine as {
+      threads: number;
+      chosenBy: string;
+      ompWaitPolicy: string;
+    };
+    assert.ok(engine.threads >= 1);
+    assert.ok(['auto', 'NORMALCY_THREADS'].includes(engine.chosenBy), engine.chosenBy);
+    assert.equal(engine.ompWaitPolicy, process.env.OMP_WAIT_POLICY || 'PASSIVE');
+    assert.match(readFileSync(join(out, 'results.md'), 'utf8'), /torch threads .*OMP_WAIT_POLICY=/);
     const results = json.results as Record<string, Record<string, number>>;
     for (const net of ['dense', 'lstm', 'gru']) {
       const r = results[net]!;
@@ -184,6 +194,10 @@ test('bench dsads --quick: AMSL protocol metrics', () => {
     assert.deepEqual(results.persons, [1]);
     const perActivity = json.results as { perActivity: Record<string, { flagged: number }> };
     assert.ok(perActivity.perActivity['a05 (abnormal)']!.flagged >= 0);
+    // beside ours, what the authors' batch-mean scoring would report
+    const batch = (json.results as { authorsBatchMean: Record<string, number> }).authorsBatchMean;
+    for (const k of ['accuracy', 'macroPrecision', 'macroRecall', 'mF1'])
+      assert.ok(batch[k]! >= 0 && batch[k]! <= 1, `${k} ${batch[k]}`);
     // a person that is not there is named
     const missing = spawnSync(
       process.execPath,
@@ -218,6 +232,35 @@ test('bench fashion-mnist --quick: two classes from the Debian package, no publi
     for (const c of Object.values(results.classes)) assert.ok(c.aucRoc > 0.5 && c.aucRoc <= 1);
     assert.match(readFileSync(join(out, 'results.md'), 'utf8'), /T-shirt\/top/);
   } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('bench series --quick: detectors and auto on SMAP/MSL and NAB series, chosen on one half', () => {
+  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-series-'));
+  const before = process.env.NORMALCY_SERIES_DETECTORS;
+  process.env.NORMALCY_SERIES_DETECTORS = 'discord,pca,auto';
+  try {
+    const summary = bench('series', out, '--data-dir', datasetsDir());
+    const json = checkResults(out, 'series', summary) as unknown as {
+      results: {
+        cases: { source: string; half: string }[];
+        chosen: { family: string; variant: string }[];
+        rows: { variant: string; error?: string; chose?: string }[];
+      };
+    };
+    const r = json.results;
+    assert.deepEqual([...new Set(r.cases.map((c) => c.source))].sort(), ['msl', 'nab', 'smap']);
+    assert.ok(r.cases.some((c) => c.half === 'A') && r.cases.some((c) => c.half === 'B'));
+    assert.deepEqual(r.chosen.map((c) => c.family).sort(), ['auto', 'discord', 'pca']);
+    assert.ok(
+      r.rows.every((row) => row.error === undefined),
+      JSON.stringify(r.rows.find((x) => x.error)),
+    );
+    assert.ok(r.rows.filter((row) => row.variant === 'auto').every((row) => row.chose));
+  } finally {
+    if (before === undefined) delete process.env.NORMALCY_SERIES_DETECTORS;
+    else process.env.NORMALCY_SERIES_DETECTORS = before;
     rmSync(out, { recursive: true, force: true });
   }
 });

@@ -12,6 +12,7 @@ import { registerReport } from './report.js';
 import { registerTsne } from './tsne.js';
 import { registerWorkflow } from './workflow.js';
 import { registerStream } from './stream.js';
+import { registerFleet } from './fleet.js';
 import { registerWatch } from './watch.js';
 import { registerServe } from './serve.js';
 
@@ -30,6 +31,7 @@ export const commands: RegisterCommand[] = [
   registerServe,
   registerNabScore,
   registerBench,
+  registerFleet,
   registerWorkflow,
   registerDemo,
 ];

@@ -4,10 +4,8 @@
 // per-threshold metrics, training loss) as SVG and PNG.
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { readSeries } from '../../data/read-series.js';
 import { column } from '../../data/series.js';
-import { loadDetector } from '../../detectors/registry.js';
-import { readManifest, readNormalScores } from '../../detectors/model-dir.js';
+import { loadModel } from '../../detectors/registry.js';
 import { evaluateScores } from '../../detectors/evaluation.js';
 import { writeEvaluationReport } from '../../report/evaluation-report.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
@@ -20,6 +18,13 @@ import {
   readConfigFile,
   readLabels,
 } from '../common.js';
+import {
+  DATA_FORMS,
+  queryOption,
+  readData,
+  tableOption,
+  type SourceFlags,
+} from '../data-source.js';
 import { mergeSettings, type Schema } from '../../config/schema.js';
 
 interface ReportSettings {
@@ -33,7 +38,7 @@ export const REPORT_SCHEMA: Schema = {
   title: { type: 'string' },
 };
 
-interface ReportFlags {
+interface ReportFlags extends SourceFlags {
   model: string;
   data: string;
   labels: string;
@@ -50,7 +55,9 @@ export function registerReport(program: Command): void {
       'score and evaluate a labelled series with a saved model and write an HTML report with charts',
     )
     .requiredOption('--model <dir>', 'model directory written by train')
-    .requiredOption('--data <file>', 'series to score')
+    .requiredOption('--data <source>', `series to score: ${DATA_FORMS}`)
+    .addOption(tableOption())
+    .addOption(queryOption())
     .requiredOption(
       '--labels <file>',
       'anomaly labels: ranges (.json, or start,end .csv) or a 0/1 column (.csv)',
@@ -73,10 +80,10 @@ export function registerReport(program: Command): void {
         { fpr: f.fpr, title: f.title },
         REPORT_SCHEMA,
       );
-      const detector = loadDetector(f.model);
-      const manifest = readManifest(f.model);
-      const threshold = modelThreshold(f.model, s.fpr);
-      const series = readSeries(f.data);
+      const model = loadModel(f.model);
+      const { detector, manifest } = model;
+      const threshold = modelThreshold(model, s.fpr);
+      const series = await readData(f.data, f);
       const labels = readLabels(f.labels, series.length);
       const bar = progressBar('report', 3);
       let report;
@@ -97,7 +104,7 @@ export function registerReport(program: Command): void {
           scores,
           labels,
           threshold: threshold.value,
-          normalScores: readNormalScores(f.model),
+          normalScores: model.normalScores,
           series: column(series, 0),
           history: manifest.summary?.history,
           targetFpr: s.fpr ?? (threshold.kind === 'fpr' ? threshold.targetFpr : undefined),

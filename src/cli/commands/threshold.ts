@@ -1,12 +1,12 @@
 // `normalcy threshold`: set or change a saved model's threshold without
 // retraining, from the held-out normal scores saved with it (or a fixed value).
 import type { Command } from 'commander';
-import { readManifest, readNormalScores, updateManifest } from '../../detectors/model-dir.js';
+import { readSavedModel, updateManifest } from '../../detectors/model-dir.js';
 import { thresholdAtFpr } from '../../thresholds/fpr.js';
 import { thresholdAtPercentile } from '../../thresholds/percentile.js';
 import { fixedThresholds } from '../../thresholds/fixed.js';
 import type { Threshold } from '../../thresholds/types.js';
-import { fractionFlag, numberFlag } from '../common.js';
+import { boundedFlag, fractionFlag, numberFlag, UsageError } from '../common.js';
 
 interface ThresholdFlags {
   model: string;
@@ -29,7 +29,7 @@ export function registerThreshold(program: Command): void {
     .option(
       '--percentile <p>',
       'at this percentile (0-100) of the held-out normal scores',
-      numberFlag('--percentile'),
+      boundedFlag('--percentile', 0, 100),
     )
     .option('--value <v>', 'a fixed value', numberFlag('--value'))
     .option('--json', 'end with one JSON line of the new threshold')
@@ -39,13 +39,13 @@ export function registerThreshold(program: Command): void {
     )
     .action((f: ThresholdFlags) => {
       const given = [f.fpr, f.percentile, f.value].filter((v) => v !== undefined).length;
-      if (given !== 1) throw new Error('give exactly one of --fpr, --percentile or --value');
-      readManifest(f.model);
+      if (given !== 1) throw new UsageError('give exactly one of --fpr, --percentile or --value');
+      const saved = readSavedModel(f.model);
       let threshold: Threshold;
       if (f.value !== undefined) {
         threshold = fixedThresholds([f.value])[0]!;
       } else {
-        const normal = readNormalScores(f.model);
+        const normal = saved.normalScores;
         if (!normal)
           throw new Error(`${f.model}: the model has no held-out normal scores; use --value`);
         threshold =

@@ -1,7 +1,6 @@
 // `normalcy train`: fit a detector on normal data, set its threshold at a
 // target false-positive rate on held-out normal data, save the model.
 import type { Command } from 'commander';
-import { readSeries } from '../../data/read-series.js';
 import { sliceRows } from '../../data/series.js';
 import {
   createDetector,
@@ -12,9 +11,23 @@ import {
 import { describeSchema } from '../../config/schema.js';
 import { DEFAULT_SEED } from '../../data/random.js';
 import { thresholdAtFpr } from '../../thresholds/fpr.js';
-import { fractionFlag, intFlag, readConfigFile, fitWithProgress } from '../common.js';
+import {
+  fractionFlag,
+  intFlag,
+  readConfigFile,
+  fitWithProgress,
+  UsageError,
+  inFile,
+} from '../common.js';
+import {
+  DATA_FORMS,
+  queryOption,
+  readData,
+  tableOption,
+  type SourceFlags,
+} from '../data-source.js';
 
-interface TrainFlags {
+interface TrainFlags extends SourceFlags {
   detector: string;
   data: string;
   config?: string;
@@ -37,7 +50,9 @@ export function registerTrain(program: Command): void {
       'train a detector on normal data and save it with a threshold from held-out normal data',
     )
     .requiredOption('--detector <name>', `detector (${detectorNames().join(', ')})`)
-    .requiredOption('--data <file>', 'normal training series (.csv, .npy, .npy.gz, .npz)')
+    .requiredOption('--data <source>', `normal training series: ${DATA_FORMS}`)
+    .addOption(tableOption())
+    .addOption(queryOption())
     .requiredOption('--out <dir>', 'model directory to write')
     .option(
       '--config <file>',
@@ -77,25 +92,41 @@ export function registerTrain(program: Command): void {
           .join('\n')}`,
     )
     .action(async (f: TrainFlags) => {
-      const config = { ...readConfigFile(f.config) };
+      if (!detectorNames().includes(f.detector))
+        throw new UsageError(
+          `--detector: unknown detector '${f.detector}' (available: ${detectorNames().join(', ')})`,
+        );
+      const fileConfig = readConfigFile(f.config);
+      // The file's fields are checked on their own first, so a bad one names the file.
+      if (f.config) {
+        try {
+          validateDetectorConfig(f.detector, { ...fileConfig });
+        } catch (err) {
+          if (err instanceof UsageError) throw new UsageError(`${f.config}: ${err.message}`);
+          throw err;
+        }
+      }
+      const config = { ...fileConfig };
       if (f.network) config.network = f.network;
       if (f.window) config.window = f.window;
       if (f.horizon) config.horizon = f.horizon;
       if (f.epochs) config.epochs = f.epochs;
       validateDetectorConfig(f.detector, config);
-      const all = readSeries(f.data);
+      const all = await readData(f.data, f);
       let train = all;
-      let validation = f.validation ? readSeries(f.validation) : undefined;
+      let validation = f.validation ? await readData(f.validation, {}) : undefined;
       if (!validation) {
         const cut = Math.floor(all.length * (1 - f.validationSplit));
         train = sliceRows(all, 0, cut);
         validation = sliceRows(all, cut);
       }
-      const detector = createDetector(f.detector, config);
+      const detector = inFile(f.config ?? '--detector', () => createDetector(f.detector, config));
       const epochs = (detector.config as { epochs?: number }).epochs ?? 1;
-      const summary = await fitWithProgress(detector, train, { validation, seed: f.seed }, epochs);
-      const normalScores = detector.score(validation);
-      const threshold = thresholdAtFpr(normalScores, f.fpr);
+      const summary = await inFile(f.data, () =>
+        fitWithProgress(detector, train, { validation, seed: f.seed }, epochs),
+      );
+      const normalScores = inFile(f.validation ?? f.data, () => detector.score(validation));
+      const threshold = inFile(f.validation ?? f.data, () => thresholdAtFpr(normalScores, f.fpr));
       detector.save(f.out, { threshold: { ...threshold }, normalScores });
       const result = {
         model: f.out,

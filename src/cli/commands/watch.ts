@@ -30,8 +30,8 @@ window fills), {"event":"incident_opened"|"incident_closed","incident":{...}} pe
 A bad line is reported on stderr and skipped.
 
 Examples:
-  normalcy watch --model model/ < rows.ndjson
-  tail -f metrics.csv | normalcy watch --model model/`,
+  normalcy watch --model model/ < recent.csv
+  tail -f metrics.csv | normalcy watch --model model/ --time-column timestamp`,
     )
     .action(async (f: { model: string; format: string; timeColumn?: string }) => {
       if (!['auto', 'csv', 'ndjson'].includes(f.format))

@@ -16,6 +16,7 @@ import { vus } from '../../metrics/vus.js';
 import { ratio } from '../../metrics/classification.js';
 import { datasetDir, fmt, mdTable, type BenchContext, type BenchOutcome } from './run-record.js';
 import type { SmapJob, SmapJobResult } from './smap-worker.js';
+import { runOnQueue } from '../fleet/run-on-queue.js';
 
 /** telemanom's reference run (datasets README). */
 export const TELEMANOM_REFERENCE = {
@@ -135,10 +136,23 @@ export async function runSmapMsl(
     Math.max(1, Math.floor(cores / workers) + (i < cores % workers ? 1 : 0)),
   );
   ctx.log(
-    `smap-msl: ${jobs.length} channels on ${workers} worker(s) with ${threads.join('+')} thread(s) (${cores} cores)`,
+    ctx.redis
+      ? `smap-msl: ${jobs.length} channels through the queue on ${ctx.redis} (workers: normalcy worker --redis ...)`
+      : `smap-msl: ${jobs.length} channels on ${workers} worker(s) with ${threads.join('+')} thread(s) (${cores} cores)`,
   );
   const t0 = performance.now();
-  const results = await runPool(jobs, threads, ctx.log);
+  const results = ctx.redis
+    ? await runOnQueue<SmapJob, SmapJobResult>(
+        { redis: ctx.redis, ...(ctx.queue !== undefined && { queue: ctx.queue }) },
+        'smap-channel',
+        `bench-smap-msl-${Date.now()}`,
+        jobs.map((job) => ({ id: job.channel, data: job })),
+        (id, r, done, total) =>
+          ctx.log(
+            `smap-msl ${id}: ${r.ranges.length} flagged ranges, ${r.seconds.toFixed(1)} s (${done}/${total}, queue)`,
+          ),
+      )
+    : await runPool(jobs, threads, ctx.log);
   const wallSeconds = (performance.now() - t0) / 1000;
   const byChannel = new Map(results.map((r) => [r.channel, r]));
   // The raw errors, so that thresholds can be studied again without retraining.
@@ -231,13 +245,15 @@ export async function runSmapMsl(
     title: 'SMAP / MSL, telemanom protocol: LSTM forecaster + dynamic threshold',
     protocol: [
       `Channels: ${ctx.quick ? `quick: ${channels.join(', ')} (per spacecraft the labelled channel with the shortest test series, and P-1)` : `every labelled channel (${channels.length}; P-2's two label rows are evaluated on their own, as telemanom does, T-10 has no label row)`}; ${rows.length} label rows.`,
-      `Model, one per channel: LSTM ${JSON.stringify(net.hidden)} over all columns (the telemetry value and the one-hot command flags, as telemanom), ${window} past steps, forecasting the next ${horizon} values of column 0 (Forecaster targets [0]); trained on train/<chan> (every ${net.trainShift}th window, ${net.epochs} epoch(s), batch 64, Adam 1e-3, seed ${ctx.seed}; telemanom trains up to 35 epochs with early stopping, so this is ${ctx.quick ? 'far ' : ''}less training). No scaling: the data is already in [-1, 1].`,
+      `Model, one per channel: LSTM ${JSON.stringify(net.hidden)} over all columns (the telemetry value and the one-hot command flags, as telemanom), ${window} past steps, forecasting the next ${horizon} values of column 0 (Forecaster targets [0]); trained on train/<chan> (every ${net.trainShift}th window, at most ${net.epochs} epoch(s) with telemanom's early stopping (patience 10, min delta 3e-4, on a seeded shuffled 20% of the windows) and dropout 0.3, batch 64, Adam 1e-3, seed ${ctx.seed}; telemanom trains every window for up to 35 epochs, so this is ${ctx.quick ? 'far ' : ''}less training). No scaling: the data is already in [-1, 1].`,
       `Errors: |y(t) - yhat(t)| of column 0 with yhat(t) the one-step-ahead forecast (telemanom's 'first' aggregation of the ${horizon} overlapping forecasts), for t = ${window} .. N - ${horizon} - 1 as telemanom (N - ${window + horizon} errors: the first ${window} steps have no forecast, the last ${horizon} lack a full horizon of targets).`,
       'Earlier full run (same seed, LSTM and threshold), for comparison: column 0 as the only input and the root of the mean squared error over all forecasts covering a step gave SMAP 50/6/19 (F1 0.800), MSL 10/1/26 (F1 0.426), total 60/7/45, P 0.896, R 0.571, F1 0.698, mean AUC-PR 0.489, VUS-PR 0.530; wall 1823 s.',
       `Threshold: telemanom's non-parametric dynamic threshold as its code has it (TELEMANOM_THRESHOLD; same ranges as the numpy port bench/telemanom-parity.py): EWMA span 105, the first ${window} smoothed errors set to the mean of the first ${2 * window} (not on C-2, as telemanom), windows of 2100 steps every 70 (the last from its start to the end, each labelling its last 70 steps), error buffer 100 (99 in the epsilon search), pruning p = 0.13, minimum peak error 0.05, points above 5% of the window's 5-95 percentile range of the forecast targets, no single-step ranges; never flagged: the first ${2 * window} errors, ${window} under 2,500 errors, none under 1,800 (telemanom's rule, on the error length). The raw errors of each channel are in errors/<channel>.npy (float32, test steps ${window} .. N - ${horizon} - 1).`,
       "Counting (event level), as telemanom's code: a flagged range overlapping labelled ones is a TP for the first of them in the label row's order (once per labelled range), a flagged range overlapping none is an FP, an unflagged labelled range an FN; precision, recall and F1 from the summed counts. results.json adds lenientTp / lenientF1, crediting every labelled range a flagged range overlaps. No point adjustment.",
       'Threshold-free: AUC-PR (average precision) and VUS-PR (buffers 0..100) of the smoothed errors against the labelled steps, per channel, averaged.',
-      `Parallelism: ${workers} worker process(es) (child_process.fork), with NORMALCY_THREADS=${threads.join(', ')}, on ${cores} cores; wall ${wallSeconds.toFixed(1)} s, ${secondsPerChannel.toFixed(1)} s per channel inside a worker.`,
+      ctx.redis
+        ? `Parallelism: one BullMQ job per channel on the Redis queue, run by however many \`normalcy worker\` processes were started (threads as each worker's NORMALCY_THREADS); wall ${wallSeconds.toFixed(1)} s, ${secondsPerChannel.toFixed(1)} s per channel inside a worker.`
+        : `Parallelism: ${workers} worker process(es) (child_process.fork), with NORMALCY_THREADS=${threads.join(', ')}, on ${cores} cores; wall ${wallSeconds.toFixed(1)} s, ${secondsPerChannel.toFixed(1)} s per channel inside a worker.`,
     ],
     results: {
       summary,
