@@ -106,6 +106,8 @@ export interface FindIncidentsOptions extends Omit<
   drift?: Partial<DriftOptions> | false;
   /** Pruning's minimum relative drop (default 0.13), or false for none. */
   prune?: number | false;
+  /** A floor for the first-run merge gap (e.g. the model's window), under rules.mergeGap. */
+  mergeGapAtLeast?: number;
 }
 
 /**
@@ -117,13 +119,17 @@ export function findIncidents(
   scores: ArrayLike<number>,
   options: FindIncidentsOptions,
 ): IncidentDetection & { settings: FirstRunSettings } {
-  const { targetRate, rules, drift, prune, ...rest } = options;
+  const { targetRate, rules, drift, prune, mergeGapAtLeast, ...rest } = options;
   const settings = firstRunSettings({
     threshold: options.threshold,
     targetRate,
     ...(options.normalScores ? { normalScores: options.normalScores } : {}),
   });
-  settings.rules = { ...settings.rules, ...(rules ?? {}) };
+  settings.rules = {
+    ...settings.rules,
+    mergeGap: Math.max(settings.rules.mergeGap, mergeGapAtLeast ?? 0),
+    ...(rules ?? {}),
+  };
   if (drift !== false) settings.drift = { ...settings.drift, ...(drift ?? {}) };
   const detection = detectIncidents(scores, {
     ...rest,

@@ -9,7 +9,7 @@ import { readRanges, readLabelColumn } from '../data/labels.js';
 import { rangesToMask } from '../data/ranges.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { readManifest, readNormalScores } from '../detectors/model-dir.js';
-import { thresholdAtFpr } from '../thresholds/fpr.js';
+import { thresholdAtTargetRate } from '../thresholds/target-rate.js';
 import { parseThreshold } from '../thresholds/serialize.js';
 import type { Threshold } from '../thresholds/types.js';
 import type { Evaluation } from '../detectors/evaluation.js';
@@ -89,11 +89,46 @@ export function readLabels(path: string, length: number): Uint8Array {
   return mask;
 }
 
-/** Writes scores as CSV (step, score[, anomalous]) atomically. */
-export function writeScoresCsv(path: string, scores: Float32Array, flags?: Uint8Array): void {
-  const lines: string[] = [flags ? 'step,score,anomalous' : 'step,score'];
+/** What scores.csv may carry beside the scores. */
+export interface ScoresCsvExtras {
+  /** Epoch ms per step: a timestamp column (ISO-8601). */
+  timestamps?: ArrayLike<number>;
+  /** [length, names.length] per-channel contributions: one contribution_<name> column each. */
+  contributions?: Float32Array;
+  names?: readonly string[];
+}
+
+/**
+ * Writes scores as CSV atomically: step[, timestamp], score[, anomalous][, contribution_*].
+ * A step that could not be scored (NaN) has empty cells, not 0.
+ */
+export function writeScoresCsv(
+  path: string,
+  scores: Float32Array,
+  flags?: Uint8Array,
+  extras: ScoresCsvExtras = {},
+): void {
+  const { timestamps, contributions, names } = extras;
+  const width = contributions && names ? names.length : 0;
+  const header = ['step'];
+  if (timestamps) header.push('timestamp');
+  header.push('score');
+  if (flags) header.push('anomalous');
+  for (let c = 0; c < width; c++) header.push(`contribution_${names![c]}`);
+  const lines: string[] = [
+    header.map((h) => (/[",\n]/.test(h) ? `"${h.replace(/"/g, '""')}"` : h)).join(','),
+  ];
   for (let i = 0; i < scores.length; i++) {
-    lines.push(flags ? `${i},${scores[i]},${flags[i]}` : `${i},${scores[i]}`);
+    const scored = Number.isFinite(scores[i]);
+    const cells: (string | number)[] = [i];
+    if (timestamps) {
+      const t = timestamps[i]!;
+      cells.push(Number.isFinite(t) ? new Date(t).toISOString() : '');
+    }
+    cells.push(scored ? scores[i]! : '');
+    if (flags) cells.push(scored ? flags[i]! : '');
+    for (let c = 0; c < width; c++) cells.push(scored ? contributions![i * width + c]! : '');
+    lines.push(cells.join(','));
   }
   writeFileAtomic(path, lines.join('\n') + '\n');
 }
@@ -150,7 +185,8 @@ export function progressBar(label: string, total: number): ProgressBar {
 
 /**
  * The threshold to evaluate a saved model at: at `fpr` on its held-out normal
- * scores when given, else the one saved with it. Never from labels.
+ * scores when given (extrapolated with a warning when they are too few), else
+ * the one saved with it. Never from labels.
  */
 export function modelThreshold(model: string, fpr: number | undefined): Threshold {
   const manifest = readManifest(model);
@@ -160,7 +196,9 @@ export function modelThreshold(model: string, fpr: number | undefined): Threshol
       throw new Error(
         `${model}: the model has no held-out normal scores to set a threshold at --fpr from`,
       );
-    return thresholdAtFpr(normal, fpr);
+    const { threshold, warning } = thresholdAtTargetRate(normal, fpr);
+    if (warning) progress(`warning: ${warning}`);
+    return threshold;
   }
   if (manifest.threshold)
     return parseThreshold(manifest.threshold, `${model}/manifest.json threshold`);

@@ -23,6 +23,10 @@ export interface Manifest {
   detector: string;
   config: Record<string, unknown>;
   channels: number;
+  /** Names of the channels training saw, in order (when the data had a header). */
+  channelNames?: string[];
+  /** The time column of the training data, when it had one. */
+  timeColumn?: string;
   seed?: number;
   scaler?: ScalerState;
   summary?: TrainingSummary;
@@ -41,6 +45,9 @@ export type ManifestContent = Omit<
 export interface SaveExtras {
   threshold?: Record<string, unknown>;
   normalScores?: Float32Array;
+  /** Channel names and time column of the training data, checked when scoring. */
+  channelNames?: readonly string[];
+  timeColumn?: string;
 }
 
 export function writeModelDir(
@@ -63,6 +70,8 @@ export function writeModelDir(
       normalcyVersion: packageVersion(),
       ...manifest,
       ...(extras.threshold ? { threshold: extras.threshold } : {}),
+      ...(extras.channelNames ? { channelNames: [...extras.channelNames] } : {}),
+      ...(extras.timeColumn !== undefined ? { timeColumn: extras.timeColumn } : {}),
       savedAt: new Date().toISOString(),
     };
     saveTensors(join(tmp, WEIGHTS_FILE), weights);
@@ -111,9 +120,15 @@ export function readManifest(dir: string): Manifest {
   if (
     typeof m.detector !== 'string' ||
     typeof m.config !== 'object' ||
-    typeof m.channels !== 'number'
+    typeof m.channels !== 'number' ||
+    (m.channelNames !== undefined &&
+      (!Array.isArray(m.channelNames) ||
+        m.channelNames.length !== m.channels ||
+        m.channelNames.some((n) => typeof n !== 'string')))
   ) {
-    throw new Error(`${path}: manifest lacks detector, config or channels`);
+    throw new Error(
+      `${path}: manifest lacks detector, config or channels, or its channelNames do not name every channel`,
+    );
   }
   return m as Manifest;
 }

@@ -1,10 +1,12 @@
 // `normalcy train`: fit a detector on normal data, set its threshold at a
 // target false-positive rate on held-out normal data, save the model.
 import type { Command } from 'commander';
-import { readSeries } from '../../data/read-series.js';
 import { sliceRows } from '../../data/series.js';
 import { createDetector, detectorNames } from '../../detectors/registry.js';
-import { thresholdAtFpr } from '../../thresholds/fpr.js';
+import { scoredPart } from '../../detectors/scored-steps.js';
+import { thresholdAtTargetRate } from '../../thresholds/target-rate.js';
+import { FORECASTER_DEFAULTS } from '../../detectors/forecaster.js';
+import { addDataOptions, readDataFile, type DataFlags } from '../data-flags.js';
 import {
   fractionFlag,
   intFlag,
@@ -15,7 +17,7 @@ import {
 } from '../common.js';
 import { validateDetectorConfig } from '../config-schema.js';
 
-interface TrainFlags {
+interface TrainFlags extends DataFlags {
   detector: string;
   data: string;
   config?: string;
@@ -32,24 +34,42 @@ interface TrainFlags {
 }
 
 export function registerTrain(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description(
       'train a detector on normal data and save it with a threshold from held-out normal data',
     )
-    .requiredOption('--detector <name>', `detector (${detectorNames().join(', ')})`)
+    .option('--detector <name>', `detector (${detectorNames().join(', ')})`, 'forecaster')
     .requiredOption('--data <file>', 'normal training series (.csv, .npy, .npy.gz, .npz)')
     .requiredOption('--out <dir>', 'model directory to write')
     .option(
       '--config <file>',
-      'detector configuration (.json, or YAML: .yaml/.yml); flags override its fields',
+      "detector configuration (.json, or YAML: .yaml/.yml); flags override its fields (default: the detector's defaults)",
     )
-    .option('--network <kind>', 'forecaster network: dense, lstm, gru or stacked')
-    .option('--window <n>', 'past steps per window', intFlag('--window'))
-    .option('--horizon <n>', 'future steps to predict', intFlag('--horizon'))
-    .option('--epochs <n>', 'training epochs', intFlag('--epochs'))
+    .option(
+      '--network <kind>',
+      `forecaster network: dense, lstm, gru or stacked (default: ${FORECASTER_DEFAULTS.network})`,
+    )
+    .option(
+      '--window <n>',
+      `past steps per window (default: the detector's, ${FORECASTER_DEFAULTS.window} for the forecaster)`,
+      intFlag('--window'),
+    )
+    .option(
+      '--horizon <n>',
+      `future steps to predict (default: ${FORECASTER_DEFAULTS.horizon})`,
+      intFlag('--horizon'),
+    )
+    .option(
+      '--epochs <n>',
+      `training epochs (default: the detector's, ${FORECASTER_DEFAULTS.epochs} for the forecaster)`,
+      intFlag('--epochs'),
+    )
     .option('--seed <n>', 'random seed (same seed, same model)', intFlag('--seed', 0), 0)
-    .option('--validation <file>', 'held-out normal series (default: the end of --data)')
+    .option(
+      '--validation <file>',
+      'held-out normal series (default: the last --validation-split of --data)',
+    )
     .option(
       '--validation-split <fraction>',
       'share of --data held out when no --validation',
@@ -62,64 +82,74 @@ export function registerTrain(program: Command): void {
       fractionFlag('--fpr'),
       0.01,
     )
-    .option('--json', 'end with one JSON line of the training summary')
+    .option('--json', 'end with one JSON line of the training summary (default: off)')
     .addHelpText(
       'after',
       '\nExamples:\n  normalcy train --detector forecaster --network lstm --data normal.csv --window 25 --epochs 5 --out model/\n  normalcy train --detector autoencoder --config ae.yaml --data normal.csv --out model/\n  normalcy train --detector pca --data normal.csv --validation held-out.csv --fpr 0.005 --out model/\n\nThe config file holds detector fields (e.g. network, window, hidden, epochs,\nsmoothing: {kind, span}); unknown fields and out-of-range values are refused\nwith the allowed ones.',
-    )
-    .action(async (f: TrainFlags) => {
-      const config = { ...readConfigFile(f.config) };
-      if (f.network) config.network = f.network;
-      if (f.window) config.window = f.window;
-      if (f.horizon) config.horizon = f.horizon;
-      if (f.epochs) config.epochs = f.epochs;
-      validateDetectorConfig(f.detector, config);
-      const all = readSeries(f.data);
-      let train = all;
-      let validation = f.validation ? readSeries(f.validation) : undefined;
-      if (!validation) {
-        const cut = Math.floor(all.length * (1 - f.validationSplit));
-        train = sliceRows(all, 0, cut);
-        validation = sliceRows(all, cut);
-      }
-      const detector = createDetector(f.detector, config);
-      const epochs = (detector.config as { epochs?: number }).epochs ?? 1;
-      const bar = progressBar('training', epochs);
-      let summary;
-      try {
-        summary = await detector.fit(train, {
-          validation,
-          seed: f.seed,
-          onEpoch: (r) => {
-            const line =
-              `epoch ${r.epoch}: loss ${r.loss.toExponential(3)}` +
-              (r.validationLoss === undefined
-                ? ''
-                : `, validation ${r.validationLoss.toExponential(3)}`) +
-              ` (${r.seconds.toFixed(1)} s)`;
-            if (stderrIsTty()) bar.update(r.epoch, line);
-            else progress(line);
-          },
-        });
-      } finally {
-        bar.stop();
-      }
-      const normalScores = detector.score(validation);
-      const threshold = thresholdAtFpr(normalScores, f.fpr);
-      detector.save(f.out, { threshold: { ...threshold }, normalScores });
-      const result = {
-        model: f.out,
-        epochs: summary.epochs,
-        seconds: +summary.seconds.toFixed(2),
-        final_loss: summary.finalLoss,
-        best_validation_loss: summary.bestValidationLoss,
-        threshold: threshold.value,
-        target_fpr: f.fpr,
-        realised_fpr: threshold.realisedFpr,
-      };
-      console.log(
-        `model saved to ${f.out} (${summary.epochs} epochs, ${summary.seconds.toFixed(1)} s); threshold ${threshold.value.toPrecision(5)} at ${f.fpr} FPR on held-out normal data`,
-      );
-      if (f.json) console.log(JSON.stringify(result));
+    );
+  addDataOptions(command, false);
+  command.action(async (f: TrainFlags) => {
+    const config = { ...readConfigFile(f.config) };
+    if (f.network) config.network = f.network;
+    if (f.window) config.window = f.window;
+    if (f.horizon) config.horizon = f.horizon;
+    if (f.epochs) config.epochs = f.epochs;
+    validateDetectorConfig(f.detector, config);
+    const read = readDataFile(f.data, f);
+    const all = read.series;
+    let train = all;
+    let validation = f.validation ? readDataFile(f.validation, f).series : undefined;
+    if (!validation) {
+      const cut = Math.floor(all.length * (1 - f.validationSplit));
+      train = sliceRows(all, 0, cut);
+      validation = sliceRows(all, cut);
+    }
+    const detector = createDetector(f.detector, config);
+    const epochs = (detector.config as { epochs?: number }).epochs ?? 1;
+    const bar = progressBar('training', epochs);
+    let summary;
+    try {
+      summary = await detector.fit(train, {
+        validation,
+        seed: f.seed,
+        onEpoch: (r) => {
+          const line =
+            `epoch ${r.epoch}: loss ${r.loss.toExponential(3)}` +
+            (r.validationLoss === undefined
+              ? ''
+              : `, validation ${r.validationLoss.toExponential(3)}`) +
+            ` (${r.seconds.toFixed(1)} s)`;
+          if (stderrIsTty()) bar.update(r.epoch, line);
+          else progress(line);
+        },
+      });
+    } finally {
+      bar.stop();
+    }
+    const normalScores = scoredPart(detector, detector.score(validation));
+    const { threshold, warning } = thresholdAtTargetRate(normalScores, f.fpr);
+    if (warning) progress(`warning: ${warning}`);
+    detector.save(f.out, {
+      threshold: { ...threshold },
+      normalScores,
+      ...(all.names ? { channelNames: all.names } : {}),
+      ...(read.timeColumn !== undefined ? { timeColumn: read.timeColumn } : {}),
     });
+    const result = {
+      model: f.out,
+      epochs: summary.epochs,
+      seconds: +summary.seconds.toFixed(2),
+      final_loss: summary.finalLoss,
+      best_validation_loss: summary.bestValidationLoss,
+      threshold: threshold.value,
+      target_fpr: f.fpr,
+      threshold_kind: threshold.kind,
+      realised_fpr: threshold.kind === 'fpr' ? threshold.realisedFpr : undefined,
+      ...(warning ? { warning } : {}),
+    };
+    console.log(
+      `model saved to ${f.out} (${summary.epochs} epochs, ${summary.seconds.toFixed(1)} s); threshold ${threshold.value.toPrecision(5)} at ${f.fpr} FPR on ${normalScores.length} held-out normal scores${threshold.kind === 'evt' ? ' (extrapolated, peaks over threshold)' : ''}`,
+    );
+    if (f.json) console.log(JSON.stringify(result));
+  });
 }
