@@ -19,6 +19,7 @@ test('the public API exposes the layers and the shortcuts', () => {
     'amsl',
     'autoencoder',
     'cae-ocsvm',
+    'discord',
     'forecaster',
     'isolation-forest',
     'knn',

@@ -7,7 +7,6 @@ import { SingleBar } from 'cli-progress';
 import { parse as parseYaml } from 'yaml';
 import { readRanges, readLabelColumn } from '../data/labels.js';
 import { rangesToMask } from '../data/ranges.js';
-import { writeFileAtomic } from '../io/atomic-write.js';
 import { readManifest, readNormalScores } from '../detectors/model-dir.js';
 import { thresholdAtTargetRate } from '../thresholds/target-rate.js';
 import { parseThreshold } from '../thresholds/serialize.js';
@@ -15,9 +14,7 @@ import type { Threshold } from '../thresholds/types.js';
 import type { Evaluation } from '../detectors/evaluation.js';
 
 /** A problem with how the command was called (bad config or flag values): exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { ConfigError as UsageError } from '../config/errors.js';
 
 export function intFlag(name: string, min = 1) {
   return (v: string): number => {
@@ -89,49 +86,7 @@ export function readLabels(path: string, length: number): Uint8Array {
   return mask;
 }
 
-/** What scores.csv may carry beside the scores. */
-export interface ScoresCsvExtras {
-  /** Epoch ms per step: a timestamp column (ISO-8601). */
-  timestamps?: ArrayLike<number>;
-  /** [length, names.length] per-channel contributions: one contribution_<name> column each. */
-  contributions?: Float32Array;
-  names?: readonly string[];
-}
-
-/**
- * Writes scores as CSV atomically: step[, timestamp], score[, anomalous][, contribution_*].
- * A step that could not be scored (NaN) has empty cells, not 0.
- */
-export function writeScoresCsv(
-  path: string,
-  scores: Float32Array,
-  flags?: Uint8Array,
-  extras: ScoresCsvExtras = {},
-): void {
-  const { timestamps, contributions, names } = extras;
-  const width = contributions && names ? names.length : 0;
-  const header = ['step'];
-  if (timestamps) header.push('timestamp');
-  header.push('score');
-  if (flags) header.push('anomalous');
-  for (let c = 0; c < width; c++) header.push(`contribution_${names![c]}`);
-  const lines: string[] = [
-    header.map((h) => (/[",\n]/.test(h) ? `"${h.replace(/"/g, '""')}"` : h)).join(','),
-  ];
-  for (let i = 0; i < scores.length; i++) {
-    const scored = Number.isFinite(scores[i]);
-    const cells: (string | number)[] = [i];
-    if (timestamps) {
-      const t = timestamps[i]!;
-      cells.push(Number.isFinite(t) ? new Date(t).toISOString() : '');
-    }
-    cells.push(scored ? scores[i]! : '');
-    if (flags) cells.push(scored ? flags[i]! : '');
-    for (let c = 0; c < width; c++) cells.push(scored ? contributions![i * width + c]! : '');
-    lines.push(cells.join(','));
-  }
-  writeFileAtomic(path, lines.join('\n') + '\n');
-}
+export { writeScoresCsv, type ScoresCsvExtras } from '../io/scores-csv.js';
 
 /** A progress line on stderr. */
 export function progress(message: string): void {

@@ -12,6 +12,7 @@ export { Forecaster, FORECASTER_DEFAULTS, type ForecasterConfig } from './foreca
 export { Autoencoder, AUTOENCODER_DEFAULTS, type AutoencoderConfig } from './autoencoder.js';
 export { CaeOcsvmDetector, CAE_OCSVM_DEFAULTS, type CaeOcsvmConfig } from './cae-ocsvm.js';
 export { AmslDetector, AMSL_DEFAULTS, type AmslConfig } from './amsl.js';
+export { DiscordDetector, DISCORD_DEFAULTS, type DiscordConfig } from './discord.js';
 export { PcaDetector, type PcaConfig } from './baselines/pca.js';
 export { KnnDetector, type KnnConfig } from './baselines/knn.js';
 export {

@@ -11,6 +11,7 @@ import {
 } from './baselines/isolation-forest.js';
 import { RollingZScoreDetector, type RollingZScoreConfig } from './baselines/rolling-zscore.js';
 import { AmslDetector, type AmslConfig } from './amsl.js';
+import { DiscordDetector, type DiscordConfig } from './discord.js';
 import type { Detector } from './detector.js';
 import type { Tensor } from '../engine/index.js';
 
@@ -69,6 +70,15 @@ const registry = new Map<string, Entry>([
       create: (c) => new RollingZScoreDetector(c as Partial<RollingZScoreConfig>),
       fromSaved: (m, w) => RollingZScoreDetector.fromSaved(m, w),
       describe: 'baseline: |x - trailing mean| / trailing std, max over channels (no training)',
+    },
+  ],
+  [
+    'discord',
+    {
+      create: (c) => new DiscordDetector(c as Partial<DiscordConfig>),
+      fromSaved: (m, w) => DiscordDetector.fromSaved(m, w),
+      describe:
+        'matrix profile: z-normalised distance of each window to its nearest training window (or, join self, to the nearest other window)',
     },
   ],
   [

@@ -56,3 +56,51 @@ export function rowSums(values: Float32Array, width: number): Float32Array {
   }
   return out;
 }
+
+/**
+ * How a window's result reaches the steps it covers (window s covers s..s+window-1):
+ *   mean:   step t gets the mean of the rows of all windows covering it (smooth, but a
+ *           short anomaly is diluted over 2 windows - 1 steps);
+ *   max:    step t gets the whole row of the covering window with the largest row sum,
+ *           so a step is as anomalous as the worst window it belongs to;
+ *   centre: step t gets the row of the window centred on it (the first and last half
+ *           windows take the nearest window), so nothing is shifted by half a window.
+ * Rows keep their per-channel split, so a step's row still sums to its score.
+ */
+export type WindowAlignment = 'mean' | 'max' | 'centre';
+
+export const WINDOW_ALIGNMENTS: readonly WindowAlignment[] = ['mean', 'max', 'centre'];
+
+/** Per-step rows [windows + window - 1, width] from per-window rows [windows, width]. */
+export function alignWindows(
+  windowValues: Float32Array,
+  width: number,
+  window: number,
+  alignment: WindowAlignment,
+): Float32Array {
+  if (alignment === 'mean') return spreadWindows(windowValues, width, window);
+  const count = windowValues.length / width;
+  const steps = count === 0 ? 0 : count + window - 1;
+  const out = new Float32Array(steps * width);
+  const copyRow = (t: number, s: number) =>
+    out.set(windowValues.subarray(s * width, (s + 1) * width), t * width);
+  if (alignment === 'centre') {
+    const half = Math.floor((window - 1) / 2);
+    for (let t = 0; t < steps; t++) copyRow(t, Math.min(count - 1, Math.max(0, t - half)));
+    return out;
+  }
+  // Sliding maximum of the row sums over windows t-window+1..t (a monotone deque).
+  const totals = width === 1 ? windowValues : rowSums(windowValues, width);
+  const deque = new Int32Array(count);
+  let head = 0;
+  let tail = 0;
+  for (let t = 0; t < steps; t++) {
+    if (t < count) {
+      while (tail > head && totals[deque[tail - 1]!]! <= totals[t]!) tail--;
+      deque[tail++] = t;
+    }
+    while (deque[head]! < t - window + 1) head++;
+    copyRow(t, deque[head]!);
+  }
+  return out;
+}

@@ -5,12 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DETECTOR_SCHEMAS,
-  mergeSettings,
-  validateConfig,
-  validateDetectorConfig,
-} from '../../src/cli/config-schema.js';
+import { mergeSettings, validateConfig } from '../../src/config/schema.js';
+import { DETECTOR_SCHEMAS, validateDetectorConfig } from '../../src/detectors/config-schemas.js';
 import { readConfigFile, UsageError } from '../../src/cli/common.js';
 import { detectorNames } from '../../src/detectors/registry.js';
 import { FORECASTER_DEFAULTS } from '../../src/detectors/forecaster.js';
@@ -21,6 +17,7 @@ import { ISOLATION_FOREST_DEFAULTS } from '../../src/detectors/baselines/isolati
 import { ROLLING_ZSCORE_DEFAULTS } from '../../src/detectors/baselines/rolling-zscore.js';
 import { CAE_OCSVM_DEFAULTS } from '../../src/detectors/cae-ocsvm.js';
 import { AMSL_DEFAULTS } from '../../src/detectors/amsl.js';
+import { DISCORD_DEFAULTS } from '../../src/detectors/discord.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { FEATURIZE_SCHEMA } from '../../src/cli/commands/featurize.js';
 
@@ -40,6 +37,7 @@ test('each detector schema belongs to a registered detector and matches its defa
     'rolling-zscore': ROLLING_ZSCORE_DEFAULTS,
     'cae-ocsvm': CAE_OCSVM_DEFAULTS,
     amsl: AMSL_DEFAULTS,
+    discord: DISCORD_DEFAULTS,
   };
   for (const name of Object.keys(DETECTOR_SCHEMAS)) {
     assert.ok(detectorNames().includes(name), `${name} is not registered`);
@@ -49,7 +47,7 @@ test('each detector schema belongs to a registered detector and matches its defa
     assert.deepEqual(
       Object.keys(DETECTOR_SCHEMAS[name]!).sort(),
       Object.keys(d).sort(),
-      `${name}: the config fields changed; update src/cli/config-schema.ts`,
+      `${name}: the config fields changed; update src/detectors/config-schemas.ts`,
     );
   }
 });

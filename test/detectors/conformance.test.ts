@@ -161,6 +161,22 @@ const cases: Case[] = [
     aucFloor: 0.9,
     config: { window: 5, downsample: 4, smoothing },
   },
+  // The discord keeps the amplitude here (mean-centred distances): z-normalised windows
+  // of a sine with doubled amplitude are the sine's own shape.
+  {
+    name: 'discord (matrix profile)',
+    detector: 'discord',
+    aucFloor: 0.95,
+    config: { window: 25, normalization: 'mean', downsample: 4, smoothing },
+  },
+  // The self-join compares the test series with itself: the doubled half repeats, so only
+  // the change point is a discord (its own AUC floor is tested in discord.test.ts).
+  {
+    name: 'discord self-join',
+    detector: 'discord',
+    aucFloor: 0.5,
+    config: { window: 25, join: 'self', normalization: 'mean', downsample: 4, smoothing },
+  },
 ];
 
 // Slices of the sine data: 40,000 normal steps; abnormal steps 150,000-170,000

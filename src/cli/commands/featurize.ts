@@ -9,7 +9,7 @@ import { slidingWindows } from '../../data/windows.js';
 import { writeNpy } from '../../data/npy.js';
 import type { Series } from '../../data/series.js';
 import { intFlag, numberFlag, progress, readConfigFile, UsageError } from '../common.js';
-import { mergeSettings, type Schema } from '../config-schema.js';
+import { mergeSettings, type Schema } from '../../config/schema.js';
 
 export interface FeaturizeSettings {
   downsample: number;

@@ -20,7 +20,7 @@ import {
   readConfigFile,
   readLabels,
 } from '../common.js';
-import { mergeSettings, type Schema } from '../config-schema.js';
+import { mergeSettings, type Schema } from '../../config/schema.js';
 
 interface ReportSettings {
   fpr: number;

@@ -15,7 +15,7 @@ import {
   readConfigFile,
   stderrIsTty,
 } from '../common.js';
-import { validateDetectorConfig } from '../config-schema.js';
+import { validateDetectorConfig } from '../../detectors/config-schemas.js';
 
 interface TrainFlags extends DataFlags {
   detector: string;

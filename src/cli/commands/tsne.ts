@@ -28,7 +28,7 @@ import {
   stderrIsTty,
   UsageError,
 } from '../common.js';
-import { mergeSettings, type Schema } from '../config-schema.js';
+import { mergeSettings, type Schema } from '../../config/schema.js';
 
 interface TsneSettings {
   window: number;

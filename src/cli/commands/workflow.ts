@@ -1,10 +1,9 @@
-// `normalcy workflow <name>`: runs one of the end-to-end workflows of examples/.
+// `normalcy workflow <name>`: parses the flags and runs one of the workflow
+// pipelines of examples/ (src/pipelines/workflows).
 import type { Command } from 'commander';
-import { dirname, resolve, join } from 'node:path';
-import { mkdirSync } from 'node:fs';
-import { workflows } from '../workflows/index.js';
-import { intFlag, progress, readConfigFile, UsageError } from '../common.js';
-import { writeFileAtomic } from '../../io/atomic-write.js';
+import { dirname, resolve } from 'node:path';
+import { findWorkflow, workflows } from '../../pipelines/index.js';
+import { intFlag, progress, readConfigFile } from '../common.js';
 
 export function registerWorkflow(program: Command): void {
   program
@@ -22,41 +21,24 @@ export function registerWorkflow(program: Command): void {
     .addHelpText(
       'after',
       () =>
-        `\nWorkflows:\n${workflows.map((w) => `  ${w.name.padEnd(18)} ${w.description}`).join('\n')}\n\nExample:\n  normalcy workflow sine --config examples/sine/config.yaml --out sine-out`,
+        `\nWorkflows:\n${workflows.map((w) => `  ${w.name.padEnd(18)} ${w.describe}`).join('\n')}\n\nExample:\n  normalcy workflow sine --config examples/sine/config.yaml --out sine-out`,
     )
     .action(
       async (
         name: string,
         f: { config: string; out: string; seed: number; quick?: boolean; json?: boolean },
       ) => {
-        const wf = workflows.find((w) => w.name === name);
-        if (!wf)
-          throw new UsageError(
-            `unknown workflow '${name}' (available: ${workflows.map((w) => w.name).join(', ') || 'none'})`,
-          );
-        const config = readConfigFile(f.config);
-        const out = resolve(f.out);
-        mkdirSync(out, { recursive: true });
-        const started = performance.now();
-        const result = await wf.run({
-          config,
+        const workflow = findWorkflow(name);
+        const { summary, files } = await workflow.run({
+          config: readConfigFile(f.config),
           baseDir: dirname(resolve(f.config)),
-          out,
+          out: resolve(f.out),
           seed: f.seed,
           quick: !!f.quick,
           log: progress,
         });
-        const seconds = (performance.now() - started) / 1000;
-        const summary = {
-          workflow: name,
-          seed: f.seed,
-          quick: !!f.quick,
-          seconds: +seconds.toFixed(1),
-          ...result.summary,
-        };
-        writeFileAtomic(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-        console.log(`${name} finished in ${seconds.toFixed(1)} s; wrote:`);
-        for (const file of [...result.files, join(out, 'summary.json')]) console.log(`  ${file}`);
+        console.log(`${name} finished in ${String(summary.seconds)} s; wrote:`);
+        for (const file of files) console.log(`  ${file}`);
         if (f.json) console.log(JSON.stringify(summary));
       },
     );

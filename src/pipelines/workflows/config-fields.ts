@@ -2,12 +2,12 @@
 // name the field, the value given and what is allowed.
 import { isAbsolute, resolve } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { UsageError } from '../common.js';
+import { ConfigError } from '../../config/errors.js';
 
 type Config = Record<string, unknown>;
 
 function bad(workflow: string, key: string, value: unknown, want: string): never {
-  throw new UsageError(
+  throw new ConfigError(
     `workflow ${workflow}: ${key} is ${JSON.stringify(value)}, expected ${want}`,
   );
 }

@@ -1,8 +1,8 @@
 // Checking a workflow config whose nested mappings (a detector's settings, a
 // threshold's options) may give any subset of their fields: validateConfig
 // wants nested objects complete, so each is checked on its own.
-import { validateConfig, type Schema } from '../config-schema.js';
-import { UsageError } from '../common.js';
+import { validateConfig, type Schema } from '../../config/schema.js';
+import { ConfigError } from '../../config/errors.js';
 
 /**
  * Checks `config` against `schema`; the fields named in `nested` must be
@@ -21,7 +21,7 @@ export function validatePartialConfig(
       continue;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value))
-      throw new UsageError(`config.${key}: expected a mapping, got ${JSON.stringify(value)}`);
+      throw new ConfigError(`config.${key}: expected a mapping, got ${JSON.stringify(value)}`);
     validateConfig(value as Record<string, unknown>, sub, `config.${key}`);
   }
   validateConfig(top, {

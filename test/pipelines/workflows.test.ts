@@ -12,11 +12,11 @@ import {
   spectrumWorkflow,
   syntheticRecording,
   spectrumFrames,
-} from '../../src/cli/workflows/spectrum.js';
-import { sineWorkflow } from '../../src/cli/workflows/sine.js';
-import { imagesWorkflow } from '../../src/cli/workflows/images.js';
-import { workflows } from '../../src/cli/workflows/index.js';
-import type { WorkflowContext } from '../../src/cli/workflows/workflow.js';
+} from '../../src/pipelines/workflows/spectrum.js';
+import { sineWorkflow } from '../../src/pipelines/workflows/sine.js';
+import { imagesWorkflow } from '../../src/pipelines/workflows/images.js';
+import { workflows } from '../../src/pipelines/index.js';
+import type { WorkflowContext } from '../../src/pipelines/workflows/workflow.js';
 import { packageRoot } from '../../src/version.js';
 import { dataset } from '../helpers/datasets.js';
 

@@ -19,7 +19,7 @@ import { OneClassSvm, type OneClassSvmGamma } from '../../models/one-class-svm.j
 import { rocAuc, rocCurve } from '../../metrics/roc.js';
 import { averagePrecision, prCurve } from '../../metrics/pr.js';
 import { prChart, rocChart, writeChart } from '../../report/index.js';
-import { UsageError } from '../common.js';
+import { ConfigError } from '../../config/errors.js';
 import {
   configPath,
   numberField,
@@ -28,7 +28,12 @@ import {
   stringField,
   writeCsv,
 } from './config-fields.js';
-import type { Workflow, WorkflowContext, WorkflowResult } from './workflow.js';
+import {
+  defineWorkflow,
+  type Workflow,
+  type WorkflowContext,
+  type WorkflowResult,
+} from './workflow.js';
 
 const NAME = 'images';
 
@@ -81,7 +86,7 @@ function split(ctx: WorkflowContext, normalLabel: number): Split {
   const c = ctx.config;
   const npz = stringField(NAME, c, 'npz');
   const mnist = stringField(NAME, c, 'mnist');
-  if (!npz === !mnist) throw new UsageError(`workflow ${NAME}: give exactly one of npz and mnist`);
+  if (!npz === !mnist) throw new ConfigError(`workflow ${NAME}: give exactly one of npz and mnist`);
   const rng = createRng(ctx.seed);
   const indices = (d: ImageData, normal: boolean) => {
     const out: number[] = [];
@@ -110,7 +115,7 @@ function split(ctx: WorkflowContext, normalLabel: number): Split {
   }
   const anomalyRows = indices(test, false);
   if (trainRows.length < 2 || normalRows.length < 2 || anomalyRows.length < 1) {
-    throw new UsageError(
+    throw new ConfigError(
       `workflow ${NAME}: label ${normalLabel} gives ${trainRows.length} training, ${normalRows.length} normal test and ${anomalyRows.length} anomalous images; too few`,
     );
   }
@@ -167,7 +172,7 @@ async function run(ctx: WorkflowContext): Promise<WorkflowResult> {
     gammaField === 'auto' ||
     (typeof gammaField === 'number' && gammaField > 0)
   ))
-    throw new UsageError(
+    throw new ConfigError(
       `workflow ${NAME}: gamma is ${JSON.stringify(gammaField)}, expected scale, auto or a positive number`,
     );
   const gamma = gammaField as OneClassSvmGamma;
@@ -329,8 +334,8 @@ async function run(ctx: WorkflowContext): Promise<WorkflowResult> {
   };
 }
 
-export const imagesWorkflow: Workflow = {
-  name: NAME,
-  description: 'CAE features + One-Class SVM over a nu grid; AUCs over seeded test sets',
+export const imagesWorkflow: Workflow = defineWorkflow(
+  NAME,
+  'CAE features + One-Class SVM over a nu grid; AUCs over seeded test sets',
   run,
-};
+);

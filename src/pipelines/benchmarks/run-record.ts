@@ -6,24 +6,22 @@ import { cpus, totalmem, platform, arch } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { packageRoot, packageVersion } from '../../version.js';
+import type { PipelineContext } from '../pipeline.js';
 
-/** What every benchmark runner receives. */
-export interface BenchContext {
+/** What every benchmark protocol receives. */
+export interface BenchContext extends PipelineContext {
   /** The datasets directory (or a dataset's own directory) given with --data-dir. */
   dataDir: string;
   /** Whether --data-dir was given (else dataDir is the default). */
   dataDirGiven?: boolean;
-  out: string;
-  quick: boolean;
-  seed: number;
   /** Worker processes for benchmarks that run in parallel (default: one per core). */
   workers?: number;
-  /** A progress line on stderr. */
-  log: (message: string) => void;
 }
 
 /** What a runner hands back: our numbers, the published ones and the protocol in words. */
 export interface BenchOutcome {
+  /** Largest peak of a worker process, in MiB, where the benchmark used workers. */
+  workerPeakRssMiB?: number;
   /** One-line title, e.g. "Sine: dense, LSTM and GRU forecasters". */
   title: string;
   /** The protocol, one sentence or short paragraph per entry. */
@@ -182,7 +180,7 @@ function recordMarkdown(r: RunRecord): string {
 export async function runBenchmark(
   name: string,
   ctx: BenchContext,
-  runner: (ctx: BenchContext) => Promise<BenchOutcome & { workerPeakRssMiB?: number }>,
+  runner: (ctx: BenchContext) => Promise<BenchOutcome>,
 ): Promise<Record<string, unknown>> {
   const startedAt = new Date().toISOString();
   const commit = gitCommit();

@@ -18,10 +18,16 @@ import { scoreChart } from '../../report/score-chart.js';
 import { rocChart } from '../../report/roc-chart.js';
 import { writeChart } from '../../report/write-chart.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { DETECTOR_SCHEMAS, type Schema } from '../config-schema.js';
+import { DETECTOR_SCHEMAS } from '../../detectors/config-schemas.js';
+import type { Schema } from '../../config/schema.js';
 import { validatePartialConfig } from './partial-config.js';
-import { UsageError } from '../common.js';
-import type { Workflow, WorkflowContext, WorkflowResult } from './workflow.js';
+import { ConfigError } from '../../config/errors.js';
+import {
+  defineWorkflow,
+  type Workflow,
+  type WorkflowContext,
+  type WorkflowResult,
+} from './workflow.js';
 
 /** Fields of examples/amsl/config.yaml. */
 export const AMSL_WORKFLOW_SCHEMA: Schema = {
@@ -56,7 +62,7 @@ function settings(ctx: WorkflowContext): AmslWorkflowSettings {
   validatePartialConfig(ctx.config, AMSL_WORKFLOW_SCHEMA, { model: DETECTOR_SCHEMAS.amsl! });
   const c = ctx.config as Partial<AmslWorkflowSettings>;
   if (c.dsads === undefined)
-    throw new UsageError('config: dsads (the DSADS folder, aXX/pY/sZZ.txt) is required');
+    throw new ConfigError('config: dsads (the DSADS folder, aXX/pY/sZZ.txt) is required');
   const s: AmslWorkflowSettings = {
     dsads: resolve(ctx.baseDir, c.dsads),
     persons: c.persons ?? [1, 2],
@@ -116,7 +122,7 @@ async function run(ctx: WorkflowContext): Promise<WorkflowResult> {
   const labels = split.testLabels;
   const abnormalCount = labels.reduce((a, b) => a + b, 0);
   if (split.train.length === 0 || abnormalCount === 0 || abnormalCount === labels.length)
-    throw new UsageError(
+    throw new ConfigError(
       `config: the split has ${split.train.length} training segments, ${labels.length - abnormalCount} normal and ${abnormalCount} abnormal test segments; each must be at least 1`,
     );
   ctx.log(
@@ -240,9 +246,8 @@ async function run(ctx: WorkflowContext): Promise<WorkflowResult> {
   };
 }
 
-export const amslWorkflow: Workflow = {
-  name: 'amsl',
-  description:
-    'AMSL on DSADS: seeded AMSL split, 98th-percentile threshold, accuracy / macro P / macro R / mF1',
+export const amslWorkflow: Workflow = defineWorkflow(
+  'amsl',
+  'AMSL on DSADS: seeded AMSL split, 98th-percentile threshold, accuracy / macro P / macro R / mF1',
   run,
-};
+);

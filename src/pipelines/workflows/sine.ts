@@ -1,7 +1,7 @@
 // Sine workflow: dense, LSTM and GRU forecasters trained on normal.csv (first 80%), the
 // smoothed prediction error as the anomaly score, a threshold at 1% false positives on the
 // held-out normal 20%, and abn.csv scored with its anomaly (from `anomalyStart` on)
-// labelled. Settings as in bench/sine-forecasters.ts: window 25 after downsampling by 4
+// labelled. Settings as in the sine benchmark (../benchmarks/sine.ts): window 25 after downsampling by 4
 // (one period is 400 steps), one-step forecasts, the score averaged over one period.
 // Writes per network the scores, a score plot and a waveform-vs-prediction plot around
 // the anomaly's start, and a metrics table over the networks.
@@ -14,9 +14,15 @@ import { evaluateScores } from '../../detectors/evaluation.js';
 import { thresholdAtFpr } from '../../thresholds/fpr.js';
 import { applyThreshold } from '../../thresholds/apply.js';
 import { scoreChart, waveformChart, writeChart } from '../../report/index.js';
-import { UsageError, writeScoresCsv } from '../common.js';
+import { ConfigError } from '../../config/errors.js';
+import { writeScoresCsv } from '../../io/scores-csv.js';
 import { configPath, numberField, round, stringField, writeCsv } from './config-fields.js';
-import type { Workflow, WorkflowContext, WorkflowResult } from './workflow.js';
+import {
+  defineWorkflow,
+  type Workflow,
+  type WorkflowContext,
+  type WorkflowResult,
+} from './workflow.js';
 
 const NAME = 'sine';
 
@@ -33,7 +39,7 @@ function networkList(config: Record<string, unknown>): string[] {
     v.length === 0 ||
     !v.every((n) => typeof n === 'string' && n in NETWORKS)
   ) {
-    throw new UsageError(
+    throw new ConfigError(
       `workflow ${NAME}: networks is ${JSON.stringify(v)}, expected a list of ${Object.keys(NETWORKS).join(', ')}`,
     );
   }
@@ -42,7 +48,7 @@ function networkList(config: Record<string, unknown>): string[] {
 
 function readCsvSeries(baseDir: string, path: string) {
   const full = configPath(baseDir, path);
-  if (!existsSync(full)) throw new UsageError(`workflow ${NAME}: ${full} not found`);
+  if (!existsSync(full)) throw new ConfigError(`workflow ${NAME}: ${full} not found`);
   return readSeries(full);
 }
 
@@ -179,8 +185,8 @@ async function run(ctx: WorkflowContext): Promise<WorkflowResult> {
   };
 }
 
-export const sineWorkflow: Workflow = {
-  name: NAME,
-  description: 'dense, LSTM and GRU forecasters on the sine data; threshold at 1% FPR',
+export const sineWorkflow: Workflow = defineWorkflow(
+  NAME,
+  'dense, LSTM and GRU forecasters on the sine data; threshold at 1% FPR',
   run,
-};
+);

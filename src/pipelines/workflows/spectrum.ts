@@ -16,7 +16,7 @@ import { createSeries, sliceRows, type Series } from '../../data/series.js';
 import { powerSpectrum } from '../../data/spectrum.js';
 import { Forecaster } from '../../detectors/forecaster.js';
 import { errorCdfChart, writeChart } from '../../report/index.js';
-import { UsageError } from '../common.js';
+import { ConfigError } from '../../config/errors.js';
 import {
   booleanField,
   configPath,
@@ -26,7 +26,12 @@ import {
   stringField,
   writeCsv,
 } from './config-fields.js';
-import type { Workflow, WorkflowContext, WorkflowResult } from './workflow.js';
+import {
+  defineWorkflow,
+  type Workflow,
+  type WorkflowContext,
+  type WorkflowResult,
+} from './workflow.js';
 
 const NAME = 'spectrum';
 const FRAME = 256;
@@ -108,7 +113,7 @@ export function spectrumFrames(recording: Float32Array): Series {
 function readRecording(path: string): Float32Array {
   const a = readNpy(path);
   if (!(a.shape.length === 1 || (a.shape.length === 2 && a.shape[1] === 1))) {
-    throw new UsageError(`${path}: expected a 1-D recording, found shape (${a.shape.join(', ')})`);
+    throw new ConfigError(`${path}: expected a 1-D recording, found shape (${a.shape.join(', ')})`);
   }
   return toFloat32Array(a);
 }
@@ -143,7 +148,7 @@ function loadSets(ctx: WorkflowContext): Sets {
   }
   const normalPath = stringField(NAME, c, 'normal');
   if (!normalPath)
-    throw new UsageError(`workflow ${NAME}: give synthetic: true or a normal .npy recording`);
+    throw new ConfigError(`workflow ${NAME}: give synthetic: true or a normal .npy recording`);
   let normal = spectrumFrames(readRecording(configPath(ctx.baseDir, normalPath)));
   const valPath = stringField(NAME, c, 'validation');
   let validation: Series;
@@ -156,12 +161,12 @@ function loadSets(ctx: WorkflowContext): Sets {
   }
   const list = c.anomalies;
   if (!Array.isArray(list) || list.length === 0) {
-    throw new UsageError(`workflow ${NAME}: anomalies must be a list of {name, path}`);
+    throw new ConfigError(`workflow ${NAME}: anomalies must be a list of {name, path}`);
   }
   const anomalies = list.map((entry: unknown, i) => {
     const e = (entry ?? {}) as Record<string, unknown>;
     const path = stringField(NAME, e, 'path');
-    if (!path) throw new UsageError(`workflow ${NAME}: anomalies[${i}] has no path`);
+    if (!path) throw new ConfigError(`workflow ${NAME}: anomalies[${i}] has no path`);
     const name = stringField(NAME, e, 'name') ?? path;
     return { name, frames: spectrumFrames(readRecording(configPath(ctx.baseDir, path))) };
   });
@@ -290,8 +295,8 @@ async function run(ctx: WorkflowContext): Promise<WorkflowResult> {
   };
 }
 
-export const spectrumWorkflow: Workflow = {
-  name: NAME,
-  description: 'stacked LSTM forecaster on power-spectrum frames; detection rate per anomaly file',
+export const spectrumWorkflow: Workflow = defineWorkflow(
+  NAME,
+  'stacked LSTM forecaster on power-spectrum frames; detection rate per anomaly file',
   run,
-};
+);

@@ -20,6 +20,7 @@ import {
   NOVELTY_SURPRISE_DEFAULTS,
   scoreNoveltyStream,
 } from '../../detectors/streaming/novelty-surprise.js';
+import { DAMP_DEFAULTS, scoreDampStream } from '../../detectors/streaming/damp.js';
 import { noveltySelectionCheck, type SelectionCheck } from './nab-selection.js';
 import { datasetDir, fmt, mdTable, type BenchContext, type BenchOutcome } from './run-record.js';
 
@@ -27,6 +28,8 @@ import { datasetDir, fmt, mdTable, type BenchContext, type BenchOutcome } from '
 export const NAB_DETECTOR = 'normalcyNoveltySurprise';
 /** The baseline's name in NAB's results layout. */
 export const NAB_BASELINE = 'normalcyWindowedLikelihood';
+/** The streaming discord detector's name in NAB's results layout. */
+export const NAB_DAMP = 'normalcyDamp';
 
 interface StreamingEntry {
   /** Name in NAB's results layout. */
@@ -45,6 +48,11 @@ const ENTRIES: StreamingEntry[] = [
     detector: NAB_BASELINE,
     label: 'normalcy windowed-likelihood (baseline)',
     score: (values, probation) => scoreStream(values, {}, probation),
+  },
+  {
+    detector: NAB_DAMP,
+    label: 'normalcy damp (streaming discords)',
+    score: (values, probation) => scoreDampStream(values, { probation }).scores,
   },
 ];
 const QUICK_FILES = 5;
@@ -174,6 +182,7 @@ export async function runNab(ctx: BenchContext): Promise<BenchOutcome> {
     );
   }
   const baseline = perEntry[1]!;
+  const damp = perEntry[2]!;
   const ours = main.scores;
 
   const finalPath = join(root, 'results', 'final_results.json');
@@ -216,6 +225,7 @@ export async function runNab(ctx: BenchContext): Promise<BenchOutcome> {
       `Files: ${ctx.quick ? `${corpus.length} of the ${all.length} (quick: every ${Math.floor(all.length / QUICK_FILES)}th in sorted order)` : `all ${corpus.length}`}, ${rows} rows; ${windowCount} labelled windows.`,
       'Streaming: each row is scored from the rows before it and its own value (and timestamp) only, then learned; the probationary rows (15% of the file, at most 750) are learned from and scored 0. No parameter depends on the file or on the labels.',
       `Entry (src/detectors/streaming/novelty-surprise.ts): the probationary range, widened by ${n.widen} on each side, fixes the bins; keys per row: value bins at ${n.valueBins.join('/')} bins${n.hourBins.length ? `, hour-of-day x value bin at ${n.hourBins.join('/')} bins` : ''}${n.shape ? `, and the bins (${n.shape.bins}) of the means of the last ${n.shape.segments} segments of ${n.shape.segmentLength} rows` : ''}; an unseen key scores -log10 of its family's novelty rate over the last ${n.rateWindow} rows (prior ${n.prior}); score = min(1, sum / ${n.scoreScale}), kept only when it beats every score of the previous ${n.rest} rows.`,
+      `Streaming discords (src/detectors/streaming/damp.ts, DAMP-style): the window that ends on each row scored by its z-normalised distance to the nearest window that ended before it began, / (2 sqrt(window)); window = the probation's dominant period (else ${32}); backward search in doubling chunks from ${DAMP_DEFAULTS.initialChunk} windows, stopped once a neighbour is closer than the best discord so far; no forward pruning (it would look at future rows); not tuned on NAB.`,
       `Baseline (src/detectors/streaming/windowed-likelihood.ts): robust z-score over the previous ${w.longWindow} values, Gaussian tail of its ${w.shortWindow}-row mean against the previous ${w.historyWindow}, -log10 scaled by ${w.logScale}, excess over the previous ${w.suppress} scores.`,
       `Configuration: about ${NAB_CONFIGS_TRIED_COUNT} configurations (families of keys, bins, rate windows, rest periods, transforms, mixtures with the baseline) were scored on the full corpus while writing the entry (results.configsTried lists the milestones); the default is the best of a final grid of ${selection?.configs ?? 60} (rest period x range widening x shape family x hour family), on a plateau where its neighbours score within about 0.6. That choice used the labels, so the score is optimistic.${selection ? ` Selection check (results.selectionCheck): choosing the grid's best on a random half of the files (half of each category) and scoring it on the other half, over ${2 * selection.splits} choices, gives ${fmt(selection.chosenHalf, 2)} on the half chosen on and ${fmt(selection.otherHalf, 2)} on the unseen half: an optimism of about ${fmt(selection.optimism, 1)} points for a choice made on half the files.` : ''} Nothing is tuned per file or category.`,
       'Scoring: normalcy nabScore with config/profiles.json (standard, reward_low_FP_rate, reward_low_FN_rate), NAB hill-climb threshold per profile over the files scored, normalised so the null detector scores 0 and a perfect one 100.',
@@ -244,6 +254,14 @@ export async function runNab(ctx: BenchContext): Promise<BenchOutcome> {
         detectSeconds: baseline.detectSeconds,
         ...(baseline.rescoredFromFiles ? { rescoredFromFiles: baseline.rescoredFromFiles } : {}),
         resultsDir: baseline.resultsDir,
+      },
+      damp: {
+        detector: NAB_DAMP,
+        config: DAMP_DEFAULTS,
+        scores: damp.scores,
+        detectSeconds: damp.detectSeconds,
+        ...(damp.rescoredFromFiles ? { rescoredFromFiles: damp.rescoredFromFiles } : {}),
+        resultsDir: damp.resultsDir,
       },
       configsTried: NAB_CONFIGS_TRIED,
       ...(selection ? { selectionCheck: selection } : {}),

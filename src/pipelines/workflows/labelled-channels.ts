@@ -20,16 +20,18 @@ import { readSeries } from '../../data/read-series.js';
 import { sliceRows, type Series } from '../../data/series.js';
 import { readChannelRangeTable, readTelemanomLabels } from '../../data/telemanom.js';
 import { mergeRanges, type IndexRange } from '../../data/ranges.js';
-import { Forecaster, type ForecasterConfig } from '../../detectors/forecaster.js';
+import type { ForecasterConfig } from '../../detectors/forecaster.js';
 import { thresholdTable } from '../../metrics/threshold-table.js';
 import { breakEvenPoint } from '../../metrics/break-even.js';
 import { rocAuc, rocCurve } from '../../metrics/roc.js';
-import { eventCountsFromRanges } from '../../metrics/event-level.js';
+import { TELEMANOM_THRESHOLD } from '../../thresholds/dynamic-threshold.js';
 import {
-  dynamicThreshold,
-  TELEMANOM_THRESHOLD,
-  type DynamicThresholdOptions,
-} from '../../thresholds/dynamic-threshold.js';
+  firstForecastStep,
+  telemanomDetect,
+  telemanomEvents,
+  telemanomForecaster,
+  type TelemanomThresholdOptions,
+} from '../telemanom.js';
 import { scoreChart } from '../../report/score-chart.js';
 import { rocChart } from '../../report/roc-chart.js';
 import { thresholdChart } from '../../report/threshold-chart.js';
@@ -37,10 +39,16 @@ import { tsneChart } from '../../report/tsne-chart.js';
 import { tsne, subsampleIndices } from '../../report/tsne.js';
 import { writeChart } from '../../report/write-chart.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { DETECTOR_SCHEMAS, type Schema } from '../config-schema.js';
-import { UsageError } from '../common.js';
+import { DETECTOR_SCHEMAS } from '../../detectors/config-schemas.js';
+import type { Schema } from '../../config/schema.js';
+import { ConfigError } from '../../config/errors.js';
 import { validatePartialConfig } from './partial-config.js';
-import type { Workflow, WorkflowContext, WorkflowResult } from './workflow.js';
+import {
+  defineWorkflow,
+  type Workflow,
+  type WorkflowContext,
+  type WorkflowResult,
+} from './workflow.js';
 
 const THRESHOLD_SCHEMA: Schema = {
   smoothingWindow: { type: 'number', min: 1 },
@@ -75,10 +83,7 @@ export const LABELLED_CHANNELS_SCHEMA: Schema = {
   column: { type: 'int', min: 0 },
 };
 
-interface ThresholdSettings extends Omit<DynamicThresholdOptions, 'values' | 'zRange'> {
-  /** Pass the test values for telemanom's scale checks. Default true. */
-  scaleChecks?: boolean;
-}
+type ThresholdSettings = TelemanomThresholdOptions;
 
 interface TsneSettings {
   window: number;
@@ -147,9 +152,9 @@ function settings(ctx: WorkflowContext): Settings {
     tsne: TSNE_SCHEMA,
   });
   const c = rest as Partial<Omit<Settings, 'channels'>>;
-  if (c.labels === undefined) throw new UsageError('config: labels (the label table) is required');
+  if (c.labels === undefined) throw new ConfigError('config: labels (the label table) is required');
   if (c.data === undefined)
-    throw new UsageError('config: data (the folder holding train/ and test/) is required');
+    throw new ConfigError('config: data (the folder holding train/ and test/) is required');
   let list = ['P-1', 'S-1', 'E-1'];
   if (channels !== undefined) {
     if (
@@ -157,7 +162,7 @@ function settings(ctx: WorkflowContext): Settings {
       channels.length === 0 ||
       !channels.every((x) => typeof x === 'string' && x !== '')
     )
-      throw new UsageError(
+      throw new ConfigError(
         `config.channels: expected a non-empty list of channel ids, got ${JSON.stringify(channels)}`,
       );
     list = channels as string[];
@@ -185,7 +190,7 @@ function readLabelTable(path: string): Map<string, { ranges: IndexRange[]; numVa
   try {
     head = readFileSync(path, 'utf8').split('\n', 1)[0] ?? '';
   } catch (err) {
-    throw new UsageError(`config.labels: cannot read ${path} (${(err as Error).message})`);
+    throw new ConfigError(`config.labels: cannot read ${path} (${(err as Error).message})`);
   }
   const rows = head.includes('anomaly_sequences')
     ? readTelemanomLabels(path)
@@ -193,7 +198,7 @@ function readLabelTable(path: string): Map<string, { ranges: IndexRange[]; numVa
       ? readChannelRangeTable(path)
       : undefined;
   if (!rows)
-    throw new UsageError(
+    throw new ConfigError(
       `config.labels: ${path} is neither telemanom's labeled_anomalies.csv nor a chan_id,num_values,num_true_anoms,start1,end1,... table`,
     );
   const out = new Map<string, { ranges: IndexRange[]; numValues: number }>();
@@ -211,7 +216,7 @@ function seriesFile(dir: string, channel: string): string {
     const p = join(dir, channel + ext);
     if (existsSync(p)) return p;
   }
-  throw new UsageError(`no series for channel ${channel} in ${dir} (.npy.gz, .npy or .csv)`);
+  throw new ConfigError(`no series for channel ${channel} in ${dir} (.npy.gz, .npy or .csv)`);
 }
 
 const num = (v: number) => (Number.isFinite(v) ? +v.toPrecision(6) : v);
@@ -285,7 +290,7 @@ async function runChannel(
     columns: [s.column],
   });
   if (test.length !== label.numValues)
-    throw new UsageError(
+    throw new ConfigError(
       `${channel}: the label table says ${label.numValues} test values, the test series has ${test.length}`,
     );
   let ranges = label.ranges;
@@ -310,7 +315,7 @@ async function runChannel(
     `${channel}: train ${train.length} steps, test ${n} steps${offset ? ` (from step ${offset})` : ''}, labelled ${JSON.stringify(ranges.map(([a, b]) => [a + offset, b + offset]))}`,
   );
 
-  const forecaster = new Forecaster(s.model);
+  const forecaster = telemanomForecaster(s.model);
   const summary = await forecaster.fit(train, {
     seed: ctx.seed,
     onEpoch: (r) =>
@@ -319,30 +324,23 @@ async function runChannel(
       ),
   });
   const cfg = forecaster.config;
-  const start = cfg.window * cfg.downsample;
+  const start = firstForecastStep(forecaster);
   if (n - start < 2)
-    throw new UsageError(`${channel}: the test series (${n} steps) is not longer than the window`);
+    throw new ConfigError(`${channel}: the test series (${n} steps) is not longer than the window`);
 
-  // Squared error per step and channel; its root stands in for telemanom's |y - yhat|.
-  const contributions = forecaster.explain(test);
-  const width = contributions.length / n;
-  const m = n - start;
-  const errors = new Float32Array(m);
-  for (let t = 0; t < m; t++) {
-    let sum = 0;
-    for (let q = 0; q < width; q++) sum += contributions[(t + start) * width + q]!;
-    errors[t] = Math.sqrt(sum / width);
-  }
+  // The telemanom pipeline: errors |y - yhat|, dynamic threshold, flagged ranges.
+  const {
+    errors,
+    threshold: dyn,
+    ranges: predicted,
+  } = telemanomDetect(
+    forecaster,
+    test,
+    // telemanom flattens the EWMA's start-up values over its input length.
+    { flattenFirst: cfg.window, ...s.threshold },
+  );
+  const m = errors.length;
   const values = test.data.subarray(start);
-  const { scaleChecks, ...thresholdOptions } = s.threshold;
-  const dyn = dynamicThreshold(errors, {
-    // telemanom's defaults, tied to the model's input length: nothing flagged in
-    // the first 2 x window scored steps, and the EWMA's start-up values flattened.
-    ignoreFirst: 2 * cfg.window,
-    flattenFirst: cfg.window,
-    ...thresholdOptions,
-    values: scaleChecks ? values : undefined,
-  });
   const scores = dyn.smoothedErrors;
   const labels = mask.subarray(start);
   // Per-step epsilon: each step takes the epsilon of the evaluation window that labels it.
@@ -354,11 +352,7 @@ async function runChannel(
   }
   const flagged = new Uint8Array(m);
   for (const [a, b] of dyn.ranges) flagged.fill(1, a, b + 1);
-  const predicted = dyn.ranges.map(([a, b]): IndexRange => [a + start, b + start]);
-  const events = eventCountsFromRanges(
-    predicted.map(([a, b]) => ({ start: a, end: b })),
-    ranges.map(([a, b]) => ({ start: a, end: b })),
-  );
+  const events = telemanomEvents(predicted, ranges);
 
   write(
     'scores.csv',
@@ -444,7 +438,7 @@ async function runChannel(
   );
 
   // t-SNE of test windows after the first `start` steps: raw values, then the
-  // model's squared-error contributions over the same steps.
+  // model's squared prediction errors over the same steps.
   let tsneKl: ChannelResult['tsneKl'] = null;
   const tw = s.tsne.window;
   const count = m >= tw ? Math.floor((m - tw) / s.tsne.shift) + 1 : 0;
@@ -454,11 +448,7 @@ async function runChannel(
     const anomalous = Uint8Array.from(starts, (a) =>
       labels.subarray(a, a + tw).includes(1) ? 1 : 0,
     );
-    const perStep = Float32Array.from({ length: m }, (_, t) => {
-      let sum = 0;
-      for (let q = 0; q < width; q++) sum += contributions[(t + start) * width + q]!;
-      return sum / width;
-    });
+    const perStep = Float32Array.from(errors, (e) => e * e);
     const kl: number[] = [];
     for (const [name, data, title] of [
       ['tsne-before', gather(values, starts, tw, true), 'the raw test windows (z-scored)'],
@@ -515,7 +505,7 @@ async function run(ctx: WorkflowContext): Promise<WorkflowResult> {
   const table = readLabelTable(s.labels);
   const missing = s.channels.filter((c) => !table.has(c));
   if (missing.length > 0)
-    throw new UsageError(`config.channels: no label row for ${missing.join(', ')} in ${s.labels}`);
+    throw new ConfigError(`config.channels: no label row for ${missing.join(', ')} in ${s.labels}`);
   const files: string[] = [];
   const results: ChannelResult[] = [];
   for (const channel of s.channels)
@@ -580,9 +570,8 @@ async function run(ctx: WorkflowContext): Promise<WorkflowResult> {
   };
 }
 
-export const labelledChannelsWorkflow: Workflow = {
-  name: 'labelled-channels',
-  description:
-    'telemanom style: per-channel LSTM forecaster, dynamic threshold (event TP/FP/FN), per-threshold table, ROC, t-SNE',
+export const labelledChannelsWorkflow: Workflow = defineWorkflow(
+  'labelled-channels',
+  'telemanom style: per-channel LSTM forecaster, dynamic threshold (event TP/FP/FN), per-threshold table, ROC, t-SNE',
   run,
-};
+);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { readTelemanomLabels, type TelemanomLabel } from '../../data/telemanom.js';
 import { writeNpy } from '../../data/npy.js';
 import { rangesToMask } from '../../data/ranges.js';
-import { eventCountsFromRanges } from '../../metrics/event-level.js';
+import { telemanomEvents } from '../telemanom.js';
 import { averagePrecision } from '../../metrics/pr.js';
 import { vus } from '../../metrics/vus.js';
 import { ratio } from '../../metrics/classification.js';
@@ -109,7 +109,7 @@ export async function runSmapMsl(
         .sort((a, b) => a.numValues - b.numValues)[0];
       if (pick) rows.push(pick);
     }
-    // And P-1, the channel of bench/smap-p1.ts, whose anomalies a short training finds.
+    // And P-1, a channel whose anomalies a short training finds.
     rows.push(...labels.filter((l) => l.channel === 'P-1' && !rows.includes(l)));
   }
   const channels = [...new Set(rows.map((r) => r.channel))];
@@ -152,11 +152,8 @@ export async function runSmapMsl(
   const perRow: Record<string, unknown>[] = [];
   for (const label of rows) {
     const r = byChannel.get(label.channel)!;
-    const labelled = [...label.ranges]
-      .map(([start, end]) => ({ start, end }))
-      .sort((a, b) => a.start - b.start);
-    const predicted = r.ranges.map(([start, end]) => ({ start, end }));
-    const counts = eventCountsFromRanges(predicted, labelled);
+    const labelled = [...label.ranges].sort((a, b) => a[0] - b[0]);
+    const counts = telemanomEvents(r.ranges, labelled);
     const mask = rangesToMask(label.ranges, r.testSteps);
     const aucPr = averagePrecision(r.scores, mask);
     const vusPr = vus(r.scores, mask, { maxBuffer: 100 }).vusPr;
