@@ -48,3 +48,4 @@ export {
   incidentSummary,
   stepMilliseconds,
 } from './incident-files.js';
+export { evaluateIncidents, type IncidentEvaluation } from './incident-evaluation.js';

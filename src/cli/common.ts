@@ -6,6 +6,7 @@ import { InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { parse as parseYaml } from 'yaml';
 import { readRanges, readLabelColumn } from '../data/labels.js';
+import { DataError } from '../data/errors.js';
 import { rangesToMask } from '../data/ranges.js';
 import { readManifest, readNormalScores } from '../detectors/model-dir.js';
 import { thresholdAtTargetRate } from '../thresholds/target-rate.js';
@@ -73,17 +74,30 @@ export function readConfigFile(path: string | undefined): Record<string, unknown
  */
 export function readLabels(path: string, length: number): Uint8Array {
   if (!existsSync(path)) throw new Error(`${path}: labels file not found`);
-  if (path.toLowerCase().endsWith('.json')) return rangesToMask(readRanges(path), length);
-  let mask: Uint8Array;
+  const inRange = (ranges: ReturnType<typeof readRanges>) => {
+    try {
+      return rangesToMask(ranges, length);
+    } catch (err) {
+      if (err instanceof RangeError)
+        throw new DataError(
+          path,
+          `${err.message} (the data has ${length} steps, 0..${length - 1})`,
+        );
+      throw err;
+    }
+  };
+  if (path.toLowerCase().endsWith('.json')) return inRange(readRanges(path));
+  let ranges;
   try {
-    mask = rangesToMask(readRanges(path), length);
+    ranges = readRanges(path);
   } catch {
-    mask = readLabelColumn(path);
+    const mask = readLabelColumn(path);
     if (mask.length !== length) {
       throw new Error(`${path}: ${mask.length} labels for a series of ${length} steps`);
     }
+    return mask;
   }
-  return mask;
+  return inRange(ranges);
 }
 
 export { writeScoresCsv, type ScoresCsvExtras } from '../io/scores-csv.js';
