@@ -94,7 +94,7 @@ export function channelsChart(input: ChannelsChartInput): ChartSpec {
       data: { values: seriesRows(values, x, input.names[c]!, maxPoints) },
       mark: { type: 'line', color: palette.normal, strokeWidth: 1, clip: true },
       encoding: {
-        x: { field: 'x', type: x.type, axis: hidden },
+        x: { field: 'x', type: x.type, axis: hidden, scale: { nice: false } },
         y: { field: 'value', type: 'quantitative', title: input.names[c], scale: { zero: false } },
         tooltip: [
           { field: 'x', type: x.type, title: x.title },
@@ -116,7 +116,7 @@ export function channelsChart(input: ChannelsChartInput): ChartSpec {
       mark: { type: 'line', color: palette.anomaly, strokeWidth: 1, clip: true },
       params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
       encoding: {
-        x: { field: 'x', type: x.type, title: x.title },
+        x: { field: 'x', type: x.type, title: x.title, scale: { nice: false } },
         y: { field: 'score', type: 'quantitative', title: 'score' },
         tooltip: [
           { field: 'x', type: x.type, title: x.title },

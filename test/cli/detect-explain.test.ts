@@ -237,8 +237,13 @@ test('explain: ranked channels at a time, and per incident', () => {
   assert.match(bad.stderr, /--at 99999: the series has 2000 steps/);
 });
 
-test('every option of train, score, detect and explain states its default or is required', () => {
-  for (const command of ['train', 'score', 'detect', 'explain', 'report']) {
+test('every option of every command states its default or that it is required', () => {
+  const commands = run('--help')
+    .stdout.split('Commands:')[1]!
+    .match(/^  ([a-z-]+)/gm)!;
+  const names = commands.map((c) => c.trim()).filter((c) => c !== 'help');
+  assert.ok(names.includes('detect') && names.includes('explain'));
+  for (const command of names) {
     const help = run(command, '--help').stdout;
     const options = help.split('Options:')[1]!.split(/\n\n/)[0]!;
     // One entry per option: the flag line and its wrapped continuation lines.
@@ -247,8 +252,7 @@ test('every option of train, score, detect and explain states its default or is 
       if (/^-h, --help/.test(entry.trim())) continue;
       const flat = entry.replace(/\s+/g, ' ');
       const flag = flat.trim().split(' ')[0];
-      const stated =
-        /default/.test(flat) || /^--(model|data|out)\b/.test(flag!) || /--labels/.test(flag!);
+      const stated = /default|required/.test(flat) || /^--(model|data|out)\b/.test(flag!);
       assert.ok(stated, `${command} ${flag}: no default in "${flat}"`);
     }
   }

@@ -23,8 +23,11 @@ export function registerBench(program: Command): void {
       "the shared datasets directory, or the benchmark's own dataset directory (default: $NORMALCY_DATASETS, else ../shared/datasets beside the package; fashion-mnist: /usr/share/datasets/fashion-mnist)",
     )
     .requiredOption('--out <dir>', 'directory for results.json, results.md and any result files')
-    .option('--json', 'end with one JSON line of the summary')
-    .option('--quick', 'a small slice with tiny training, to check the pipeline')
+    .option('--json', 'end with one JSON line of the summary (default: off)')
+    .option(
+      '--quick',
+      'a small slice with tiny training, to check the pipeline (default: off, the full run)',
+    )
     .option('--seed <n>', 'seed of every random choice', intFlag('--seed', 0), 1)
     .option(
       '--workers <n>',

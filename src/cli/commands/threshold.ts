@@ -23,16 +23,16 @@ export function registerThreshold(program: Command): void {
     .requiredOption('--model <dir>', 'model directory written by train')
     .option(
       '--fpr <rate>',
-      'at this false-positive rate on the held-out normal scores',
+      'at this false-positive rate on the held-out normal scores (default: none; give one of --fpr, --percentile, --value, --recalibrate)',
       fractionFlag('--fpr'),
     )
     .option(
       '--percentile <p>',
-      'at this percentile (0-100) of the held-out normal scores',
+      'at this percentile (0-100) of the held-out normal scores (default: none)',
       numberFlag('--percentile'),
     )
-    .option('--value <v>', 'a fixed value', numberFlag('--value'))
-    .option('--json', 'end with one JSON line of the new threshold')
+    .option('--value <v>', 'a fixed value (default: none)', numberFlag('--value'))
+    .option('--json', 'end with one JSON line of the new threshold (default: off)')
     .addHelpText(
       'after',
       '\nExamples:\n  normalcy threshold --model model/ --fpr 0.005\n  normalcy threshold --model model/ --value 0.8',
