@@ -72,13 +72,7 @@ export function detectIncidents(
       ...(time !== undefined ? { time } : {}),
     });
     if (update.closed) incidents.push(update.closed);
-    guard?.push({
-      step: t,
-      score,
-      flagged,
-      ...(update.opened ? { opened: true, openedStart: update.opened.start } : {}),
-      ...(time !== undefined ? { time } : {}),
-    });
+    guard?.push({ step: t, score, flagged, ...(time !== undefined ? { time } : {}) });
   }
   const last = tracker.flush();
   if (last) incidents.push(last);

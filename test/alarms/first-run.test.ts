@@ -51,7 +51,7 @@ test('first-run settings: drifted data gives one finding, not many incidents', (
   const found = findIncidents(drifted, { threshold, targetRate: 0.01, normalScores: normal });
   assert.ok(found.drift, 'drift found');
   assert.ok(
-    found.drift.since >= 10_000 && found.drift.since < 12_000,
+    found.drift.since >= 8_000 && found.drift.since < 12_000,
     `since ${found.drift.since}`,
   );
   assert.ok(found.incidents.length <= 1);
