@@ -1,8 +1,9 @@
 // The drift guard: when new data departs from training everywhere, per-step
 // alarms turn into thousands of incidents that all say the same thing. The
 // guard watches a trailing window and reports one finding instead: either a
-// flag rate far above the target spread over many separate runs, none holding
-// half the flagged steps (the threshold no longer means what it promised), or scores that sit above the typical normal
+// flag rate far above the target (and a fifth of the steps or more) spread
+// over many separate runs, none holding most of the flagged steps (the
+// threshold no longer means what it promised), or scores that sit above the typical normal
 // score almost everywhere while few steps are flagged (a quiet shift), or data
 // flagged at least half the time from its very first steps (it never looked
 // like training). One long incident after a normal stretch is not drift: a
@@ -16,9 +17,11 @@ export interface DriftOptions {
   window?: number;
   /** Flag rate at least this many times the target; default 5. */
   rateFactor?: number;
-  /** The longest flagged run holds less than this share of the window's flagged steps; default 0.5. */
+  /** ...and at least this share of the window; default 0.2 (sparse faults stay incidents). */
+  minFlaggedShare?: number;
+  /** The longest flagged run holds less than this share of the window's flagged steps; default 0.8. */
   maxRunShare?: number;
-  /** At least this many separate flagged runs in the window; default 20. */
+  /** At least this many separate flagged runs in the window; default 10. */
   minRuns?: number;
   /** Held-out normal scores, for the score-shift check. */
   normalScores?: ArrayLike<number>;
@@ -76,6 +79,7 @@ export class DriftGuard {
   readonly targetRate: number;
   readonly rateFactor: number;
   readonly maxRunShare: number;
+  readonly minFlaggedShare: number;
   readonly minRuns: number;
   readonly shiftShare: number;
   private readonly normalMedian?: number;
@@ -93,6 +97,9 @@ export class DriftGuard {
   private readonly startWindow: number;
   private startSeen = 0;
   private startFlagged = 0;
+  private startRuns = 0;
+  private startRun = 0;
+  private startLongest = 0;
   private firstScored?: { step: number; time?: string };
   private finding?: DriftFinding;
 
@@ -105,8 +112,9 @@ export class DriftGuard {
     if (!Number.isInteger(this.window) || this.window < 2)
       throw new RangeError(`drift guard: window must be an integer >= 2, got ${this.window}`);
     this.rateFactor = options.rateFactor ?? 5;
-    this.maxRunShare = options.maxRunShare ?? 0.5;
-    this.minRuns = options.minRuns ?? 20;
+    this.maxRunShare = options.maxRunShare ?? 0.8;
+    this.minRuns = options.minRuns ?? 10;
+    this.minFlaggedShare = options.minFlaggedShare ?? 0.2;
     this.shiftShare = options.shiftShare ?? 0.95;
     this.startWindow = Math.max(100, Math.ceil(10 / targetRate));
     if (options.normalScores && options.normalScores.length > 0) {
@@ -142,11 +150,29 @@ export class DriftGuard {
       if (!this.firstScored) this.firstScored = { step: input.step, ...(time ? { time } : {}) };
       this.startSeen++;
       this.startFlagged += flagged;
-      if (this.startSeen === this.startWindow && this.startFlagged >= this.startWindow / 2)
-        return this.report('from-start', input.step, this.firstScored.step, this.firstScored.time, {
-          rate: this.startFlagged / this.startWindow,
-          window: this.startWindow,
-        });
+      this.startRun = flagged ? this.startRun + 1 : 0;
+      if (this.startRun === 1) this.startRuns++;
+      this.startLongest = Math.max(this.startLongest, this.startRun);
+      if (this.startSeen === this.startWindow) {
+        // The first scored steps, judged before a full (longer) window exists.
+        const rate = this.startFlagged / this.startWindow;
+        const spread =
+          rate >= Math.max(this.rateFactor * this.targetRate, this.minFlaggedShare) &&
+          this.startRuns >= this.minRuns &&
+          this.startLongest < this.maxRunShare * this.startFlagged;
+        if (rate >= 0.5 || spread)
+          return this.report(
+            'from-start',
+            input.step,
+            this.firstScored.step,
+            this.firstScored.time,
+            {
+              rate,
+              window: this.startWindow,
+              longest: this.startLongest,
+            },
+          );
+      }
     }
     this.flags[slot] = flagged;
     this.above[slot] = above;
@@ -169,7 +195,7 @@ export class DriftGuard {
     const rate = this.flagged / this.window;
     let reason: DriftFinding['reason'] | undefined;
     let longest = 0;
-    if (rate >= this.rateFactor * this.targetRate) {
+    if (rate >= Math.max(this.rateFactor * this.targetRate, this.minFlaggedShare)) {
       for (const r of this.runs) longest = Math.max(longest, r.end - Math.max(r.start, oldest) + 1);
       if (longest < this.maxRunShare * this.flagged && this.runs.length >= this.minRuns)
         reason = 'flag-rate';

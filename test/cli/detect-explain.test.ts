@@ -240,6 +240,7 @@ test('explain: ranked channels at a time, and per incident', () => {
 test('every option of every command states its default or that it is required', () => {
   const commands = run('--help')
     .stdout.split('Commands:')[1]!
+    .split(/\n\n/)[0]!
     .match(/^  ([a-z-]+)/gm)!;
   const names = commands.map((c) => c.trim()).filter((c) => c !== 'help');
   assert.ok(names.includes('detect') && names.includes('explain'));
@@ -256,4 +257,57 @@ test('every option of every command states its default or that it is required', 
       assert.ok(stated, `${command} ${flag}: no default in "${flat}"`);
     }
   }
+});
+
+test('drifted data: one drift finding instead of many incidents; recalibrate on recent normal data', () => {
+  // Noisier cpu and a higher memory baseline everywhere (a new deployment), seeded noise.
+  let state = 11;
+  const noise = () => ((state = (state * 48271) % 2147483647) / 2147483647 - 0.5) * 14;
+  const drifted = variant('drifted.csv', (h, rows) => {
+    for (const r of rows) {
+      r[2] = String(Number(r[2]) + noise());
+      r[3] = String(Number(r[3]) + 6);
+    }
+  });
+  const out = join(dir, 'drift');
+  const r = run('detect', '--model', model, '--data', drifted, '--out', out, '--json');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /the data no longer looks like training since 2024-.*: retrain or recalibrate/,
+  );
+  const lines = r.stdout.trim().split('\n');
+  const last = JSON.parse(lines[lines.length - 1]!) as { incidents: unknown[]; drift?: object };
+  assert.ok(last.drift);
+  assert.ok(last.incidents.length <= 2, `${last.incidents.length} incidents`);
+
+  const recent = join(dir, 'recent.csv');
+  writeFileSync(recent, readFileSync(drifted, 'utf8').split('\n').slice(0, 801).join('\n') + '\n');
+  const copy = join(dir, 'model-recalibrated');
+  assert.equal(
+    run(
+      'train',
+      '--data',
+      join(dir, 'train.csv'),
+      '--time-column',
+      'time',
+      '--network',
+      'dense',
+      '--window',
+      '12',
+      '--epochs',
+      '4',
+      '--out',
+      copy,
+    ).status,
+    0,
+  );
+  const t = run('threshold', '--model', copy, '--recalibrate', recent, '--json');
+  assert.equal(t.status, 0, t.stderr);
+  assert.match(t.stdout, /recalibrated on \d+ scores of .*recent.csv/);
+  const after = run('detect', '--model', copy, '--data', drifted, '--out', join(dir, 'drift2'));
+  assert.equal(after.status, 0, after.stderr);
+  assert.doesNotMatch(after.stdout, /no longer looks like training/);
+  const bad = run('threshold', '--model', copy, '--recalibrate', recent, '--value', '3');
+  assert.equal(bad.status, 2);
 });

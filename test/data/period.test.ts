@@ -5,7 +5,10 @@ import { createRng } from '../../src/data/random.js';
 
 test('the dominant period of a noisy sine is its period', () => {
   const rng = createRng(1);
-  const x = Array.from({ length: 5000 }, (_, i) => Math.sin((2 * Math.PI * i) / 37) + 0.3 * (rng.next() - 0.5));
+  const x = Array.from(
+    { length: 5000 },
+    (_, i) => Math.sin((2 * Math.PI * i) / 37) + 0.3 * (rng.next() - 0.5),
+  );
   assert.equal(dominantPeriod(x), 37);
 });
 

@@ -105,7 +105,10 @@ test('save and load keep the estimated window and the scores', async () => {
 });
 
 test('bad configurations are refused naming the field', () => {
-  assert.throws(() => new DiscordDetector({ window: 1 }), /window must be an integer >= 2 or 'auto'/);
+  assert.throws(
+    () => new DiscordDetector({ window: 1 }),
+    /window must be an integer >= 2 or 'auto'/,
+  );
   assert.throws(
     () => new DiscordDetector({ normalization: 'z' as never }),
     /normalization must be 'znorm', 'mean' or 'none'/,

@@ -31,7 +31,10 @@ function exactLeft(x: Float64Array, w: number, q: number): number {
 
 test('the top streaming score is the exact top left discord, and every score bounds the exact one from above', () => {
   const x = series(1500, 1, 1100);
-  const { scores, detector } = scoreDampStream(x, { probation: 300, config: { window: 30, rest: 0 } });
+  const { scores, detector } = scoreDampStream(x, {
+    probation: 300,
+    config: { window: 30, rest: 0 },
+  });
   assert.equal(detector.window, 30);
   let top = 0;
   for (let t = 1; t < scores.length; t++) if (scores[t]! > scores[top]!) top = t;
@@ -60,7 +63,10 @@ test('forward pruning (batch) keeps the top discord and prunes windows ahead', (
 test('each score depends on the rows up to it only', () => {
   const x = series(900, 3, 600);
   const full = scoreDampStream(x, { probation: 200, config: { window: 30 } }).scores;
-  const head = scoreDampStream(x.subarray(0, 650), { probation: 200, config: { window: 30 } }).scores;
+  const head = scoreDampStream(x.subarray(0, 650), {
+    probation: 200,
+    config: { window: 30 },
+  }).scores;
   assert.deepEqual(head, full.subarray(0, 650));
 });
 
