@@ -20,6 +20,11 @@ const walk = (dir) => {
 walk(root);
 const filter = process.argv[2];
 const selected = filter ? files.filter((f) => f.includes(filter)) : files;
+// node --test given no file runs every test it finds: refuse instead.
+if (selected.length === 0) {
+  console.error(`no compiled test file under ${root} matches '${filter}' (run npm run build:ts?)`);
+  process.exit(1);
+}
 const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...selected], {
   stdio: 'inherit',
   env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },

@@ -26,6 +26,19 @@ export function intFlag(name: string, min = 1) {
   };
 }
 
+/** A comma-separated list of integers >= min, e.g. `--persons 1,2,5`. */
+export function intListFlag(name: string, min = 1) {
+  return (v: string): number[] => {
+    const parts = v.split(',').map((p) => p.trim());
+    const values = parts.map(Number);
+    if (parts.some((p) => p === '') || values.some((n) => !Number.isInteger(n) || n < min))
+      throw new InvalidArgumentError(
+        `${name} must be a comma-separated list of integers >= ${min}, got '${v}'`,
+      );
+    return [...new Set(values)].sort((a, b) => a - b);
+  };
+}
+
 export function fractionFlag(name: string) {
   return (v: string): number => {
     const n = Number(v);

@@ -60,6 +60,15 @@ function listDir(path: string, pattern: RegExp): { name: string; n: number }[] {
     .sort((a, b) => a.n - b.n);
 }
 
+/** The persons (1..8) with a folder under any activity of a DSADS root, ascending. */
+export function dsadsPersons(root: string): number[] {
+  const persons = new Set<number>();
+  for (const a of listDir(root, /^a(\d+)$/))
+    for (const p of listDir(join(root, a.name), /^p(\d+)$/)) persons.add(p.n);
+  if (persons.size === 0) throw new DataError(root, 'no person folders (aXX/pY) found');
+  return [...persons].sort((a, b) => a - b);
+}
+
 /**
  * Reads the segments under a DSADS root, ordered by activity, person, segment.
  * A requested activity or person that has no segment is an error (a typo or a

@@ -17,7 +17,8 @@ export {
   type SeriesInit,
   type ChannelRef,
 } from './series.js';
-export { createRng, shuffleInPlace, type Rng } from './random.js';
+export { createRng, rngFromState, shuffleInPlace, type Rng } from './random.js';
+export { generateSine, type SineOptions } from './sine.js';
 export { parseTimestamp } from './timestamps.js';
 export { readFileBytes, readMaybeGzip, isGzip } from './files.js';
 export { readCsv, parseCsv, readCsvTable, type CsvOptions, type CsvTable } from './csv.js';
@@ -47,6 +48,7 @@ export {
   type TimeWindow,
 } from './nab.js';
 export {
+  dsadsPersons,
   readDsads,
   readDsadsSegment,
   DSADS_ROWS,

@@ -8,6 +8,8 @@ export interface Rng {
   next(): number;
   /** Uniform integer in [0, n). */
   nextInt(n: number): number;
+  /** The generator's position, to continue later with `rngFromState`. */
+  state(): number;
 }
 
 /** A mulberry32 generator; the same seed always yields the same sequence. */
@@ -16,7 +18,14 @@ export function createRng(seed: number): Rng {
     throw new RangeError(`seed must be a safe integer, got ${seed}`);
   }
   // Fold the high bits in too, so seeds above 2^32 are not silently aliased.
-  let state = (seed ^ Math.floor(seed / 0x100000000)) >>> 0;
+  return rngFromState((seed ^ Math.floor(seed / 0x100000000)) >>> 0);
+}
+
+/** A generator continuing from `state()` of another one. */
+export function rngFromState(initial: number): Rng {
+  if (!Number.isInteger(initial) || initial < 0 || initial > 0xffffffff)
+    throw new RangeError(`rng state must be a 32-bit unsigned integer, got ${initial}`);
+  let state = initial >>> 0;
   const next = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;
     let z = state;
@@ -30,6 +39,7 @@ export function createRng(seed: number): Rng {
       if (!Number.isInteger(n) || n <= 0) throw new RangeError(`nextInt needs n >= 1, got ${n}`);
       return Math.floor(next() * n);
     },
+    state: () => state,
   };
 }
 

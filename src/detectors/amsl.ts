@@ -3,16 +3,19 @@
 // such as DSADS's [125, 45]. A Series row is one whole segment flattened time-major
 // (channels = length x sensors); each row gets one score.
 //
-// Training sees every segment through seven views (amsl-views.ts); the loss is the
-// sum of the per-view reconstruction MSEs + lambda2 x the addressing entropy +
-// lambda1 x the view-classification cross-entropy. The score of a segment is the
-// sum over the views of its reconstruction MSE. The random views at scoring time
+// Training sees every segment through seven views (amsl-views.ts); the loss is,
+// as in the authors' code (zhangyuxin621/AMSL, train.py), the sum over the views
+// of their reconstruction MSE + lambda1 x the sum over the views of their
+// classification cross-entropy + lambda2 x the addressing entropy (per view,
+// averaged over the memory items, summed over the views, global plus local).
+// The score of a segment is the sum over the views of its reconstruction MSE.
+// docs/amsl-fidelity.md lists where this differs from the paper's code, and why. The random views at scoring time
 // draw from a generator re-seeded at every call, so the same input always gets the
 // same scores.
 import { Adam, manualSeed, noGrad, tensor, tidy, F } from '../engine/index.js';
 import { Scaler } from '../data/scalers.js';
-import { createRng, shuffleInPlace, type Rng } from '../data/random.js';
-import type { Series } from '../data/series.js';
+import { createRng, rngFromState, shuffleInPlace, type Rng } from '../data/random.js';
+import { createSeries, type Series } from '../data/series.js';
 import { AmslNetwork, viewTargets } from '../models/amsl-network.js';
 import { AMSL_VIEW_COUNT, amslViews, viewTimeMap, type ViewOptions } from '../models/amsl-views.js';
 import { TrainingCancelled } from '../models/trainer.js';
@@ -20,6 +23,7 @@ import type { Tensor } from '../engine/index.js';
 import { checkSeries } from './input-checks.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
+import { PerRowStream, type StreamOptions, type StreamScorer } from './stream-scorer.js';
 import type { Detector, EpochReport, FitOptions, TrainingSummary } from './detector.js';
 
 export interface AmslConfig extends ViewOptions {
@@ -30,9 +34,9 @@ export interface AmslConfig extends ViewOptions {
   kernel: number;
   memoryItems: number;
   temperature: number;
-  /** Weight of the view-classification cross-entropy. */
+  /** Weight of the view-classification cross-entropy (summed over the views). */
   lambda1: number;
-  /** Weight of the memory-addressing entropy. */
+  /** Weight of the memory-addressing entropy (averaged over items, summed over views). */
   lambda2: number;
   /** Per-sensor scaling fitted on the training segments. */
   scaler: 'zscore' | 'none';
@@ -45,12 +49,12 @@ export const AMSL_DEFAULTS: AmslConfig = {
   segmentShape: [125, 45],
   hidden: [64, 32, 16],
   kernel: 5,
-  memoryItems: 50,
+  memoryItems: 500,
   temperature: 0.1,
   lambda1: 1,
   lambda2: 0.0002,
   scaler: 'zscore',
-  snrDb: 15,
+  snrDb: 5,
   permutationPieces: 5,
   smoothingWindow: 11,
   smoothingOrder: 2,
@@ -160,23 +164,48 @@ export class AmslDetector implements Detector {
     return this.scaler ? this.scaler.transformValues(x.data, this.sensors) : x.data;
   }
 
-  /** Views of the segments at `rows` as a [7 * n, sensors, length] tensor, with their piece orders. */
+  /**
+   * Views of the segments at `rows` as a [7 * n, sensors, length] tensor, with
+   * their piece orders. `scratch` (from viewScratch) is reused across batches:
+   * fresh multi-megabyte arrays per batch, freed only when V8 collects them,
+   * interleave with torch's buffers in glibc's heap and fragment it (scoring
+   * p1+p2 of DSADS grew the RSS from 0.5 to 1.5 GB).
+   */
   private viewTensor(
     data: Float32Array,
     rows: ArrayLike<number>,
     rng: Rng,
+    scratch: { segments: Float32Array; views: Float32Array },
   ): { x: Tensor; orders: number[][] } {
     const size = this.length * this.sensors;
     const n = rows.length;
-    const segments = new Float32Array(n * size);
+    const segments = scratch.segments.subarray(0, n * size);
     for (let i = 0; i < n; i++)
       segments.set(data.subarray(rows[i]! * size, (rows[i]! + 1) * size), i * size);
     const orders: number[][] = [];
-    const views = amslViews(segments, n, this.length, this.sensors, rng, this.config, orders);
+    const views = amslViews(
+      segments,
+      n,
+      this.length,
+      this.sensors,
+      rng,
+      this.config,
+      orders,
+      scratch.views.subarray(0, AMSL_VIEW_COUNT * n * size),
+    );
     const x = tensor(views, [AMSL_VIEW_COUNT * n, this.length, this.sensors])
       .transpose(1, 2)
       .contiguous();
     return { x, orders };
+  }
+
+  /** Buffers for viewTensor of up to `batch` segments. */
+  private viewScratch(batch: number): { segments: Float32Array; views: Float32Array } {
+    const size = this.length * this.sensors;
+    return {
+      segments: new Float32Array(batch * size),
+      views: new Float32Array(AMSL_VIEW_COUNT * batch * size),
+    };
   }
 
   /** The training loss of a batch of views and its parts. */
@@ -184,9 +213,12 @@ export class AmslDetector implements Detector {
     const c = this.config;
     const out = net.run(x);
     // Sum over views of each view's MSE = views x the mean over all view rows.
+    // Sums over views of per-view means = views x the means over all view rows
+    // (every view has n rows); the entropy is per item, as the authors' code has it.
     const recon = F.mse(out.reconstruction, x).mul(AMSL_VIEW_COUNT);
-    const ce = F.crossEntropy(out.logits, viewTargets(AMSL_VIEW_COUNT, n));
-    return recon.add(out.entropy.mul(c.lambda2)).add(ce.mul(c.lambda1));
+    const ce = F.crossEntropy(out.logits, viewTargets(AMSL_VIEW_COUNT, n)).mul(AMSL_VIEW_COUNT);
+    const entropy = out.entropy.mul(AMSL_VIEW_COUNT / c.memoryItems);
+    return recon.add(entropy.mul(c.lambda2)).add(ce.mul(c.lambda1));
   }
 
   async fit(trainSeries: Series, options: FitOptions = {}): Promise<TrainingSummary> {
@@ -211,6 +243,7 @@ export class AmslDetector implements Detector {
     const count = trainSeries.length;
     const order = Array.from({ length: count }, (_, i) => i);
     const history: EpochReport[] = [];
+    const scratch = this.viewScratch(c.batchSize);
     const started = performance.now();
     net.train();
     for (let epoch = 1; epoch <= c.epochs; epoch++) {
@@ -221,14 +254,15 @@ export class AmslDetector implements Detector {
         if (options.signal?.aborted) throw new TrainingCancelled();
         const rows = order.slice(i, Math.min(i + c.batchSize, count));
         sum += tidy(() => {
-          const { x } = this.viewTensor(data, rows, rng);
+          const { x } = this.viewTensor(data, rows, rng, scratch);
           opt.zeroGrad();
           const l = this.loss(net, x, rows.length);
           l.backward();
           opt.step();
           return l.item() * rows.length;
         });
-        if ((i / c.batchSize) % 8 === 7) await yieldToEventLoop();
+        // Every batch: see scoreAsync.
+        await yieldToEventLoop();
       }
       const report: EpochReport = {
         epoch,
@@ -268,48 +302,83 @@ export class AmslDetector implements Detector {
   }
 
   /**
-   * Squared reconstruction errors of every view, visited per batch:
-   * `visit(err [7 * n, sensors, length] row-major, rows, orders)`.
+   * Reconstruction errors of every view, one batch at a time: with `perRow`,
+   * `err` is [7 * n] view-major, each view row's mean squared error reduced in
+   * torch; otherwise the squared errors themselves, [7 * n, sensors, length]
+   * row-major.
    */
-  private forEachBatch(
+  private *batches(
     x: Series,
     what: string,
-    visit: (err: Float32Array, rows: Int32Array, orders: number[][]) => void,
-  ): void {
+    perRow: boolean,
+    rng: Rng = createRng(this.viewSeed),
+  ): Generator<{ err: Float32Array; rows: Int32Array; orders: number[][] }> {
     const net = this.requireFitted(what);
     this.check(x, `amsl.${what} input`);
     const data = this.prepare(x);
-    const rng = createRng(this.viewSeed);
     const batch = 64;
+    const scratch = this.viewScratch(batch);
     net.eval();
     for (let i = 0; i < x.length; i += batch) {
       const rows = Int32Array.from({ length: Math.min(batch, x.length - i) }, (_, k) => i + k);
       const { err, orders } = tidy(() =>
         noGrad(() => {
-          const v = this.viewTensor(data, rows, rng);
-          const e = net.forward(v.x).sub(v.x).square().toFloat32Array();
+          const v = this.viewTensor(data, rows, rng, scratch);
+          const sq = net.forward(v.x).sub(v.x).square();
+          const e = (perRow ? sq.mean([1, 2]) : sq).toFloat32Array();
           return { err: e, orders: v.orders };
         }),
       );
-      visit(err, rows, orders);
+      yield { err, rows, orders };
+    }
+  }
+
+  /** Adds each segment's per-view MSEs of one batch to its score. */
+  private static addScores(out: Float32Array, mse: Float32Array, rows: Int32Array): void {
+    const n = rows.length;
+    for (let v = 0; v < AMSL_VIEW_COUNT; v++) {
+      for (let k = 0; k < n; k++) out[rows[k]!]! += mse[v * n + k]!;
     }
   }
 
   /** One score per segment: the sum over the views of its reconstruction MSE. */
   score(x: Series): Float32Array {
+    return this.scoreWith(x, createRng(this.viewSeed));
+  }
+
+  /** Scores with the random views drawn from `rng`, segment after segment. */
+  private scoreWith(x: Series, rng: Rng): Float32Array {
     const out = new Float32Array(x.length);
-    const size = this.length * this.sensors;
-    this.forEachBatch(x, 'score', (err, rows) => {
+    for (const { err, rows } of this.batches(x, 'score', true, rng))
+      AmslDetector.addScores(out, err, rows);
+    return out;
+  }
+
+  /**
+   * The same scores as score(), returning to the event loop after every batch:
+   * Node frees the native wrappers of disposed tensors there, and a long
+   * synchronous loop lets them fragment glibc's heap (scoring DSADS p1+p2 in
+   * one call: 0.5 -> 1.5 GB RSS; flat when yielding).
+   */
+  async scoreAsync(x: Series): Promise<Float32Array> {
+    const perView = await this.viewScoresAsync(x);
+    const out = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) {
+      for (let v = 0; v < AMSL_VIEW_COUNT; v++) out[i]! += perView[i * AMSL_VIEW_COUNT + v]!;
+    }
+    return out;
+  }
+
+  /** Each segment's reconstruction MSE per view, [n, 7] (views in AMSL_VIEWS order); rows sum to the scores. */
+  async viewScoresAsync(x: Series): Promise<Float32Array> {
+    const out = new Float32Array(x.length * AMSL_VIEW_COUNT);
+    for (const { err, rows } of this.batches(x, 'score', true)) {
       const n = rows.length;
       for (let v = 0; v < AMSL_VIEW_COUNT; v++) {
-        for (let k = 0; k < n; k++) {
-          const base = (v * n + k) * size;
-          let s = 0;
-          for (let j = 0; j < size; j++) s += err[base + j]!;
-          out[rows[k]!]! += s / size;
-        }
+        for (let k = 0; k < n; k++) out[rows[k]! * AMSL_VIEW_COUNT + v] = err[v * n + k]!;
       }
-    });
+      await yieldToEventLoop();
+    }
     return out;
   }
 
@@ -323,7 +392,7 @@ export class AmslDetector implements Detector {
     const S = this.sensors;
     const size = L * S;
     const out = new Float32Array(x.length * size);
-    this.forEachBatch(x, 'explain', (err, rows, orders) => {
+    for (const { err, rows, orders } of this.batches(x, 'explain', false)) {
       const n = rows.length;
       for (let v = 0; v < AMSL_VIEW_COUNT; v++) {
         for (let k = 0; k < n; k++) {
@@ -336,7 +405,7 @@ export class AmslDetector implements Detector {
           }
         }
       }
-    });
+    }
     return out;
   }
 
@@ -352,6 +421,27 @@ export class AmslDetector implements Detector {
       }
     }
     return out;
+  }
+
+  /**
+   * Live scoring, one segment a row. The random views continue from one row to the next as
+   * in batch scoring, so the scores equal batch `score()` of the same rows.
+   */
+  stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
+    this.requireFitted('stream');
+    let rng = createRng(this.viewSeed);
+    const channels = this.length * this.sensors;
+    return new PerRowStream<I>(
+      this,
+      {
+        score: (row) => this.scoreWith(createSeries({ data: row, channels }), rng)[0]!,
+        state: () => ({ rng: rng.state() }),
+        restore: (s) => {
+          rng = rngFromState(Number(s.rng));
+        },
+      },
+      options,
+    );
   }
 
   save(dir: string, extras: SaveExtras = {}): void {

@@ -23,6 +23,12 @@ import { checkSeries } from './input-checks.js';
 import { unitStdScale } from './score-scale.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
+import {
+  RescoringStream,
+  smoothingContext,
+  type StreamOptions,
+  type StreamScorer,
+} from './stream-scorer.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
 import type { Detector, FitOptions, TrainingSummary } from './detector.js';
 
@@ -269,6 +275,21 @@ export class Autoencoder implements Detector {
       this.channels,
       x.length,
       this.config.downsample,
+    );
+  }
+
+  /** Live scoring: the newest row lies in one window only, so one forward pass a row. */
+  stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
+    this.requireFitted('stream');
+    const c = this.config;
+    return new RescoringStream<I>(
+      this,
+      {
+        context: (c.window + smoothingContext(c.smoothing)) * c.downsample,
+        minRows: c.window * c.downsample,
+        block: c.downsample,
+      },
+      options,
     );
   }
 

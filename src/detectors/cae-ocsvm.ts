@@ -18,7 +18,7 @@
 // reproduce; unlike the reconstruction detectors its rows do not sum to the score, which
 // comes from the SVM.
 import { manualSeed, noGrad, tensor, tidy, F, type Tensor } from '../engine/index.js';
-import type { Series } from '../data/series.js';
+import { createSeries, type Series } from '../data/series.js';
 import { ConvAutoencoder, type ChwShape } from '../models/conv-autoencoder.js';
 import {
   OneClassSvm,
@@ -31,6 +31,7 @@ import { averagePrecision } from '../metrics/pr.js';
 import { checkSeries } from './input-checks.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
+import { PerRowStream, type StreamOptions, type StreamScorer } from './stream-scorer.js';
 import type { Detector, FitOptions, TrainingSummary } from './detector.js';
 
 export interface CaeOcsvmConfig {
@@ -359,6 +360,17 @@ export class CaeOcsvmDetector implements Detector {
         seconds: (performance.now() - t0) / 1000,
       };
     });
+  }
+
+  /** Live scoring, one image a row: each is scored on its own, as in batch scoring. */
+  stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
+    this.requireSvm('stream');
+    const channels = this.channels;
+    return new PerRowStream<I>(
+      this,
+      { score: (row) => this.score(createSeries({ data: row, channels }))[0]! },
+      options,
+    );
   }
 
   save(dir: string, extras: SaveExtras = {}): void {

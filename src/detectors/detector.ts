@@ -3,6 +3,7 @@
 // per channel, and save to / load from a model directory.
 import type { Series } from '../data/series.js';
 import type { SaveExtras } from './model-dir.js';
+import type { StreamOptions, StreamScorer } from './stream-scorer.js';
 
 export interface EpochReport {
   epoch: number;
@@ -50,6 +51,11 @@ export interface Detector {
   firstScoredStep?(): number;
   /** Per-step, per-channel contributions [length, channels]; rows sum to the score before smoothing. */
   explain(x: Series): Float32Array;
+  /**
+   * A live scorer fed one row at a time, with bounded memory; the score of each row equals
+   * what batch `score()` gives the newest step of the series seen so far.
+   */
+  stream<I = unknown>(options?: StreamOptions<I>): StreamScorer<I>;
   /** Writes manifest.json and the weights file into dir, atomically. */
   save(dir: string, extras?: SaveExtras): void;
 }

@@ -20,6 +20,12 @@ import { checkSeries } from './input-checks.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
 import {
+  RescoringStream,
+  smoothingContext,
+  type StreamOptions,
+  type StreamScorer,
+} from './stream-scorer.js';
+import {
   alignWindows,
   rowSums,
   upsampleRows,
@@ -75,7 +81,8 @@ function checkConfig(c: DiscordConfig): void {
   if (c.join !== 'train' && c.join !== 'self') throw bad('join', c.join, "'train' or 'self'");
   if (!['znorm', 'mean', 'none'].includes(c.normalization))
     throw bad('normalization', c.normalization, "'znorm', 'mean' or 'none'");
-  if (c.combine !== 'max' && c.combine !== 'mean') throw bad('combine', c.combine, "'max' or 'mean'");
+  if (c.combine !== 'max' && c.combine !== 'mean')
+    throw bad('combine', c.combine, "'max' or 'mean'");
   if (!WINDOW_ALIGNMENTS.includes(c.alignment))
     throw bad('alignment', c.alignment, WINDOW_ALIGNMENTS.join(', '));
   for (const k of ['downsample', 'maxTrain'] as const)
@@ -149,7 +156,8 @@ export class DiscordDetector implements Detector {
   private channelDistances(data: Float32Array, c: number): Float64Array {
     const x = column(data, this.channels, c);
     const w = this.window;
-    if (this.config.join === 'self') return selfJoin(x, w, this.exclusionSteps(), this.joinOptions());
+    if (this.config.join === 'self')
+      return selfJoin(x, w, this.exclusionSteps(), this.joinOptions());
     return abJoin(x, column(this.reference!, this.channels, c), w, this.joinOptions());
   }
 
@@ -165,7 +173,8 @@ export class DiscordDetector implements Detector {
     const started = performance.now();
     this.channels = trainSeries.channels;
     this.seed = options.seed;
-    const ds = c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
+    const ds =
+      c.downsample > 1 ? downsample(trainSeries, c.downsample, { method: 'mean' }) : trainSeries;
     this.scaler = new Scaler('zscore').fit(ds);
     const data = this.prepare(trainSeries);
     const steps = data.length / this.channels;
@@ -256,12 +265,37 @@ export class DiscordDetector implements Detector {
   score(x: Series): Float32Array {
     const data = this.checked(x, 'score');
     const perStep = rowSums(this.contributions(data), this.channels);
-    return upsampleRows(smooth(perStep, this.config.smoothing), 1, x.length, this.config.downsample);
+    return upsampleRows(
+      smooth(perStep, this.config.smoothing),
+      1,
+      x.length,
+      this.config.downsample,
+    );
   }
 
   explain(x: Series): Float32Array {
     const data = this.checked(x, 'explain');
     return upsampleRows(this.contributions(data), this.channels, x.length, this.config.downsample);
+  }
+
+  /**
+   * Live scoring over the last windows. The self-join compares windows with the rest of
+   * the series, so live it keeps the last `maxTrain` steps: exact until the stream is longer.
+   */
+  stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
+    if (!this.fitted)
+      throw new Error('discord.stream: the detector is not fitted (call fit or load a model)');
+    const c = this.config;
+    const steps = c.join === 'self' ? c.maxTrain : this.window + 1 + smoothingContext(c.smoothing);
+    return new RescoringStream<I>(
+      this,
+      {
+        context: steps * c.downsample,
+        minRows: (this.window - 1) * c.downsample + 1,
+        block: c.downsample,
+      },
+      options,
+    );
   }
 
   save(dir: string, extras: SaveExtras = {}): void {
@@ -270,16 +304,16 @@ export class DiscordDetector implements Detector {
     const ref = this.reference!;
     tidy(() =>
       saveDetector(
-      dir,
-      this,
-      {
-        seed: this.seed,
-        scaler: this.scaler,
-        state: { window: this.window, scales: this.scales },
-      },
-      { reference: tensor(ref, [ref.length / this.channels, this.channels]) },
-      extras,
-    ),
+        dir,
+        this,
+        {
+          seed: this.seed,
+          scaler: this.scaler,
+          state: { window: this.window, scales: this.scales },
+        },
+        { reference: tensor(ref, [ref.length / this.channels, this.channels]) },
+        extras,
+      ),
     );
   }
 

@@ -20,6 +20,13 @@ import { checkSeries } from './input-checks.js';
 import { unitStdScale } from './score-scale.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
+import {
+  RescoringStream,
+  smoothingContext,
+  type StreamOptions,
+  type StreamScorer,
+} from './stream-scorer.js';
+import { ForecasterStream } from './forecaster-stream.js';
 import type { Detector, FitOptions, TrainingSummary } from './detector.js';
 
 export interface ForecasterConfig {
@@ -375,6 +382,40 @@ export class Forecaster implements Detector {
   explain(x: Series): Float32Array {
     const { errors } = this.channelErrors(x);
     return this.upsample(errors, this.outputChannels, x.length);
+  }
+
+  /**
+   * Live scoring. With a one-step horizon each row costs at most one forward pass of the
+   * newest window; longer horizons re-score the last few windows (see stream-scorer.ts).
+   */
+  stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
+    const net = this.requireFitted('stream');
+    const c = this.config;
+    if (c.horizon === 1) {
+      return new ForecasterStream<I>(
+        {
+          net,
+          scaler: this.scaler,
+          scoreScale: this.scoreScale,
+          channels: this.channels,
+          window: c.window,
+          downsample: c.downsample,
+          targets: c.targets,
+          smoothing: c.smoothing,
+        },
+        options,
+      );
+    }
+    const blocks = c.window + c.horizon + smoothingContext(c.smoothing);
+    return new RescoringStream<I>(
+      this,
+      {
+        context: blocks * c.downsample,
+        minRows: (c.window + c.horizon) * c.downsample,
+        block: c.downsample,
+      },
+      options,
+    );
   }
 
   save(dir: string, extras: SaveExtras = {}): void {

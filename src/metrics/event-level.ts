@@ -3,6 +3,9 @@
 // predicted range that overlaps no labelled range is one false positive, and
 // each labelled range nothing overlaps is one false negative. Many predicted
 // ranges on one labelled range still make a single true positive.
+// telemanom's code is stricter than its description: a predicted range credits
+// only the first labelled range (in the label row's order) it overlaps, and
+// nothing when that one is already credited (`credit: 'first'`).
 import type { Labels, Range } from './types.js';
 import { maskToRanges } from './ranges.js';
 import { checkSameLength } from './validate.js';
@@ -27,12 +30,46 @@ function checkSorted(what: string, ranges: readonly Range[]): void {
   }
 }
 
+export interface EventCountOptions {
+  /**
+   * 'every' (default): each labelled range a prediction overlaps is a TP.
+   * 'first': only the first labelled range, in the order given, that it
+   * overlaps (telemanom's code); the labelled ranges need not be sorted.
+   */
+  credit?: 'every' | 'first';
+}
+
+function countFirstOverlaps(predicted: readonly Range[], labelled: readonly Range[]): EventCounts {
+  labelled.forEach((r, i) => {
+    if (r.end < r.start) throw new Error(`labelled: range ${i} ends before it starts`);
+  });
+  const hit = new Uint8Array(labelled.length);
+  let fp = 0;
+  for (const p of predicted) {
+    const first = labelled.findIndex((l) => l.start <= p.end && l.end >= p.start);
+    if (first < 0) fp++;
+    else hit[first] = 1;
+  }
+  const tp = hit.reduce((a, b) => a + b, 0);
+  const fn = labelled.length - tp;
+  return {
+    tp,
+    fp,
+    fn,
+    precision: ratio(tp, tp + fp),
+    recall: ratio(tp, tp + fn),
+    f1: ratio(2 * tp, 2 * tp + fp + fn),
+  };
+}
+
 /** Event counts from ranges (sorted, disjoint, ends inclusive). */
 export function eventCountsFromRanges(
   predicted: readonly Range[],
   labelled: readonly Range[],
+  options: EventCountOptions = {},
 ): EventCounts {
   checkSorted('predicted', predicted);
+  if (options.credit === 'first') return countFirstOverlaps(predicted, labelled);
   checkSorted('labelled', labelled);
   const hit = new Uint8Array(labelled.length);
   let fp = 0;

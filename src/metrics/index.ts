@@ -19,7 +19,12 @@ export { averagePrecision, prAucTrapezoid, prCurve, type PrCurve } from './pr.js
 export { thresholdTable, type ThresholdTable } from './threshold-table.js';
 export { breakEvenPoint, type BreakEven } from './break-even.js';
 export { empiricalCdf, type EmpiricalCdf } from './ecdf.js';
-export { eventCounts, eventCountsFromRanges, type EventCounts } from './event-level.js';
+export {
+  eventCounts,
+  eventCountsFromRanges,
+  type EventCounts,
+  type EventCountOptions,
+} from './event-level.js';
 export {
   rangeBased,
   rangePrecision,

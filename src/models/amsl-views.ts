@@ -29,7 +29,7 @@ export interface ViewOptions {
 }
 
 export const VIEW_DEFAULTS: ViewOptions = {
-  snrDb: 15,
+  snrDb: 5,
   permutationPieces: 5,
   smoothingWindow: 11,
   smoothingOrder: 2,
@@ -145,6 +145,8 @@ export function amslViews(
   options: ViewOptions = VIEW_DEFAULTS,
   /** When given, receives each segment's piece order of the permutation view. */
   orders?: number[][],
+  /** Where to write the views (7 x count x length x sensors values); a new array when left out. */
+  out: Float32Array = new Float32Array(AMSL_VIEW_COUNT * count * length * sensors),
 ): Float32Array {
   const size = length * sensors;
   if (segments.length !== count * size) {
@@ -152,7 +154,11 @@ export function amslViews(
       `amslViews: ${segments.length} values are not ${count} segments of ${length} x ${sensors}`,
     );
   }
-  const out = new Float32Array(AMSL_VIEW_COUNT * count * size);
+  if (out.length !== AMSL_VIEW_COUNT * count * size) {
+    throw new RangeError(
+      `amslViews: out holds ${out.length} values, not ${AMSL_VIEW_COUNT * count * size}`,
+    );
+  }
   const at = (v: number, i: number) =>
     out.subarray((v * count + i) * size, (v * count + i + 1) * size);
   for (let i = 0; i < count; i++) {

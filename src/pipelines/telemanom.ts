@@ -9,6 +9,7 @@ import { eventCountsFromRanges, type EventCounts } from '../metrics/event-level.
 import {
   dynamicThreshold,
   TELEMANOM_THRESHOLD,
+  telemanomStartup,
   type DynamicThresholdOptions,
   type DynamicThresholdResult,
 } from '../thresholds/dynamic-threshold.js';
@@ -32,17 +33,19 @@ export function telemanomForecaster(config: Partial<ForecasterConfig>): Forecast
 /**
  * telemanom's errors: |y(t) - yhat(t)| of column 0, yhat(t) the one-step-ahead
  * forecast of the window just before t (telemanom's 'first' aggregation of the
- * overlapping horizon forecasts). The steps before the first forecast
- * (`firstForecastStep`) are left out, as in telemanom.
+ * overlapping horizon forecasts). As in telemanom, the steps before the first
+ * forecast (`firstForecastStep`) are left out, and so are the last `horizon`
+ * steps (telemanom keeps a step only when all its forecast targets are in the
+ * series): N - window - horizon errors.
  */
 export function telemanomErrors(forecaster: Forecaster, test: Series): Float32Array {
   const start = firstForecastStep(forecaster);
+  const end = test.length - forecastHorizonSteps(forecaster);
   const predicted = forecaster.predict(test);
   const width = forecaster.outputChannels;
   const value = column(test, 0);
-  const out = new Float32Array(Math.max(0, test.length - start));
-  for (let t = start; t < test.length; t++)
-    out[t - start] = Math.abs(predicted[t * width]! - value[t]!);
+  const out = new Float32Array(Math.max(0, end - start));
+  for (let t = start; t < end; t++) out[t - start] = Math.abs(predicted[t * width]! - value[t]!);
   return out;
 }
 
@@ -52,19 +55,15 @@ export function firstForecastStep(forecaster: Forecaster): number {
   return c.window * c.downsample;
 }
 
-/**
- * Steps at the start of the errors never flagged, by telemanom's rule: twice the
- * input length, only the input length for test series under 2,500 steps, none
- * under 1,800 (short series would otherwise lose much of their test data).
- */
-export function telemanomIgnoredSteps(testSteps: number, window: number): number {
-  if (testSteps < 1800) return 0;
-  return testSteps < 2500 ? window : 2 * window;
+/** The forecast horizon, in original steps. */
+export function forecastHorizonSteps(forecaster: Forecaster): number {
+  const c = forecaster.config;
+  return c.horizon * c.downsample;
 }
 
 export interface TelemanomThresholdOptions extends Omit<
   DynamicThresholdOptions,
-  'values' | 'zRange'
+  'values' | 'valuesHorizon' | 'zRange'
 > {
   /** Pass the test values for telemanom's scale checks. Default true. */
   scaleChecks?: boolean;
@@ -83,8 +82,11 @@ export interface TelemanomDetection {
 
 /**
  * Errors -> dynamic threshold -> flagged ranges for a fitted telemanom forecaster.
- * The threshold takes telemanom's settings (TELEMANOM_THRESHOLD, ignored steps by
- * telemanomIgnoredSteps) unless `options` says otherwise.
+ * The threshold takes telemanom's settings unless `options` says otherwise:
+ * TELEMANOM_THRESHOLD, the start-of-series rules of telemanomStartup on the
+ * error length (telemanom skips the flattening on C-2 only: pass
+ * `flattenFirst: 0` there), and scale checks over each step's `horizon`
+ * forecast targets.
  */
 export function telemanomDetect(
   forecaster: Forecaster,
@@ -92,27 +94,49 @@ export function telemanomDetect(
   options: TelemanomThresholdOptions = {},
 ): TelemanomDetection {
   const start = firstForecastStep(forecaster);
-  if (test.length - start < 2)
-    throw new Error(`the test series (${test.length} steps) is not longer than the window`);
+  const horizon = forecastHorizonSteps(forecaster);
+  if (test.length - start - horizon < 2)
+    throw new Error(
+      `the test series (${test.length} steps) is not longer than the window and the horizon (${start} + ${horizon})`,
+    );
   const errors = telemanomErrors(forecaster, test);
   const { scaleChecks = true, ...thresholdOptions } = options;
   const threshold = dynamicThreshold(errors, {
     ...TELEMANOM_THRESHOLD,
-    ignoreFirst: telemanomIgnoredSteps(test.length, forecaster.config.window),
+    ...telemanomStartup(errors.length, forecaster.config.window),
     ...thresholdOptions,
-    values: scaleChecks ? column(test, 0).subarray(start) : undefined,
+    values: scaleChecks
+      ? column(test, 0).subarray(start, start + errors.length + horizon - 1)
+      : undefined,
+    valuesHorizon: scaleChecks ? horizon : 1,
   });
   const ranges = threshold.ranges.map(([a, b]): IndexRange => [a + start, b + start]);
   return { start, errors, threshold, ranges };
 }
 
-/** Event-level counts of flagged ranges against labelled ones (both inclusive). */
+/** telemanom's counts, and the lenient ones beside them. */
+export interface TelemanomEventCounts extends EventCounts {
+  /** Counts crediting every labelled range a prediction overlaps (fp is the same). */
+  lenient: EventCounts;
+}
+
+/**
+ * Event-level counts of flagged ranges against labelled ones (both inclusive),
+ * as telemanom's code counts them: a prediction is a TP for the first labelled
+ * range, in the label row's order (`labelled` as listed), that it overlaps;
+ * `lenient` credits every labelled range it overlaps.
+ */
 export function telemanomEvents(
   predicted: readonly IndexRange[],
   labelled: readonly IndexRange[],
-): EventCounts {
-  return eventCountsFromRanges(
-    predicted.map(([start, end]) => ({ start, end })),
-    labelled.map(([start, end]) => ({ start, end })),
-  );
+): TelemanomEventCounts {
+  const p = predicted.map(([start, end]) => ({ start, end }));
+  const l = labelled.map(([start, end]) => ({ start, end }));
+  return {
+    ...eventCountsFromRanges(p, l, { credit: 'first' }),
+    lenient: eventCountsFromRanges(
+      p,
+      [...l].sort((a, b) => a.start - b.start),
+    ),
+  };
 }

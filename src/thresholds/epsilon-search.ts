@@ -14,6 +14,8 @@ export interface EpsilonSearchOptions {
   maxSequences: number;
   /** Candidates flagging this fraction of the window or more are skipped (telemanom: 0.5). */
   maxAnomalousFraction: number;
+  /** Count only sequences of two or more points (telemanom does not count single points). */
+  countSinglePoints?: boolean;
 }
 
 export interface EpsilonChoice {
@@ -74,6 +76,13 @@ export function maskRuns(mask: Uint8Array, from = 0, to = mask.length): [number,
   return runs;
 }
 
+/** Number of runs of ones in `mask`; with `singles` false, runs of one point are not counted. */
+export function countRuns(mask: Uint8Array, singles = true): number {
+  let count = 0;
+  for (const [a, b] of maskRuns(mask)) if (singles || b > a) count++;
+  return count;
+}
+
 /** The z values searched: zMin, zMin + zStep, ... while below zMax (numpy's arange). */
 export function zValues(o: Pick<EpsilonSearchOptions, 'zMin' | 'zMax' | 'zStep'>): number[] {
   const zs: number[] = [];
@@ -112,7 +121,7 @@ export function searchEpsilon(
     const mask = bufferedMask(n, (i) => values[i]! >= epsilon, o.errorBuffer);
     let flagged = 0;
     for (let i = 0; i < n; i++) flagged += mask[i]!;
-    const sequences = maskRuns(mask).length;
+    const sequences = countRuns(mask, o.countSinglePoints ?? true);
     const score =
       ((mean - keptMean) / mean + (std - keptStd) / std) / (flagged + sequences * sequences);
     if (

@@ -21,6 +21,8 @@ export {
   dynamicThreshold,
   dynamicThresholdMask,
   DYNAMIC_THRESHOLD_DEFAULTS,
+  TELEMANOM_THRESHOLD,
+  telemanomStartup,
 } from './dynamic-threshold.js';
 export type {
   DynamicThresholdOptions,

@@ -178,6 +178,31 @@ test('bench dsads --quick: AMSL protocol metrics', () => {
     const hm = (2 * r.macroPrecision! * r.macroRecall!) / (r.macroPrecision! + r.macroRecall!);
     assert.ok(Math.abs(r.mF1! - hm) < 1e-5, `mF1 ${r.mF1} vs ${hm}`);
     assert.ok(readFileSync(join(out, 'results.md'), 'utf8').includes('0.9352'));
+    // every person present is found; quick keeps the first
+    const results = json.results as { persons: number[]; personsPresent: number[] };
+    assert.deepEqual(results.personsPresent, [1, 2]);
+    assert.deepEqual(results.persons, [1]);
+    const perActivity = json.results as { perActivity: Record<string, { flagged: number }> };
+    assert.ok(perActivity.perActivity['a05 (abnormal)']!.flagged >= 0);
+    // a person that is not there is named
+    const missing = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'bench',
+        'dsads',
+        '--quick',
+        '--out',
+        out,
+        '--persons',
+        '2,9',
+        '--data-dir',
+        datasetsDir(),
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(missing.status, 1, missing.stderr);
+    assert.match(missing.stderr, /no segments found for person 9/);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

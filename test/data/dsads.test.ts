@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import {
   AMSL_ABNORMAL_ACTIVITIES,
   amslSplit,
+  dsadsPersons,
   readDsads,
   readDsadsSegment,
   stackSeries,
@@ -20,6 +21,12 @@ describe('DSADS', () => {
     assert.equal(s.data[0], Math.fround(8.1305));
     assert.equal(s.data[44], Math.fround(-0.05773));
     assert.equal(s.data[45], Math.fround(8.1305)); // row 2 starts with the same value
+  });
+
+  it('lists the persons present (the shared copy has p1 and p2)', () => {
+    assert.deepEqual(dsadsPersons(root), [1, 2]);
+    const dir = join(scratchFile('keep.txt', ''), '..');
+    throwsDataError(() => dsadsPersons(dir), dir, 'no person folders');
   });
 
   it('filters by activity, person and segment, in order', () => {

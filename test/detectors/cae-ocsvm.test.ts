@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readMnistImages, readMnistLabels } from '../../src/data/idx.js';
 import { createSeries, sliceRows, type Series } from '../../src/data/series.js';
+import { streamMatchesBatch } from '../helpers/stream-conformance.js';
 import { createDetector, loadDetector } from '../../src/detectors/registry.js';
 import { CaeOcsvmDetector } from '../../src/detectors/cae-ocsvm.js';
 import { ConvAutoencoder } from '../../src/models/conv-autoencoder.js';
@@ -109,6 +110,10 @@ describe('cae-ocsvm on MNIST (0 normal)', () => {
     }
     // nuGrid leaves the detector's own SVM alone.
     assert.deepEqual(d.score(x), first);
+  });
+
+  test('stream() gives the batch scores image by image, and resumes from a saved state', () => {
+    streamMatchesBatch(loadDetector(join(dir, 'model')), sliceRows(slice().test, 0, 30));
   });
 
   test('save/load round trip gives identical scores', () => {

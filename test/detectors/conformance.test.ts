@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { readSeries } from '../../src/data/read-series.js';
 import { sliceRows, createSeries, type Series } from '../../src/data/series.js';
 import { createDetector, loadDetector } from '../../src/detectors/registry.js';
+import { streamMatchesBatch } from '../helpers/stream-conformance.js';
 import { rocAuc } from '../../src/metrics/roc.js';
 import { dataset } from '../helpers/datasets.js';
 
@@ -257,6 +258,11 @@ for (const c of cases) {
         () => d.score(createSeries({ data: new Float32Array(2000), channels: 2 })),
         /expected 1 channel\(s\), got 2/,
       );
+    });
+
+    test('stream() scores each row as batch score() scores the newest step, in bounded memory, and resumes from a saved state', () => {
+      const d = loadDetector(join(dir, 'model'));
+      streamMatchesBatch(d, sliceRows(sine().test, 9_400, 10_300));
     });
 
     test('a corrupt or foreign model directory is refused', () => {

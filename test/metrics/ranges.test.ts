@@ -46,6 +46,27 @@ test('event-level counting (telemanom)', () => {
   // one predicted range spanning two labelled ranges gives two TPs
   const wide = eventCountsFromRanges([{ start: 0, end: 30 }], labelled);
   assert.deepEqual([wide.tp, wide.fp, wide.fn], [3, 0, 0]);
+  // telemanom's code credits only the first labelled range, in the row's
+  // order (unsorted), that a prediction overlaps
+  const first = (p: { start: number; end: number }[], l: typeof labelled) => {
+    const c = eventCountsFromRanges(p, l, { credit: 'first' });
+    return [c.tp, c.fp, c.fn];
+  };
+  assert.deepEqual(first([{ start: 0, end: 30 }], labelled), [1, 0, 2]);
+  const rowOrder = [labelled[2]!, labelled[0]!, labelled[1]!];
+  assert.deepEqual(first([{ start: 0, end: 30 }], rowOrder), [1, 0, 2]);
+  // a second prediction whose first overlap is already credited adds nothing
+  assert.deepEqual(
+    first(
+      [
+        { start: 1, end: 3 },
+        { start: 4, end: 11 },
+      ],
+      labelled,
+    ),
+    [1, 0, 2],
+  );
+  assert.deepEqual(first(predicted, labelled), [2, 1, 1]);
   const m = eventCounts(rangesToMask(predicted, 25), rangesToMask(labelled, 25));
   // the masks merge [3,3] and [4,6] into one range; the counts do not change
   assert.deepEqual([m.tp, m.fp, m.fn], [2, 1, 1]);

@@ -5,6 +5,7 @@ import {
   dynamicThresholdMask,
   ewmaErrors,
   pruneSequences,
+  telemanomStartup,
   type DynamicThresholdOptions,
 } from '../../src/thresholds/index.js';
 
@@ -147,8 +148,58 @@ test('scale checks: errors tiny against the values, or below minPeakError, flag 
   assert.deepEqual(dynamicThreshold(e, { ...small, minPeakError: 2 }).ranges, []);
   assert.throws(
     () => dynamicThreshold(e, { values: new Float32Array(10) }),
-    /values has 10 steps but errors has 6000/,
+    /values has 10 entries but 6000 errors with valuesHorizon 1 need 6000/,
   );
+  assert.throws(
+    () => dynamicThreshold(e, { values: new Float32Array(6000), valuesHorizon: 10 }),
+    /valuesHorizon 10 need 6009/,
+  );
+});
+
+test("points are flagged only above 5% of the values' 5-95 percentile range", () => {
+  // Values: mostly 0, 11% at +1 or -1: std 0.33, 5-95 range 2. A bump of 0.09
+  // is above 5% of the std (0.017) but not above 5% of the range (0.1).
+  const values = Float32Array.from({ length: 3000 }, (_, i) =>
+    i % 18 === 0 ? 1 : i % 18 === 9 ? -1 : 0,
+  );
+  const e = errorSeries(3000, []).map((v) => (v - 0.1) / 20);
+  e.fill(0.09, 1500, 1600);
+  const plain = { ...small, smoothingWindow: 1, errorBuffer: 0 };
+  assert.ok(dynamicThreshold(e, plain).ranges.length > 0);
+  assert.deepEqual(dynamicThreshold(e, { ...plain, values }).ranges, []);
+  const doubled = values.map((v) => v / 2); // range 1: 0.09 is above 0.05
+  assert.ok(dynamicThreshold(e, { ...plain, values: doubled }).ranges.length > 0);
+});
+
+test("windowLayout 'telemanom': the last window runs to the end and labels only its last steps", () => {
+  // 2340 steps, windows of 1000 every 100: 14 windows, the last [1300, 2340)
+  // labelling [2240, 2340); steps 2200..2239 are never labelled.
+  const opts = { ...small, smoothingWindow: 1, errorBuffer: 0, windowLayout: 'telemanom' as const };
+  const e = errorSeries(2340, [[2210, 2230, 1]]);
+  const r = dynamicThreshold(e, opts);
+  assert.equal(r.epsilons.length, 14);
+  assert.deepEqual([r.epsilons.at(-1)!.start, r.epsilons.at(-1)!.end], [1300, 2339]);
+  assert.deepEqual(r.ranges, []);
+  assert.deepEqual(dynamicThreshold(e, { ...opts, windowLayout: 'even' }).ranges, [[2210, 2230]]);
+  // Under windowSize + stepSize steps: one window.
+  assert.equal(dynamicThreshold(errorSeries(1099, []), opts).epsilons.length, 1);
+});
+
+test('dropSinglePoints: a one-step flag is not a range', () => {
+  const opts = { ...small, smoothingWindow: 1, errorBuffer: 0 };
+  const e = errorSeries(3000, [[1500, 1500, 1]]);
+  assert.deepEqual(dynamicThreshold(e, opts).ranges, [[1500, 1500]]);
+  assert.deepEqual(dynamicThreshold(e, { ...opts, dropSinglePoints: true }).ranges, []);
+  const wide = errorSeries(3000, [[1500, 1501, 1]]);
+  assert.deepEqual(dynamicThreshold(wide, { ...opts, dropSinglePoints: true }).ranges, [
+    [1500, 1501],
+  ]);
+});
+
+test('telemanomStartup: flattening over the input length, ignored steps by error length', () => {
+  assert.deepEqual(telemanomStartup(8000, 250), { flattenFirst: 250, ignoreFirst: 500 });
+  assert.deepEqual(telemanomStartup(2499, 250), { flattenFirst: 250, ignoreFirst: 250 });
+  assert.deepEqual(telemanomStartup(1799, 250), { flattenFirst: 250, ignoreFirst: 0 });
 });
 
 test('flattenFirst: a start-up spike no longer masks a later bump', () => {

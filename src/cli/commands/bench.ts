@@ -1,7 +1,7 @@
 // `normalcy bench <name>`: parses the flags and runs one of the benchmark
 // pipelines (src/pipelines), which writes results.json and results.md into --out.
 import { Argument, type Command } from 'commander';
-import { intFlag, progress } from '../common.js';
+import { intFlag, intListFlag, progress } from '../common.js';
 import { benchmarks, defaultDataDir, findBenchmark } from '../../pipelines/index.js';
 
 interface BenchFlags {
@@ -11,6 +11,7 @@ interface BenchFlags {
   quick?: boolean;
   seed: number;
   workers?: number;
+  persons?: number[];
 }
 
 export function registerBench(program: Command): void {
@@ -34,6 +35,11 @@ export function registerBench(program: Command): void {
       'worker processes for smap-msl (default: one per core)',
       intFlag('--workers', 1),
     )
+    .option(
+      '--persons <list>',
+      'dsads: the persons to use, e.g. 1,2 (default: every person under the data directory)',
+      intListFlag('--persons', 1),
+    )
     .addHelpText(
       'after',
       `\nBenchmarks:\n${benchmarks
@@ -50,6 +56,7 @@ export function registerBench(program: Command): void {
         quick: flags.quick === true,
         seed: flags.seed,
         workers: flags.workers,
+        persons: flags.persons,
         log: progress,
       });
       const lines = [

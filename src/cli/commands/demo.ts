@@ -1,4 +1,5 @@
-// `normalcy demo`: the end-to-end run on the sine data. Trains an LSTM
+// `normalcy demo`: the end-to-end run on the sine data (generated, seeded, unless
+// --data-dir names a folder with normal.csv and abn.csv). Trains an LSTM
 // forecaster on normal data, sets the threshold at 1% false positives on
 // held-out normal data, scores the abnormal file (its second half is the
 // anomaly) into incidents, and writes the model, scores, metrics and the
@@ -17,7 +18,8 @@ import { evaluateIncidents } from '../../alarms/incident-evaluation.js';
 import { incidentSummary } from '../../alarms/incident-files.js';
 import { scoredPart } from '../../detectors/scored-steps.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
-import { packageRoot } from '../../version.js';
+import { generateSine } from '../../data/sine.js';
+import type { Series } from '../../data/series.js';
 import { writeIncidentReport } from '../../report/incident-report.js';
 import {
   flatMetrics,
@@ -37,20 +39,14 @@ export function registerDemo(program: Command): void {
     .option('--out <dir>', 'output directory', 'demo-out')
     .option(
       '--data-dir <dir>',
-      'folder with normal.csv and abn.csv',
-      resolve(packageRoot(), '..', 'shared', 'datasets', 'sine'),
+      'folder with normal.csv and abn.csv (default: generate the sine data, seeded by --seed)',
     )
     .option('--epochs <n>', 'training epochs', intFlag('--epochs'), 5)
     .option('--seed <n>', 'random seed', intFlag('--seed', 0), 0)
     .addHelpText('after', '\nExample:\n  normalcy demo --out demo-out')
-    .action(async (f: { out: string; dataDir: string; epochs: number; seed: number }) => {
+    .action(async (f: { out: string; dataDir?: string; epochs: number; seed: number }) => {
       const started = performance.now();
-      for (const name of ['normal.csv', 'abn.csv']) {
-        if (!existsSync(join(f.dataDir, name)))
-          throw new Error(`${join(f.dataDir, name)}: sine data not found (use --data-dir)`);
-      }
-      const normal = readSeries(join(f.dataDir, 'normal.csv'));
-      const abn = readSeries(join(f.dataDir, 'abn.csv'));
+      const { normal, abn } = sineData(f.dataDir, f.seed);
       const cut = Math.floor(normal.length * 0.8);
       const train = sliceRows(normal, 0, cut);
       const validation = sliceRows(normal, cut);
@@ -114,7 +110,7 @@ export function registerDemo(program: Command): void {
         title: 'normalcy demo: sine',
         subtitle: 'LSTM forecaster, threshold at 1% false positives on held-out normal data',
         config: {
-          dataset: f.dataDir,
+          dataset: f.dataDir ?? 'generated sine',
           seed: f.seed,
           detector: { ...detector.config },
           incident_rules: found.settings.rules,
@@ -169,4 +165,23 @@ export function registerDemo(program: Command): void {
         `scores:  ${join(out, 'scores.csv')}; model: ${join(out, 'model')} (${seconds.toFixed(1)} s)`,
       );
     });
+}
+
+/**
+ * The sine data: from `dir` when given, else generated like the data set (320,000 steps,
+ * period 400, amplitude 0.5; the test copy's amplitude doubles from step 160,000 on and
+ * equals the normal copy before).
+ */
+function sineData(dir: string | undefined, seed: number): { normal: Series; abn: Series } {
+  if (dir === undefined) {
+    return {
+      normal: generateSine({ length: 320_000, seed }),
+      abn: generateSine({ length: 320_000, seed, anomalyFrom: 160_000 }),
+    };
+  }
+  for (const name of ['normal.csv', 'abn.csv']) {
+    if (!existsSync(join(dir, name)))
+      throw new Error(`${join(dir, name)}: sine data not found (check --data-dir)`);
+  }
+  return { normal: readSeries(join(dir, 'normal.csv')), abn: readSeries(join(dir, 'abn.csv')) };
 }

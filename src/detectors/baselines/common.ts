@@ -15,6 +15,12 @@ import { smooth, type SmoothingConfig } from '../smoothing.js';
 import { checkSeries } from '../input-checks.js';
 import type { Manifest, SaveExtras } from '../model-dir.js';
 import { restoredBasics, saveDetector } from '../saved-detector.js';
+import {
+  RescoringStream,
+  smoothingContext,
+  type StreamOptions,
+  type StreamScorer,
+} from '../stream-scorer.js';
 import { rowSums, spreadWindows, upsampleRows } from '../window-alignment.js';
 import type { Detector, EpochReport, FitOptions, TrainingSummary } from '../detector.js';
 
@@ -214,6 +220,25 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
   explain(x: Series): Float32Array {
     const p = this.checked(x, 'explain');
     return upsampleRows(this.contributions(p), p.channels, x.length, this.config.downsample);
+  }
+
+  /**
+   * Live scoring over the last windows: the newest step depends on one window (or, for
+   * the rolling z-score, the window before it) plus what the smoothing looks back.
+   */
+  stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
+    if (!this.learned)
+      throw new Error(`${this.name}.stream: the detector is not fitted (call fit or load a model)`);
+    const c = this.config;
+    return new RescoringStream<I>(
+      this,
+      {
+        context: (c.window + 1 + smoothingContext(c.smoothing)) * c.downsample,
+        minRows: (this.minSteps() - 1) * c.downsample + 1,
+        block: c.downsample,
+      },
+      options,
+    );
   }
 
   save(dir: string, extras: SaveExtras = {}): void {

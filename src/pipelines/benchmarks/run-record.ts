@@ -16,6 +16,8 @@ export interface BenchContext extends PipelineContext {
   dataDirGiven?: boolean;
   /** Worker processes for benchmarks that run in parallel (default: one per core). */
   workers?: number;
+  /** DSADS persons to use (--persons); default every person present. */
+  persons?: number[];
 }
 
 /** What a runner hands back: our numbers, the published ones and the protocol in words. */

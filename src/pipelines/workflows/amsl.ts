@@ -138,8 +138,8 @@ async function run(ctx: WorkflowContext): Promise<WorkflowResult> {
       ctx.log(`epoch ${r.epoch}: loss ${r.loss.toFixed(4)} (${r.seconds.toFixed(1)} s)`),
   });
   const t1 = performance.now();
-  const trainScores = detector.score(train);
-  const testScores = detector.score(asRows(split.test));
+  const trainScores = await detector.scoreAsync(train);
+  const testScores = await detector.scoreAsync(asRows(split.test));
   const scoreSeconds = (performance.now() - t1) / 1000;
 
   const threshold = thresholdAtPercentile(trainScores, s.percentile).value;

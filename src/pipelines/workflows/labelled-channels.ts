@@ -27,6 +27,7 @@ import { rocAuc, rocCurve } from '../../metrics/roc.js';
 import { TELEMANOM_THRESHOLD } from '../../thresholds/dynamic-threshold.js';
 import {
   firstForecastStep,
+  forecastHorizonSteps,
   telemanomDetect,
   telemanomEvents,
   telemanomForecaster,
@@ -255,6 +256,8 @@ interface ChannelResult {
   tp: number;
   fp: number;
   fn: number;
+  /** TPs crediting every labelled range a prediction overlaps (telemanom credits the first). */
+  lenientTp: number;
   aucRoc: number | null;
   breakEven: { threshold: number; recall: number; detectionRatio: number; value: number } | null;
   bestF1: number | null;
@@ -323,26 +326,22 @@ async function runChannel(
         `${channel} epoch ${r.epoch}: loss ${r.loss.toExponential(3)} (${r.seconds.toFixed(1)} s)`,
       ),
   });
-  const cfg = forecaster.config;
   const start = firstForecastStep(forecaster);
-  if (n - start < 2)
-    throw new ConfigError(`${channel}: the test series (${n} steps) is not longer than the window`);
+  if (n - start - forecastHorizonSteps(forecaster) < 2)
+    throw new ConfigError(
+      `${channel}: the test series (${n} steps) is not longer than the window and the horizon`,
+    );
 
   // The telemanom pipeline: errors |y - yhat|, dynamic threshold, flagged ranges.
   const {
     errors,
     threshold: dyn,
     ranges: predicted,
-  } = telemanomDetect(
-    forecaster,
-    test,
-    // telemanom flattens the EWMA's start-up values over its input length.
-    { flattenFirst: cfg.window, ...s.threshold },
-  );
+  } = telemanomDetect(forecaster, test, s.threshold);
   const m = errors.length;
-  const values = test.data.subarray(start);
+  const values = test.data.subarray(start, start + m);
   const scores = dyn.smoothedErrors;
-  const labels = mask.subarray(start);
+  const labels = mask.subarray(start, start + m);
   // Per-step epsilon: each step takes the epsilon of the evaluation window that labels it.
   const epsilon = new Float32Array(m);
   let labelledUpTo = 0;
@@ -485,6 +484,7 @@ async function runChannel(
     tp: events.tp,
     fp: events.fp,
     fn: events.fn,
+    lenientTp: events.lenient.tp,
     aucRoc,
     breakEven,
     bestF1,
