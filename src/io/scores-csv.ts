@@ -28,7 +28,8 @@ export function writeScoresCsv(
   if (timestamps) header.push('timestamp');
   header.push('score');
   if (flags) header.push('anomalous');
-  for (let c = 0; c < width; c++) header.push(`contribution_${names![c]}`);
+  // Header names without spaces: 'channel 0' becomes contribution_channel_0.
+  for (let c = 0; c < width; c++) header.push(`contribution_${names![c]!.replace(/\s+/g, '_')}`);
   const lines: string[] = [
     header.map((h) => (/[",\n]/.test(h) ? `"${h.replace(/"/g, '""')}"` : h)).join(','),
   ];

@@ -14,7 +14,7 @@ import { openReport } from '../helpers/chromium.js';
 
 /** Scores that rise inside the faults (a stand-in for a model's), NaN for the first window. */
 function faultScores() {
-  const data = serviceMetricsCase({ trainSteps: 1000, testSteps: 1500, seed: 2 });
+  const data = serviceMetricsCase({ trainSteps: 1000, testSteps: 3000, seed: 2 });
   const n = data.test.length;
   const scores = new Float32Array(n);
   let state = 7;
