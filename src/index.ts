@@ -10,7 +10,14 @@ export * as metrics from './metrics/index.js';
 export * as alarms from './alarms/index.js';
 export * as report from './report/index.js';
 
-export { readSeries, createSeries, sliceRows, type Series } from './data/index.js';
+export {
+  readSeries,
+  readSource,
+  writeTable,
+  createSeries,
+  sliceRows,
+  type Series,
+} from './data/index.js';
 export {
   createDetector,
   loadDetector,

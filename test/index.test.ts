@@ -17,6 +17,7 @@ test('the public API exposes the layers and the shortcuts', () => {
   }
   assert.deepEqual(normalcy.detectors.detectorNames().sort(), [
     'amsl',
+    'auto',
     'autoencoder',
     'cae-ocsvm',
     'discord',

@@ -3,14 +3,16 @@
 // time. When scoring, the model's manifest supplies the defaults (the names
 // and time column training saw) and the columns are matched to it by name.
 import type { Command } from 'commander';
-import { readSeries } from '../data/read-series.js';
 import { DataError } from '../data/errors.js';
 import type { Series } from '../data/series.js';
 import type { Manifest } from '../detectors/model-dir.js';
 import { matchTrainedChannels } from '../detectors/trained-channels.js';
 import { UsageError } from './common.js';
+import { DATA_FORMS, queryOption, readData, tableOption, type SourceFlags } from './data-source.js';
 
-export interface DataFlags {
+export { DATA_FORMS };
+
+export interface DataFlags extends SourceFlags {
   columns?: string;
   timeColumn?: string;
 }
@@ -18,6 +20,8 @@ export interface DataFlags {
 /** Adds --columns and --time-column to a command. */
 export function addDataOptions(command: Command, scoring: boolean): Command {
   return command
+    .addOption(tableOption())
+    .addOption(queryOption())
     .option(
       '--columns <names>',
       scoring
@@ -58,13 +62,17 @@ export interface ReadData {
  * Reads a data file with the flags; with a manifest, checks the channels against
  * the ones training saw (by name when both have names) and defaults the time column.
  */
-export function readDataFile(path: string, flags: DataFlags, manifest?: Manifest): ReadData {
+export async function readDataFile(
+  path: string,
+  flags: DataFlags,
+  manifest?: Manifest,
+): Promise<ReadData> {
   const columns = flags.columns === undefined ? undefined : parseColumns(flags.columns);
   const fromModel = flags.timeColumn === undefined ? manifest?.timeColumn : undefined;
   const time = flags.timeColumn !== undefined ? ref(flags.timeColumn) : fromModel;
   let series: Series;
   try {
-    series = readSeries(path, {
+    series = await readData(path, flags, {
       ...(columns ? { columns } : {}),
       ...(time !== undefined ? { timestamp: time } : {}),
     });

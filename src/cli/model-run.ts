@@ -28,10 +28,10 @@ export interface ModelRun {
   targetRate: number;
 }
 
-export function openModelRun(f: ModelRunFlags): ModelRun {
+export async function openModelRun(f: ModelRunFlags): Promise<ModelRun> {
   const manifest = readManifest(f.model);
   const threshold = modelThreshold(f.model, f.fpr);
-  const read = readDataFile(f.data, f, manifest);
+  const read = await readDataFile(f.data, f, manifest);
   if (read.note) progress(`${f.data}: ${read.note}`);
   const detector = loadDetector(f.model);
   const normalScores = readNormalScores(f.model);

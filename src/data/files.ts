@@ -3,8 +3,18 @@ import { readFileSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { DataError, describeError } from './errors.js';
 
-/** Reads a whole file; a missing file, a directory or an unreadable file becomes a DataError. */
+/**
+ * Reads a whole file ('-' reads standard input to its end); a missing file, a directory or
+ * an unreadable file becomes a DataError.
+ */
 export function readFileBytes(path: string): Uint8Array {
+  if (path === '-') {
+    try {
+      return readFileSync(0);
+    } catch (err) {
+      throw new DataError('stdin', `cannot read (${describeError(err)})`, { cause: err });
+    }
+  }
   let stat;
   try {
     stat = statSync(path);

@@ -71,6 +71,24 @@ export {
   type ChannelRanges,
 } from './telemanom.js';
 export { readSeries, type ReadSeriesOptions } from './read-series.js';
+export { readSource, type ReadSourceOptions } from './sources/read-source.js';
+export {
+  parseDatabaseRef,
+  parseSinkRef,
+  isDatabaseRef,
+  type DatabaseRef,
+  type SinkRef,
+  type TableSelection,
+} from './sources/source-ref.js';
+export type { TableReadOptions } from './sources/column-plan.js';
+export {
+  writeTable,
+  type SinkColumn,
+  type SinkRows,
+  type SinkType,
+  type WriteTableOptions,
+} from './sources/table-sink.js';
+export { scoreRows, SCORE_COLUMNS } from './sources/score-table.js';
 export { downsample, type DownsampleOptions } from './downsample.js';
 export { slidingWindows, windowCount, type WindowOptions, type Windows } from './windows.js';
 export { Scaler, fitScaler, type ScalerKind, type ScalerState } from './scalers.js';

@@ -16,11 +16,12 @@ const SUPPORTED = '.csv, .tsv, .txt (each optionally .gz), .npy, .npy.gz, .npz';
 /**
  * Reads a series from `.csv`/`.txt` (comma separated), `.tsv` (tab separated), any of
  * those gzipped, `.npy`/`.npy.gz` (1-D or 2-D) or `.npz` (the array under `key`).
- * `columns` (indices) and `allowNaN` apply to every format; the other CSV options to
+ * '-' reads CSV from standard input. `columns` (indices) and `allowNaN` apply to every format; the other CSV options to
  * text files only.
  */
 export function readSeries(path: string, options: ReadSeriesOptions = {}): Series {
-  const lower = path.toLowerCase();
+  // '-' is standard input, read as CSV.
+  const lower = path === '-' ? '-.csv' : path.toLowerCase();
   const base = lower.endsWith('.gz') ? lower.slice(0, -3) : lower;
   if (base.endsWith('.csv') || base.endsWith('.txt')) return readCsv(path, options);
   if (base.endsWith('.tsv'))

@@ -20,11 +20,13 @@ const training: Schema = {
   patience: { type: 'int', min: 0 },
   minDelta: nonNegative,
 };
+const alignment: FieldSpec = { type: 'enum', values: ['mean', 'max', 'centre'] };
 const baseline: Schema = {
   window: positiveInt,
   downsample: positiveInt,
   scaler,
   smoothing,
+  alignment,
 };
 
 /** One schema per registered detector. */
@@ -67,7 +69,7 @@ export const DETECTOR_SCHEMAS: Readonly<Record<string, Schema>> = {
     join: { type: 'enum', values: ['train', 'self'] },
     normalization: { type: 'enum', values: ['znorm', 'mean', 'none'] },
     combine: { type: 'enum', values: ['max', 'mean'] },
-    alignment: { type: 'enum', values: ['mean', 'max', 'centre'] },
+    alignment,
     downsample: positiveInt,
     maxTrain: positiveInt,
     exclusion: nonNegative,

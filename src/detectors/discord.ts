@@ -58,7 +58,10 @@ export interface DiscordConfig {
 export const DISCORD_DEFAULTS: DiscordConfig = {
   window: 'auto',
   join: 'train',
-  normalization: 'znorm',
+  // Chosen on the series harness (bench series) half A: mean-centred 0.499 AUC-PR against
+  // 0.310 for z-normalised (half B: 0.493 against 0.367); znorm stays the choice for pure
+  // shape anomalies whose level and amplitude are normal.
+  normalization: 'mean',
   combine: 'max',
   alignment: 'max',
   downsample: 1,

@@ -12,6 +12,7 @@ export { Forecaster, FORECASTER_DEFAULTS, type ForecasterConfig } from './foreca
 export { Autoencoder, AUTOENCODER_DEFAULTS, type AutoencoderConfig } from './autoencoder.js';
 export { CaeOcsvmDetector, CAE_OCSVM_DEFAULTS, type CaeOcsvmConfig } from './cae-ocsvm.js';
 export { AmslDetector, AMSL_DEFAULTS, type AmslConfig } from './amsl.js';
+export { AutoDetector, AUTO_DEFAULTS, type AutoConfig, type AutoChoice } from './auto.js';
 export { DiscordDetector, DISCORD_DEFAULTS, type DiscordConfig } from './discord.js';
 export { PcaDetector, type PcaConfig } from './baselines/pca.js';
 export { KnnDetector, type KnnConfig } from './baselines/knn.js';
@@ -33,5 +34,6 @@ export {
   WINDOWED_LIKELIHOOD_DEFAULTS,
   type WindowedLikelihoodConfig,
 } from './streaming/windowed-likelihood.js';
+export { Damp, scoreDampStream, DAMP_DEFAULTS, type DampConfig } from './streaming/damp.js';
 export { smooth, type SmoothingConfig, type SmoothingKind } from './smoothing.js';
 export { evaluateScores, type Evaluation } from './evaluation.js';

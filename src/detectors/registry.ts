@@ -12,6 +12,7 @@ import {
 import { RollingZScoreDetector, type RollingZScoreConfig } from './baselines/rolling-zscore.js';
 import { AmslDetector, type AmslConfig } from './amsl.js';
 import { DiscordDetector, type DiscordConfig } from './discord.js';
+import { AutoDetector, type AutoConfig } from './auto.js';
 import type { Detector } from './detector.js';
 import type { Tensor } from '../engine/index.js';
 
@@ -82,6 +83,15 @@ const registry = new Map<string, Entry>([
     },
   ],
   [
+    'auto',
+    {
+      create: (c) => new AutoDetector(c as Partial<AutoConfig>, createDetector, detectorFromSaved),
+      fromSaved: (m, w) => AutoDetector.fromSaved(m, w, createDetector, detectorFromSaved),
+      describe:
+        'chooses among the detectors and window lengths without labels: synthetic anomalies in held-out normal data, best one or an ensemble',
+    },
+  ],
+  [
     'cae-ocsvm',
     {
       create: (c) => new CaeOcsvmDetector(c as Partial<CaeOcsvmConfig>),
@@ -109,6 +119,13 @@ export function createDetector(name: string, config: Record<string, unknown> = {
   const e = registry.get(name);
   if (!e) throw new Error(`unknown detector '${name}' (available: ${detectorNames().join(', ')})`);
   return e.create(config);
+}
+
+/** Rebuilds a detector from a manifest and its weights (already read and checked). */
+export function detectorFromSaved(manifest: Manifest, weights: Record<string, Tensor>): Detector {
+  const e = registry.get(manifest.detector);
+  if (!e) throw new Error(`unknown detector '${manifest.detector}' in the manifest`);
+  return e.fromSaved(manifest, weights);
 }
 
 /** Loads a saved model directory; refuses corrupt, foreign or unknown models with the reason. */

@@ -11,6 +11,7 @@ import { sineWorkflow } from './workflows/sine.js';
 import { imagesWorkflow } from './workflows/images.js';
 import { runSine } from './benchmarks/sine.js';
 import { runNab } from './benchmarks/nab.js';
+import { runSeries } from './benchmarks/series.js';
 import { runMnist, runFashionMnist } from './benchmarks/mnist.js';
 import { runDsads } from './benchmarks/dsads.js';
 import { runSmapMsl } from './benchmarks/smap-msl.js';
@@ -49,6 +50,11 @@ export const PIPELINES: readonly AnyPipeline[] = [
     'incidents',
     'incidents on the sine demo and generated service metrics: precision, recall, culprits, realised FPR',
     runIncidents,
+  ),
+  defineBenchmark(
+    'series',
+    'every detector and auto on SMAP/MSL channels and NAB files: AUC-PR, VUS-PR, top-1; variants chosen on one half, reported on the other',
+    runSeries,
   ),
   defineBenchmark(
     'nab',

@@ -221,3 +221,32 @@ test('bench fashion-mnist --quick: two classes from the Debian package, no publi
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('bench series --quick: detectors and auto on SMAP/MSL and NAB series, chosen on one half', () => {
+  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-series-'));
+  const before = process.env.NORMALCY_SERIES_DETECTORS;
+  process.env.NORMALCY_SERIES_DETECTORS = 'discord,pca,auto';
+  try {
+    const summary = bench('series', out, '--data-dir', datasetsDir());
+    const json = checkResults(out, 'series', summary) as unknown as {
+      results: {
+        cases: { source: string; half: string }[];
+        chosen: { family: string; variant: string }[];
+        rows: { variant: string; error?: string; chose?: string }[];
+      };
+    };
+    const r = json.results;
+    assert.deepEqual([...new Set(r.cases.map((c) => c.source))].sort(), ['msl', 'nab', 'smap']);
+    assert.ok(r.cases.some((c) => c.half === 'A') && r.cases.some((c) => c.half === 'B'));
+    assert.deepEqual(r.chosen.map((c) => c.family).sort(), ['auto', 'discord', 'pca']);
+    assert.ok(
+      r.rows.every((row) => row.error === undefined),
+      JSON.stringify(r.rows.find((x) => x.error)),
+    );
+    assert.ok(r.rows.filter((row) => row.variant === 'auto').every((row) => row.chose));
+  } finally {
+    if (before === undefined) delete process.env.NORMALCY_SERIES_DETECTORS;
+    else process.env.NORMALCY_SERIES_DETECTORS = before;
+    rmSync(out, { recursive: true, force: true });
+  }
+});

@@ -108,7 +108,7 @@ test('errors name the field, the value given and what is allowed', () => {
   refused(
     { horizon: 3 },
     'pca',
-    /config\.horizon: unknown field \(known fields: window, downsample, scaler, smoothing, components\)/,
+    /config\.horizon: unknown field \(known fields: window, downsample, scaler, smoothing, alignment, components\)/,
   );
   // accepted
   validateDetectorConfig('cae-ocsvm', { gamma: 0.5, pixelScale: 'auto' });

@@ -11,6 +11,8 @@ interface BenchFlags {
   quick?: boolean;
   seed: number;
   workers?: number;
+  redis?: string;
+  queue?: string;
   persons?: number[];
 }
 
@@ -36,6 +38,11 @@ export function registerBench(program: Command): void {
       intFlag('--workers', 1),
     )
     .option(
+      '--redis <url>',
+      'smap-msl: run the channels as fleet jobs on this Redis (start workers with normalcy worker --redis URL)',
+    )
+    .option('--queue <name>', 'fleet queue name with --redis', 'normalcy')
+    .option(
       '--persons <list>',
       'dsads: the persons to use, e.g. 1,2 (default: every person under the data directory)',
       intListFlag('--persons', 1),
@@ -56,6 +63,7 @@ export function registerBench(program: Command): void {
         quick: flags.quick === true,
         seed: flags.seed,
         workers: flags.workers,
+        ...(flags.redis !== undefined && { redis: flags.redis, queue: flags.queue }),
         persons: flags.persons,
         log: progress,
       });

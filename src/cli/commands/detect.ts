@@ -16,6 +16,7 @@ import {
 import { DEFAULT_PRUNE } from '../../alarms/detect-incidents.js';
 import { fractionFlag, intFlag, numberFlag, progress } from '../common.js';
 import { addDataOptions } from '../data-flags.js';
+import { DATA_FORMS } from '../data-source.js';
 import { openModelRun, runIncidents, type ModelRunFlags } from '../model-run.js';
 
 interface DetectFlags extends ModelRunFlags {
@@ -33,7 +34,7 @@ export function registerDetect(program: Command): void {
       'find the incidents in a series with a saved model: times, duration, severity, culprit channels',
     )
     .requiredOption('--model <dir>', 'model directory written by train')
-    .requiredOption('--data <file>', 'series to examine')
+    .requiredOption('--data <source>', `series to examine: ${DATA_FORMS}`)
     .requiredOption('--out <dir>', 'directory for incidents.csv and incidents.json')
     .option(
       '--fpr <rate>',
@@ -62,9 +63,9 @@ export function registerDetect(program: Command): void {
       '\nExamples:\n  normalcy detect --model model/ --data metrics.csv --out incidents/\n  normalcy detect --model model/ --data metrics.csv --time-column time --out incidents/ --json\n\nAn incident opens when a score rises above what held-out normal data reaches\nat 1/20 of the target rate and lasts while steps stay flagged at the threshold.\nWhen the data is flagged far more often than the target in many separate\nincidents, one drift finding replaces them: retrain or recalibrate.',
     );
   addDataOptions(command, true);
-  command.action((f: DetectFlags) => {
+  command.action(async (f: DetectFlags) => {
     if (!(f.prune >= 0 && f.prune < 1)) throw new Error('--prune must be in [0, 1)');
-    const run = openModelRun(f);
+    const run = await openModelRun(f);
     progress(`scoring ${f.data} (${run.series.length} steps) with ${f.model}`);
     const found = runIncidents(run, {
       rules: {

@@ -8,6 +8,7 @@ import { incidentToJson } from '../../alarms/incident-files.js';
 import { parseTimestamp } from '../../data/timestamps.js';
 import { fractionFlag, intFlag, UsageError } from '../common.js';
 import { addDataOptions } from '../data-flags.js';
+import { DATA_FORMS } from '../data-source.js';
 import { openModelRun, runIncidents, type ModelRunFlags } from '../model-run.js';
 import type { Series } from '../../data/series.js';
 
@@ -43,7 +44,7 @@ export function registerExplain(program: Command): void {
     .command('explain')
     .description('rank the channels that drive the score, at a step or time, or for each incident')
     .requiredOption('--model <dir>', 'model directory written by train')
-    .requiredOption('--data <file>', 'series to explain')
+    .requiredOption('--data <source>', `series to explain: ${DATA_FORMS}`)
     .option('--at <step|time>', 'a 0-based step or an ISO-8601 time (default: every incident)')
     .option('--top <k>', 'channels to list', intFlag('--top'), 3)
     .option(
@@ -57,8 +58,8 @@ export function registerExplain(program: Command): void {
       '\nExamples:\n  normalcy explain --model model/ --data metrics.csv\n  normalcy explain --model model/ --data metrics.csv --at 2024-03-02T14:00:00Z --top 5',
     );
   addDataOptions(command, true);
-  command.action((f: ExplainFlags) => {
-    const run = openModelRun(f);
+  command.action(async (f: ExplainFlags) => {
+    const run = await openModelRun(f);
     const found = runIncidents(run);
     const names = found.contributionNames;
     const width = names.length;

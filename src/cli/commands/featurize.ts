@@ -2,13 +2,19 @@
 // other tools: the series, optionally downsampled (block means), turned into dB
 // power spectra of frames, and cut into sliding windows.
 import type { Command } from 'commander';
-import { readSeries } from '../../data/read-series.js';
 import { downsample } from '../../data/downsample.js';
 import { powerSpectrum } from '../../data/spectrum.js';
 import { slidingWindows } from '../../data/windows.js';
 import { writeNpy } from '../../data/npy.js';
 import type { Series } from '../../data/series.js';
 import { intFlag, numberFlag, progress, readConfigFile, UsageError } from '../common.js';
+import {
+  DATA_FORMS,
+  queryOption,
+  readData,
+  tableOption,
+  type SourceFlags,
+} from '../data-source.js';
 import { mergeSettings, type Schema } from '../../config/schema.js';
 
 export interface FeaturizeSettings {
@@ -38,7 +44,7 @@ export const FEATURIZE_SCHEMA: Schema = {
 
 const SPECTRUM_DEFAULTS = { frame: 256, hop: 128, floor: -100, ceiling: 0 };
 
-interface FeaturizeFlags extends Partial<FeaturizeSettings> {
+interface FeaturizeFlags extends Partial<FeaturizeSettings>, SourceFlags {
   data: string;
   out: string;
   config?: string;
@@ -92,7 +98,9 @@ export function registerFeaturize(program: Command): void {
     .description(
       'write the features of a series (downsampled, spectra, windows) as a float32 .npy file',
     )
-    .requiredOption('--data <file>', 'series (.csv, .npy, .npy.gz, .npz)')
+    .requiredOption('--data <source>', `series: ${DATA_FORMS}`)
+    .addOption(tableOption())
+    .addOption(queryOption())
     .requiredOption('--out <file.npy>', '.npy file to write (atomically)')
     .option(
       '--config <file>',
@@ -137,7 +145,7 @@ Examples:
   normalcy featurize --data normal.csv --window 25 --shift 2 --horizon 1 --out win.npy
   normalcy featurize --data vibration.csv --spectrum --frame 256 --hop 128 --floor -100 --ceiling 0 --out spec.npy`,
     )
-    .action((f: FeaturizeFlags) => {
+    .action(async (f: FeaturizeFlags) => {
       if (!f.out.toLowerCase().endsWith('.npy'))
         throw new UsageError(`--out: '${f.out}' must end with .npy`);
       const settings = mergeSettings<FeaturizeSettings>(
@@ -164,7 +172,7 @@ Examples:
         )
       )
         throw new UsageError('--frame, --hop, --floor and --ceiling need --spectrum');
-      const series = readSeries(f.data);
+      const series = await readData(f.data, f);
       progress(`${f.data}: ${series.length} steps, ${series.channels} channel(s)`);
       const features = featurize(series, settings);
       const written: string[] = [];

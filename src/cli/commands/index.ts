@@ -14,6 +14,9 @@ import { registerReport } from './report.js';
 import { registerTsne } from './tsne.js';
 import { registerWorkflow } from './workflow.js';
 import { registerStream } from './stream.js';
+import { registerFleet } from './fleet.js';
+import { registerWatch } from './watch.js';
+import { registerServe } from './serve.js';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -28,8 +31,11 @@ export const commands: RegisterCommand[] = [
   registerTsne,
   registerFeaturize,
   registerStream,
+  registerWatch,
+  registerServe,
   registerNabScore,
   registerBench,
+  registerFleet,
   registerWorkflow,
   registerDemo,
 ];

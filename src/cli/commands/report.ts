@@ -21,6 +21,7 @@ import {
 } from '../common.js';
 import { mergeSettings, type Schema } from '../../config/schema.js';
 import { addDataOptions } from '../data-flags.js';
+import { DATA_FORMS } from '../data-source.js';
 import { openModelRun, runIncidents, type ModelRunFlags } from '../model-run.js';
 
 interface ReportSettings {
@@ -58,7 +59,7 @@ export function registerReport(program: Command): void {
       'write the incident report of a series under a saved model (HTML with charts); with --labels, the evaluation too',
     )
     .requiredOption('--model <dir>', 'model directory written by train')
-    .requiredOption('--data <file>', 'series to examine')
+    .requiredOption('--data <source>', `series to examine: ${DATA_FORMS}`)
     .option(
       '--labels <file>',
       'anomaly labels: ranges (.json, or start,end .csv) or a 0/1 column (.csv) (default: none, an incident report without evaluation)',
@@ -82,7 +83,7 @@ export function registerReport(program: Command): void {
       { fpr: f.fpr, title: f.title },
       REPORT_SCHEMA,
     );
-    const run = openModelRun({ ...f, ...(s.fpr !== undefined ? { fpr: s.fpr } : {}) });
+    const run = await openModelRun({ ...f, ...(s.fpr !== undefined ? { fpr: s.fpr } : {}) });
     const { series, threshold, manifest } = run;
     let labels = f.labels ? readLabels(f.labels, series.length) : undefined;
     if (labels && !labels.includes(1)) {

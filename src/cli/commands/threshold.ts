@@ -47,8 +47,8 @@ export function registerThreshold(program: Command): void {
       '\nExamples:\n  normalcy threshold --model model/ --fpr 0.005\n  normalcy threshold --model model/ --value 0.8\n  normalcy threshold --model model/ --recalibrate last-week.csv --fpr 0.01\n\nAfter a drift finding ("the data no longer looks like training"), recalibrate on\nrecent data you know to be normal, or retrain.',
     );
   addDataOptions(command, true);
-  command.action((f: ThresholdFlags) => {
-    if (f.recalibrate !== undefined) return recalibrate(f);
+  command.action(async (f: ThresholdFlags) => {
+    if (f.recalibrate !== undefined) return await recalibrate(f);
     const given = [f.fpr, f.percentile, f.value].filter((v) => v !== undefined).length;
     if (given !== 1)
       throw new UsageError('give exactly one of --fpr, --percentile, --value or --recalibrate');
@@ -75,14 +75,14 @@ export function registerThreshold(program: Command): void {
 }
 
 /** Scores data declared normal and makes them the model's held-out normal scores. */
-function recalibrate(f: ThresholdFlags): void {
+async function recalibrate(f: ThresholdFlags): Promise<void> {
   if (f.percentile !== undefined || f.value !== undefined)
     throw new UsageError('--recalibrate takes --fpr only (not --percentile or --value)');
   const manifest = readManifest(f.model);
   const old = manifest.threshold ? parseThreshold(manifest.threshold) : undefined;
   const rate = f.fpr ?? (old ? impliedRate(old, readNormalScores(f.model)) : 0.01);
   const detector = loadDetector(f.model);
-  const read = readDataFile(f.recalibrate!, f, manifest);
+  const read = await readDataFile(f.recalibrate!, f, manifest);
   if (read.note) progress(`${f.recalibrate}: ${read.note}`);
   const normalScores = scoredPart(detector, detector.score(read.series));
   if (normalScores.length === 0)

@@ -7,6 +7,7 @@ import { scoredPart } from '../../detectors/scored-steps.js';
 import { thresholdAtTargetRate } from '../../thresholds/target-rate.js';
 import { FORECASTER_DEFAULTS } from '../../detectors/forecaster.js';
 import { addDataOptions, readDataFile, type DataFlags } from '../data-flags.js';
+import { DATA_FORMS } from '../data-source.js';
 import {
   fractionFlag,
   intFlag,
@@ -40,7 +41,7 @@ export function registerTrain(program: Command): void {
       'train a detector on normal data and save it with a threshold from held-out normal data',
     )
     .option('--detector <name>', `detector (${detectorNames().join(', ')})`, 'forecaster')
-    .requiredOption('--data <file>', 'normal training series (.csv, .npy, .npy.gz, .npz)')
+    .requiredOption('--data <source>', `normal training series: ${DATA_FORMS}`)
     .requiredOption('--out <dir>', 'model directory to write')
     .option(
       '--config <file>',
@@ -95,10 +96,12 @@ export function registerTrain(program: Command): void {
     if (f.horizon) config.horizon = f.horizon;
     if (f.epochs) config.epochs = f.epochs;
     validateDetectorConfig(f.detector, config);
-    const read = readDataFile(f.data, f);
+    const read = await readDataFile(f.data, f);
     const all = read.series;
     let train = all;
-    let validation = f.validation ? readDataFile(f.validation, f).series : undefined;
+    let validation = f.validation
+      ? (await readDataFile(f.validation, { ...f, table: undefined, query: undefined })).series
+      : undefined;
     if (!validation) {
       const cut = Math.floor(all.length * (1 - f.validationSplit));
       train = sliceRows(all, 0, cut);

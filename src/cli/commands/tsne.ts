@@ -12,7 +12,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { readSeries } from '../../data/read-series.js';
 import { windowCount } from '../../data/windows.js';
 import { loadDetector } from '../../detectors/registry.js';
 import { tsne, subsampleIndices } from '../../report/tsne.js';
@@ -28,6 +27,13 @@ import {
   stderrIsTty,
   UsageError,
 } from '../common.js';
+import {
+  DATA_FORMS,
+  queryOption,
+  readData,
+  tableOption,
+  type SourceFlags,
+} from '../data-source.js';
 import { mergeSettings, type Schema } from '../../config/schema.js';
 
 interface TsneSettings {
@@ -58,7 +64,7 @@ const DEFAULTS: TsneSettings = {
   seed: 0,
 };
 
-interface TsneFlags extends Partial<TsneSettings> {
+interface TsneFlags extends Partial<TsneSettings>, SourceFlags {
   data: string;
   labels: string;
   out: string;
@@ -110,7 +116,9 @@ export function registerTsne(program: Command): void {
     .description(
       't-SNE maps of windows of a labelled series, before (raw) and after (the model view), normal vs anomalous',
     )
-    .requiredOption('--data <file>', 'series (.csv, .npy, .npy.gz, .npz)')
+    .requiredOption('--data <source>', `series: ${DATA_FORMS}`)
+    .addOption(tableOption())
+    .addOption(queryOption())
     .requiredOption(
       '--labels <file>',
       'anomaly labels: ranges (.json, or start,end .csv) or a 0/1 column (.csv) (required)',
@@ -163,7 +171,7 @@ Examples:
       if (s.maxPoints > 2000 || s.maxPoints < 10)
         throw new UsageError(`--max-points: ${s.maxPoints} is not between 10 and 2000`);
       const detector = f.model ? loadDetector(f.model) : undefined;
-      const series = readSeries(f.data);
+      const series = await readData(f.data, f);
       const labels = readLabels(f.labels, series.length);
       const count = windowCount(series.length, { size: s.window, shift: s.shift });
       if (count < 2)

@@ -17,6 +17,9 @@ import { Fft } from '../../data/fft.js';
 
 export type Normalization = 'znorm' | 'mean' | 'none';
 
+/** Rows between exact recomputations of the dot products (the recurrence's rounding drifts). */
+export const RESYNC_ROWS = 8192;
+
 /** Per-window statistics of one channel. */
 export interface WindowStats {
   mean: Float64Array;
@@ -165,17 +168,29 @@ export function abJoin(
   const qt = slidingDots(a.subarray(0, w), b);
   const firstColumn = slidingDots(b.subarray(0, w), a);
   for (let i = 0; i < na; i++) {
-    if (i > 0) {
-      const drop = a[i - 1]!;
-      const add = a[i + w - 1]!;
-      for (let j = nb - 1; j > 0; j--) qt[j] = qt[j - 1]! - drop * b[j - 1]! + add * b[j + w - 1]!;
-      qt[0] = firstColumn[i]!;
-    }
     const mu = pa.stats.mean[i]!;
     let g = Infinity;
-    for (let j = 0; j < nb; j++) {
-      const v = alpha[j]! * qt[j]! + beta[j]! * mu + gamma[j]!;
-      if (v < g) g = v;
+    if (i > 0 && i % RESYNC_ROWS !== 0) {
+      // One pass: the row's dot products from the row above (in place, from the end), and
+      // the running minimum.
+      const drop = a[i - 1]!;
+      const add = a[i + w - 1]!;
+      for (let j = nb - 1; j > 0; j--) {
+        const q = qt[j - 1]! - drop * b[j - 1]! + add * b[j + w - 1]!;
+        qt[j] = q;
+        const v = alpha[j]! * q + beta[j]! * mu + gamma[j]!;
+        if (v < g) g = v;
+      }
+      qt[0] = firstColumn[i]!;
+      const v0 = alpha[0]! * qt[0]! + beta[0]! * mu + gamma[0]!;
+      if (v0 < g) g = v0;
+    } else {
+      // Now and then the row is computed afresh, so rounding cannot drift along diagonals.
+      if (i > 0) qt.set(slidingDots(a.subarray(i, i + w), b));
+      for (let j = 0; j < nb; j++) {
+        const v = alpha[j]! * qt[j]! + beta[j]! * mu + gamma[j]!;
+        if (v < g) g = v;
+      }
     }
     out[i] = distanceFromBest(g, i, pa, w, norm, pb.anyFlat);
   }
@@ -254,6 +269,7 @@ export function selfJoin(
     }
     best[i] = bi;
   }
-  for (let i = 0; i < n; i++) best[i] = Number.isFinite(best[i]!) ? Math.sqrt(Math.max(0, best[i]!)) : 0;
+  for (let i = 0; i < n; i++)
+    best[i] = Number.isFinite(best[i]!) ? Math.sqrt(Math.max(0, best[i]!)) : 0;
   return best;
 }

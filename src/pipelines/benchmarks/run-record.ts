@@ -16,6 +16,10 @@ export interface BenchContext extends PipelineContext {
   dataDirGiven?: boolean;
   /** Worker processes for benchmarks that run in parallel (default: one per core). */
   workers?: number;
+  /** Run the parallel part through the fleet's queue on this Redis instead of local workers. */
+  redis?: string;
+  /** Queue name on that Redis (default 'normalcy'). */
+  queue?: string;
   /** DSADS persons to use (--persons); default every person present. */
   persons?: number[];
 }

@@ -16,6 +16,7 @@ import { vus } from '../../metrics/vus.js';
 import { ratio } from '../../metrics/classification.js';
 import { datasetDir, fmt, mdTable, type BenchContext, type BenchOutcome } from './run-record.js';
 import type { SmapJob, SmapJobResult } from './smap-worker.js';
+import { runOnQueue } from '../fleet/run-on-queue.js';
 
 /** telemanom's reference run (datasets README). */
 export const TELEMANOM_REFERENCE = {
@@ -135,10 +136,23 @@ export async function runSmapMsl(
     Math.max(1, Math.floor(cores / workers) + (i < cores % workers ? 1 : 0)),
   );
   ctx.log(
-    `smap-msl: ${jobs.length} channels on ${workers} worker(s) with ${threads.join('+')} thread(s) (${cores} cores)`,
+    ctx.redis
+      ? `smap-msl: ${jobs.length} channels through the queue on ${ctx.redis} (workers: normalcy worker --redis ...)`
+      : `smap-msl: ${jobs.length} channels on ${workers} worker(s) with ${threads.join('+')} thread(s) (${cores} cores)`,
   );
   const t0 = performance.now();
-  const results = await runPool(jobs, threads, ctx.log);
+  const results = ctx.redis
+    ? await runOnQueue<SmapJob, SmapJobResult>(
+        { redis: ctx.redis, ...(ctx.queue !== undefined && { queue: ctx.queue }) },
+        'smap-channel',
+        `bench-smap-msl-${Date.now()}`,
+        jobs.map((job) => ({ id: job.channel, data: job })),
+        (id, r, done, total) =>
+          ctx.log(
+            `smap-msl ${id}: ${r.ranges.length} flagged ranges, ${r.seconds.toFixed(1)} s (${done}/${total}, queue)`,
+          ),
+      )
+    : await runPool(jobs, threads, ctx.log);
   const wallSeconds = (performance.now() - t0) / 1000;
   const byChannel = new Map(results.map((r) => [r.channel, r]));
   // The raw errors, so that thresholds can be studied again without retraining.
@@ -237,7 +251,9 @@ export async function runSmapMsl(
       `Threshold: telemanom's non-parametric dynamic threshold as its code has it (TELEMANOM_THRESHOLD; same ranges as the numpy port bench/telemanom-parity.py): EWMA span 105, the first ${window} smoothed errors set to the mean of the first ${2 * window} (not on C-2, as telemanom), windows of 2100 steps every 70 (the last from its start to the end, each labelling its last 70 steps), error buffer 100 (99 in the epsilon search), pruning p = 0.13, minimum peak error 0.05, points above 5% of the window's 5-95 percentile range of the forecast targets, no single-step ranges; never flagged: the first ${2 * window} errors, ${window} under 2,500 errors, none under 1,800 (telemanom's rule, on the error length). The raw errors of each channel are in errors/<channel>.npy (float32, test steps ${window} .. N - ${horizon} - 1).`,
       "Counting (event level), as telemanom's code: a flagged range overlapping labelled ones is a TP for the first of them in the label row's order (once per labelled range), a flagged range overlapping none is an FP, an unflagged labelled range an FN; precision, recall and F1 from the summed counts. results.json adds lenientTp / lenientF1, crediting every labelled range a flagged range overlaps. No point adjustment.",
       'Threshold-free: AUC-PR (average precision) and VUS-PR (buffers 0..100) of the smoothed errors against the labelled steps, per channel, averaged.',
-      `Parallelism: ${workers} worker process(es) (child_process.fork), with NORMALCY_THREADS=${threads.join(', ')}, on ${cores} cores; wall ${wallSeconds.toFixed(1)} s, ${secondsPerChannel.toFixed(1)} s per channel inside a worker.`,
+      ctx.redis
+        ? `Parallelism: one BullMQ job per channel on the Redis queue, run by however many \`normalcy worker\` processes were started (threads as each worker's NORMALCY_THREADS); wall ${wallSeconds.toFixed(1)} s, ${secondsPerChannel.toFixed(1)} s per channel inside a worker.`
+        : `Parallelism: ${workers} worker process(es) (child_process.fork), with NORMALCY_THREADS=${threads.join(', ')}, on ${cores} cores; wall ${wallSeconds.toFixed(1)} s, ${secondsPerChannel.toFixed(1)} s per channel inside a worker.`,
     ],
     results: {
       summary,

@@ -33,7 +33,7 @@ test('the top streaming score is the exact top left discord, and every score bou
   const x = series(1500, 1, 1100);
   const { scores, detector } = scoreDampStream(x, {
     probation: 300,
-    config: { window: 30, rest: 0 },
+    config: { window: 30, rest: 0, normalization: 'znorm' },
   });
   assert.equal(detector.window, 30);
   let top = 0;
@@ -50,10 +50,13 @@ test('the top streaming score is the exact top left discord, and every score bou
 
 test('forward pruning (batch) keeps the top discord and prunes windows ahead', () => {
   const x = series(1500, 2, 900);
-  const live = scoreDampStream(x, { probation: 300, config: { window: 30, rest: 0 } }).scores;
+  const live = scoreDampStream(x, {
+    probation: 300,
+    config: { window: 30, rest: 0, normalization: 'znorm' },
+  }).scores;
   const batch = scoreDampStream(x, {
     probation: 300,
-    config: { window: 30, lookahead: 256, rest: 0 },
+    config: { window: 30, lookahead: 256, rest: 0, normalization: 'znorm' },
   });
   const max = (s: Float64Array) => s.reduce((a, b) => Math.max(a, b), 0);
   assert.ok(Math.abs(max(live) - max(batch.scores)) < 1e-9);
@@ -62,10 +65,13 @@ test('forward pruning (batch) keeps the top discord and prunes windows ahead', (
 
 test('each score depends on the rows up to it only', () => {
   const x = series(900, 3, 600);
-  const full = scoreDampStream(x, { probation: 200, config: { window: 30 } }).scores;
+  const full = scoreDampStream(x, {
+    probation: 200,
+    config: { window: 30, normalization: 'znorm' },
+  }).scores;
   const head = scoreDampStream(x.subarray(0, 650), {
     probation: 200,
-    config: { window: 30 },
+    config: { window: 30, normalization: 'znorm' },
   }).scores;
   assert.deepEqual(head, full.subarray(0, 650));
 });
@@ -79,10 +85,39 @@ test('the window is estimated from the probation; NaN is refused', () => {
 
 test('the rest rule keeps a score only where it beats the previous rows', () => {
   const x = series(1500, 5, 1100);
-  const raw = scoreDampStream(x, { probation: 300, config: { window: 30, rest: 0 } }).scores;
-  const rested = scoreDampStream(x, { probation: 300, config: { window: 30 } }).scores;
+  const raw = scoreDampStream(x, {
+    probation: 300,
+    config: { window: 30, rest: 0, normalization: 'znorm' },
+  }).scores;
+  const rested = scoreDampStream(x, {
+    probation: 300,
+    config: { window: 30, normalization: 'znorm' },
+  }).scores;
   for (let t = 400; t < 1500; t++) {
     const beats = raw.subarray(t - 30, t).every((v) => v < raw[t]!);
     assert.equal(rested[t], beats ? raw[t] : 0, `row ${t}`);
   }
+});
+
+test('the incremental first chunk stays exact past its periodic recomputation', () => {
+  const x = series(8600, 6, 8300);
+  const { scores } = scoreDampStream(x, {
+    probation: 300,
+    config: { window: 30, rest: 0, normalization: 'znorm' },
+  });
+  for (const t of [8220, 8221, 8222, 8400, 8599])
+    assert.ok(scores[t]! >= exactLeft(x, 30, t - 29) - 1e-6, `row ${t}`);
+  let top = 0;
+  for (let t = 1; t < scores.length; t++) if (scores[t]! > scores[top]!) top = t;
+  assert.ok(Math.abs(scores[top]! - exactLeft(x, 30, top - 29)) < 1e-6, `top ${top}`);
+});
+
+test('mean-centred distances: a level shift the probation never showed scores high', () => {
+  const x = series(1200, 7, -100);
+  for (let i = 900; i < 960; i++) x[i]! += 3;
+  const { scores } = scoreDampStream(x, { probation: 300, config: { window: 30, rest: 0 } });
+  let top = 0;
+  for (let t = 1; t < scores.length; t++) if (scores[t]! > scores[top]!) top = t;
+  assert.ok(top >= 900 && top < 990, `top at ${top}`);
+  assert.ok(scores.every((v) => v >= 0 && v <= 1));
 });

@@ -105,3 +105,15 @@ test('a window the training data never showed is the discord', () => {
   assert.ok(top > 450 && top < 550, `top window at ${top}`);
   assert.ok(d[100]! < 1e-3, `normal window at distance ${d[100]}`);
 });
+
+test('AB-join stays exact past the periodic recomputation of the dot products', () => {
+  const a = randomWalk(8400, 5);
+  const b = randomWalk(200, 6);
+  const got = abJoin(a, b, 16, { normalization: 'znorm', flatStd: 1e-6 });
+  for (const i of [100, 8191, 8192, 8193, 8300]) {
+    let best = Infinity;
+    for (let j = 0; j + 16 <= b.length; j++)
+      best = Math.min(best, distance(a.subarray(i, i + 16), b.subarray(j, j + 16), 'znorm', 1e-6));
+    assert.ok(Math.abs(got[i]! - best) < 1e-6, `${i}: ${got[i]} vs ${best}`);
+  }
+});

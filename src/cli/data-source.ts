@@ -1,0 +1,74 @@
+// --data for every command that reads a series: a file, or a database table or query
+// (--table / --query), resolved by the data layer's one reader.
+import { Option } from 'commander';
+import type { Series } from '../data/series.js';
+import { readSource, type ReadSourceOptions } from '../data/sources/read-source.js';
+import { displayRef, parseDatabaseRef } from '../data/sources/source-ref.js';
+import { UsageError } from './common.js';
+
+/** The --data forms, for help texts. */
+export const DATA_FORMS =
+  '.csv/.tsv/.txt (optionally .gz), .npy, .npz, .parquet, duckdb:FILE.db or postgres://... (with --table or --query)';
+
+/** --table: the table of a database --data. */
+export function tableOption(): Option {
+  return new Option(
+    '--table <name>',
+    'table to read when --data is a database (schema.table allowed)',
+  );
+}
+
+/** --query: the SQL whose rows are read from a database --data. */
+export function queryOption(): Option {
+  return new Option(
+    '--query <sql>',
+    'SQL whose rows are read when --data is a database (for a .parquet file the file is the view `data`)',
+  );
+}
+
+export interface SourceFlags {
+  table?: string;
+  query?: string;
+}
+
+/** Checks the --table/--query flags against --data (usage errors, exit 2), then reads it. */
+export async function readData(
+  data: string,
+  flags: SourceFlags,
+  selection: Pick<ReadSourceOptions, 'columns' | 'timestamp'> = {},
+): Promise<Series> {
+  const database = parseDatabaseRef(data);
+  const { table, query } = flags;
+  if (table !== undefined && query !== undefined) {
+    throw new UsageError('give --table or --query, not both');
+  }
+  if (database === undefined && (table !== undefined || query !== undefined)) {
+    throw new UsageError(
+      `--${table !== undefined ? 'table' : 'query'} applies to a database --data (duckdb:FILE.db, postgres://..., FILE.parquet), not ${data}`,
+    );
+  }
+  if (database?.kind === 'parquet' && table !== undefined) {
+    throw new UsageError('--table does not apply to a .parquet file (use --query ... FROM data)');
+  }
+  if (
+    database !== undefined &&
+    database.kind !== 'parquet' &&
+    table === undefined &&
+    query === undefined
+  ) {
+    throw new UsageError(
+      `--data ${database.kind === 'duckdb' ? 'duckdb:...' : 'postgres://...'} needs --table NAME or --query "SELECT ..."`,
+    );
+  }
+  return readSource(data, {
+    ...selection,
+    ...(table !== undefined && { table }),
+    ...(query !== undefined && { query }),
+  });
+}
+
+/** How --data names its series in a results table: a file path, or a URL without password. */
+export function seriesLabel(data: string): string {
+  const database = parseDatabaseRef(data);
+  return database === undefined ? data : displayRef(database);
+}
