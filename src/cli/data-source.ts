@@ -14,7 +14,7 @@ export const DATA_FORMS =
 export function tableOption(): Option {
   return new Option(
     '--table <name>',
-    'table to read when --data is a database (schema.table allowed)',
+    'table to read when --data is a database (schema.table allowed) (default: none)',
   );
 }
 
@@ -22,7 +22,7 @@ export function tableOption(): Option {
 export function queryOption(): Option {
   return new Option(
     '--query <sql>',
-    'SQL whose rows are read when --data is a database (for a .parquet file the file is the view `data`)',
+    'SQL whose rows are read when --data is a database (for a .parquet file the file is the view `data`) (default: none)',
   );
 }
 

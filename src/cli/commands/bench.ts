@@ -39,7 +39,7 @@ export function registerBench(program: Command): void {
     )
     .option(
       '--redis <url>',
-      'smap-msl: run the channels as fleet jobs on this Redis (start workers with normalcy worker --redis URL)',
+      'smap-msl: run the channels as fleet jobs on this Redis (start workers with normalcy worker --redis URL) (default: none, local worker processes)',
     )
     .option('--queue <name>', 'fleet queue name with --redis', 'normalcy')
     .option(
