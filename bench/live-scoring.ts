@@ -30,6 +30,15 @@ function streamCost(d: Detector, n: number, warm = 200): number {
   return (performance.now() - started) / n;
 }
 
+/** Mean milliseconds per pushed row when rows come `chunk` at a time (pushMany). */
+function chunkCost(d: Detector, n: number, chunk: number, warm = 200): number {
+  const live = d.stream();
+  live.pushMany(test.data.slice(0, warm));
+  const started = performance.now();
+  for (let t = warm; t < warm + n; t += chunk) live.pushMany(test.data.slice(t, t + chunk));
+  return (performance.now() - started) / n;
+}
+
 /** Mean milliseconds per point when each point re-scores the last `rows` rows. */
 function rescoreCost(d: Detector, rows: number, n: number): number {
   const started = performance.now();
@@ -53,6 +62,12 @@ console.log(
   `  re-scoring a ${window + 1}-row buffer: ${(rescored * 1000).toFixed(1)} us per point`,
 );
 console.log(`  ratio: ${(rescored / incremental).toFixed(1)}x`);
+for (const chunk of [10, 100]) {
+  const c = chunkCost(forecaster, points, chunk);
+  console.log(
+    `  pushMany, ${chunk} rows at a time: ${(c * 1000).toFixed(1)} us per point (${(rescored / c).toFixed(1)}x below re-scoring)`,
+  );
+}
 
 const ae = new Autoencoder({ epochs: 1 });
 await ae.fit(train, { seed: 1 });

@@ -1,21 +1,62 @@
 // Helpers shared by the CLI commands: numeric flags, config files (JSON or
 // YAML), labels, progress on stderr (bars on a terminal, plain lines
 // otherwise), thresholds of saved models, and result files written atomically.
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readFileBytes } from '../data/files.js';
 import { InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { parse as parseYaml } from 'yaml';
 import { readRanges, readLabelColumn } from '../data/labels.js';
 import { DataError } from '../data/errors.js';
-import { rangesToMask } from '../data/ranges.js';
-import { readManifest, readNormalScores } from '../detectors/model-dir.js';
+import { rangesToMask, type IndexRange } from '../data/ranges.js';
+import type { SavedModel } from '../detectors/model-dir.js';
+import { ModelFault } from '../detectors/input-checks.js';
+import { readSeries } from '../data/read-series.js';
+import type { Series } from '../data/series.js';
 import { thresholdAtTargetRate } from '../thresholds/target-rate.js';
 import { parseThreshold } from '../thresholds/serialize.js';
 import type { Threshold } from '../thresholds/types.js';
 import type { Evaluation } from '../detectors/evaluation.js';
 
 /** A problem with how the command was called (bad config or flag values): exit code 2. */
+import { ConfigError } from '../config/errors.js';
 export { ConfigError as UsageError } from '../config/errors.js';
+
+/** Scores `dataPath` with a loaded model; a failure names the data, or the model when it is at fault. */
+export function scoreFile(
+  model: { dir: string; detector: { score(x: Series): Float32Array } },
+  dataPath: string,
+  series?: Series,
+): Float32Array {
+  try {
+    return inFile(dataPath, () => model.detector.score(series ?? readSeries(dataPath)));
+  } catch (err) {
+    if (err instanceof ModelFault) err.message = `${model.dir}: ${err.message}`;
+    throw err;
+  }
+}
+
+/**
+ * Runs one step of a command on the input `path`; an error that does not name the
+ * file yet gets it in front, so every refusal says which input it is about.
+ */
+export function inFile<T>(path: string, step: () => T): T {
+  const named = (err: unknown) => {
+    if (err instanceof Error && !err.message.includes(path))
+      err.message = `${path}: ${err.message}`;
+    return err;
+  };
+  try {
+    const result = step();
+    if (result instanceof Promise)
+      return result.catch((err: unknown) => {
+        throw named(err);
+      }) as T;
+    return result;
+  } catch (err) {
+    throw named(err);
+  }
+}
 
 export function intFlag(name: string, min = 1) {
   return (v: string): number => {
@@ -48,6 +89,16 @@ export function fractionFlag(name: string) {
   };
 }
 
+/** A number in [min, max], e.g. a percentile in 0-100. */
+export function boundedFlag(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !(n >= min && n <= max))
+      throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}`);
+    return n;
+  };
+}
+
 export function numberFlag(name: string) {
   return (v: string): number => {
     const n = Number(v);
@@ -64,19 +115,19 @@ export function numberFlag(name: string) {
 export function readConfigFile(path: string | undefined): Record<string, unknown> {
   if (!path) return {};
   if (!existsSync(path)) throw new Error(`${path}: config file not found`);
-  const text = readFileSync(path, 'utf8');
+  const text = Buffer.from(readFileBytes(path)).toString('utf8');
   const json = path.toLowerCase().endsWith('.json');
   let value: unknown;
   try {
     value = json ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new Error(
+    throw new ConfigError(
       `${path}: not valid ${json ? 'JSON' : 'YAML'} (${(err as Error).message.split('\n')[0]!.trim()})`,
     );
   }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw new Error(`${path}: the config must be a mapping of field names to values`);
+    throw new ConfigError(`${path}: the config must be a mapping of field names to values`);
   }
   return value as Record<string, unknown>;
 }
@@ -87,30 +138,39 @@ export function readConfigFile(path: string | undefined): Record<string, unknown
  */
 export function readLabels(path: string, length: number): Uint8Array {
   if (!existsSync(path)) throw new Error(`${path}: labels file not found`);
-  const inRange = (ranges: ReturnType<typeof readRanges>) => {
-    try {
-      return rangesToMask(ranges, length);
-    } catch (err) {
-      if (err instanceof RangeError)
-        throw new DataError(
-          path,
-          `${err.message} (the data has ${length} steps, 0..${length - 1})`,
-        );
-      throw err;
-    }
-  };
-  if (path.toLowerCase().endsWith('.json')) return inRange(readRanges(path));
+  if (path.toLowerCase().endsWith('.json')) return rangesMask(path, readRanges(path), length);
+  // A .csv holds either start,end ranges or one 0/1 label per step. When it reads as
+  // neither, the ranges' complaint (a reversed range, say) is the one to report for a
+  // two-column file, the label column's for any other.
   let ranges;
   try {
     ranges = readRanges(path);
-  } catch {
-    const mask = readLabelColumn(path);
+  } catch (rangesError) {
+    let mask: Uint8Array;
+    try {
+      mask = readLabelColumn(path);
+    } catch (columnError) {
+      throw /2 columns: say which one/.test((columnError as Error).message)
+        ? rangesError
+        : columnError;
+    }
     if (mask.length !== length) {
       throw new Error(`${path}: ${mask.length} labels for a series of ${length} steps`);
     }
     return mask;
   }
-  return inRange(ranges);
+  return rangesMask(path, ranges, length);
+}
+
+/** Ranges as a mask; a range outside the series is refused naming the file. */
+function rangesMask(path: string, ranges: IndexRange[], length: number): Uint8Array {
+  try {
+    return rangesToMask(ranges, length);
+  } catch (err) {
+    if (err instanceof RangeError)
+      throw new DataError(path, `${err.message} (the series has ${length} steps)`);
+    throw err;
+  }
 }
 
 export { writeScoresCsv, type ScoresCsvExtras } from '../io/scores-csv.js';
@@ -170,10 +230,10 @@ export function progressBar(label: string, total: number): ProgressBar {
  * scores when given (extrapolated with a warning when they are too few), else
  * the one saved with it. Never from labels.
  */
-export function modelThreshold(model: string, fpr: number | undefined): Threshold {
-  const manifest = readManifest(model);
+export function modelThreshold(saved: SavedModel, fpr: number | undefined): Threshold {
+  const { manifest, dir: model } = saved;
   if (fpr !== undefined) {
-    const normal = readNormalScores(model);
+    const normal = saved.normalScores;
     if (!normal)
       throw new Error(
         `${model}: the model has no held-out normal scores to set a threshold at --fpr from`,

@@ -4,8 +4,8 @@
 // turn scores into incidents with the alarms layer.
 import type { Series } from '../data/series.js';
 import type { Detector } from '../detectors/detector.js';
-import { readManifest, readNormalScores, type Manifest } from '../detectors/model-dir.js';
-import { loadDetector } from '../detectors/registry.js';
+import type { Manifest } from '../detectors/model-dir.js';
+import { loadModel } from '../detectors/registry.js';
 import { detectorIncidents, type DetectorIncidents } from '../alarms/detector-incidents.js';
 import type { EventRules } from '../alarms/event-rules.js';
 import { impliedRate } from '../thresholds/target-rate.js';
@@ -20,6 +20,8 @@ export interface ModelRunFlags extends DataFlags {
 }
 
 export interface ModelRun {
+  /** The model directory, as given. */
+  dir: string;
   manifest: Manifest;
   detector: Detector;
   series: Series;
@@ -28,14 +30,18 @@ export interface ModelRun {
   targetRate: number;
 }
 
+/**
+ * Loads the model with one read of one version (detector, manifest, normal scores
+ * and so the threshold all agree), then reads the data matched to its channels.
+ */
 export async function openModelRun(f: ModelRunFlags): Promise<ModelRun> {
-  const manifest = readManifest(f.model);
-  const threshold = modelThreshold(f.model, f.fpr);
+  const model = loadModel(f.model);
+  const { manifest, detector, normalScores } = model;
+  const threshold = modelThreshold(model, f.fpr);
   const read = await readDataFile(f.data, f, manifest);
   if (read.note) progress(`${f.data}: ${read.note}`);
-  const detector = loadDetector(f.model);
-  const normalScores = readNormalScores(f.model);
   return {
+    dir: f.model,
     manifest,
     detector,
     series: read.series,

@@ -13,7 +13,7 @@ export type FieldSpec =
   | { type: 'enum'; values: readonly string[] }
   /** A number in range, or one of the named values. */
   | { type: 'number-or-enum'; values: readonly string[]; min?: number; exclusiveMin?: boolean }
-  | { type: 'int[]'; min?: number; length?: number; minLength?: number }
+  | { type: 'int[]'; min?: number; max?: number; length?: number; minLength?: number }
   | { type: 'object'; fields: Schema };
 
 export type Schema = Readonly<Record<string, FieldSpec>>;
@@ -84,12 +84,18 @@ function checkField(path: string, v: unknown, spec: FieldSpec): void {
           : spec.minLength
             ? ` of at least ${spec.minLength}`
             : '';
-      const each = spec.min !== undefined ? ` >= ${spec.min}` : '';
+      const range = rangeText(spec.min, spec.max);
+      const each = range ? ` ${range}` : '';
       const ok =
         Array.isArray(v) &&
         (spec.length === undefined || v.length === spec.length) &&
         (spec.minLength === undefined || v.length >= spec.minLength) &&
-        v.every((x) => Number.isInteger(x) && (spec.min === undefined || x >= spec.min));
+        v.every(
+          (x) =>
+            Number.isInteger(x) &&
+            (spec.min === undefined || x >= spec.min) &&
+            (spec.max === undefined || x <= spec.max),
+        );
       if (!ok) throw new ConfigError(`${path}: ${show(v)} is not a list${shape} integers${each}`);
       return;
     }
@@ -109,13 +115,14 @@ function checkObject(
 ): void {
   const known = Object.keys(schema);
   for (const [key, v] of Object.entries(value)) {
-    const spec = schema[key];
+    // Own fields only: `__proto__`, `constructor` or `toString` are unknown fields too.
+    const spec = Object.hasOwn(schema, key) ? schema[key] : undefined;
     if (!spec)
       throw new ConfigError(`${path}.${key}: unknown field (known fields: ${known.join(', ')})`);
     checkField(`${path}.${key}`, v, spec);
   }
   if (!partial) {
-    const missing = known.filter((k) => !(k in value));
+    const missing = known.filter((k) => !Object.hasOwn(value, k));
     if (missing.length > 0)
       throw new ConfigError(
         `${path}: missing field(s) ${missing.join(', ')} (give all of ${known.join(', ')})`,

@@ -84,6 +84,8 @@ export interface IdxImages {
   readonly cols: number;
   /** `[count, rows, cols]`. */
   readonly shape: readonly [number, number, number];
+  /** The file they came from. */
+  readonly path: string;
 }
 
 /** Reads an idx3 image file (`*-images-idx3-ubyte[.gz]`): uint8 images `[n, 28, 28]`. */
@@ -96,11 +98,17 @@ export function readMnistImages(path: string): IdxImages {
     );
   }
   const [count, rows, cols] = array.shape as [number, number, number];
-  return { data: array.data, count, rows, cols, shape: [count, rows, cols] };
+  return { data: array.data, count, rows, cols, shape: [count, rows, cols], path };
 }
 
-/** Reads an idx1 label file (`*-labels-idx1-ubyte[.gz]`): one uint8 class per image. */
-export function readMnistLabels(path: string): Uint8Array {
+/**
+ * Reads an idx1 label file (`*-labels-idx1-ubyte[.gz]`): one uint8 class per image.
+ * Given the images they label, refuses a file with another count (no silent subset).
+ */
+export function readMnistLabels(
+  path: string,
+  images?: { count: number; path: string },
+): Uint8Array {
   const array = readIdx(path);
   if (array.dtype !== 'uint8' || array.shape.length !== 1) {
     throw new DataError(
@@ -108,5 +116,10 @@ export function readMnistLabels(path: string): Uint8Array {
       `expected uint8 labels of shape (n,), found ${array.dtype} ${formatShape(array.shape)}`,
     );
   }
+  if (images && array.data.length !== images.count)
+    throw new DataError(
+      path,
+      `${array.data.length} labels for the ${images.count} images of ${images.path}: one label per image is needed`,
+    );
   return array.data;
 }

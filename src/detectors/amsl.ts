@@ -18,9 +18,9 @@ import { createRng, rngFromState, shuffleInPlace, type Rng } from '../data/rando
 import { createSeries, type Series } from '../data/series.js';
 import { AmslNetwork, viewTargets } from '../models/amsl-network.js';
 import { AMSL_VIEW_COUNT, amslViews, viewTimeMap, type ViewOptions } from '../models/amsl-views.js';
-import { TrainingCancelled } from '../models/trainer.js';
+import { TrainingCancelled, checkConverging } from '../models/trainer.js';
 import type { Tensor } from '../engine/index.js';
-import { checkSeries } from './input-checks.js';
+import { checkScores, checkSeries } from './input-checks.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
 import { PerRowStream, type StreamOptions, type StreamScorer } from './stream-scorer.js';
@@ -269,6 +269,7 @@ export class AmslDetector implements Detector {
         loss: sum / count,
         seconds: (performance.now() - t0) / 1000,
       };
+      checkConverging(epoch, report.loss);
       if (options.validation) {
         const s = this.score(options.validation);
         report.validationLoss = s.reduce((a, b) => a + b, 0) / s.length;
@@ -351,7 +352,7 @@ export class AmslDetector implements Detector {
     const out = new Float32Array(x.length);
     for (const { err, rows } of this.batches(x, 'score', true, rng))
       AmslDetector.addScores(out, err, rows);
-    return out;
+    return checkScores(out, x, this.name);
   }
 
   /**
@@ -366,7 +367,7 @@ export class AmslDetector implements Detector {
     for (let i = 0; i < x.length; i++) {
       for (let v = 0; v < AMSL_VIEW_COUNT; v++) out[i]! += perView[i * AMSL_VIEW_COUNT + v]!;
     }
-    return out;
+    return checkScores(out, x, this.name);
   }
 
   /** Each segment's reconstruction MSE per view, [n, 7] (views in AMSL_VIEWS order); rows sum to the scores. */

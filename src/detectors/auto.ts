@@ -19,7 +19,7 @@ import { sliceRows, type Series } from '../data/series.js';
 import { injectAnomalies, UNIVARIATE_KINDS, type AnomalyKind } from '../data/inject.js';
 import { seriesMetrics } from '../metrics/series-metrics.js';
 import { checkSeries } from './input-checks.js';
-import { readManifest, readWeights, type Manifest, type SaveExtras } from './model-dir.js';
+import { readSavedModel, type Manifest, type SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
 import { estimateWindow } from './discord.js';
 import type { Detector, FitOptions, TrainingSummary } from './detector.js';
@@ -428,8 +428,9 @@ export class AutoDetector implements Detector {
       this.members.forEach((m, i) => {
         const sub = join(tmp, String(i));
         m.detector.save(sub);
-        manifests.push(readManifest(sub));
-        for (const [k, v] of Object.entries(readWeights(sub))) weights[`member${i}/${k}`] = v;
+        const saved = readSavedModel(sub);
+        manifests.push(saved.manifest);
+        for (const [k, v] of Object.entries(saved.weights)) weights[`member${i}/${k}`] = v;
       });
       saveDetector(
         dir,

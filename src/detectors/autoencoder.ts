@@ -19,7 +19,7 @@ import {
 } from '../models/autoencoder-networks.js';
 import { train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
 import { smooth, type SmoothingConfig } from './smoothing.js';
-import { checkSeries } from './input-checks.js';
+import { checkScores, checkSeries } from './input-checks.js';
 import { unitStdScale } from './score-scale.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
@@ -266,7 +266,7 @@ export class Autoencoder implements Detector {
     const smoothed = smooth(perStep, this.config.smoothing);
     if (this.scoreScale !== 1)
       for (let t = 0; t < smoothed.length; t++) smoothed[t]! *= this.scoreScale;
-    return upsampleRows(smoothed, 1, x.length, this.config.downsample);
+    return checkScores(upsampleRows(smoothed, 1, x.length, this.config.downsample), x, this.name);
   }
 
   explain(x: Series): Float32Array {

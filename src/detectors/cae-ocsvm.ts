@@ -28,7 +28,7 @@ import {
 import { train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
 import { rocAuc } from '../metrics/roc.js';
 import { averagePrecision } from '../metrics/pr.js';
-import { checkSeries } from './input-checks.js';
+import { checkScores, checkSeries } from './input-checks.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
 import { PerRowStream, type StreamOptions, type StreamScorer } from './stream-scorer.js';
@@ -291,7 +291,7 @@ export class CaeOcsvmDetector implements Detector {
     const svm = this.requireSvm('score');
     this.check(x, 'input');
     const f = this.features(x);
-    return Float32Array.from(svm.score(f.values, f.rows));
+    return checkScores(Float32Array.from(svm.score(f.values, f.rows)), x, this.name);
   }
 
   /**

@@ -3,6 +3,8 @@
 import { validateConfig, type FieldSpec, type Schema } from '../config/schema.js';
 
 const positiveInt: FieldSpec = { type: 'int', min: 1 };
+/** Layer sizes, bounded so that a typo cannot ask for gigabytes of weights. */
+const layerSizes: FieldSpec = { type: 'int[]', min: 1, max: 65_536, minLength: 1 };
 const nonNegative: FieldSpec = { type: 'number', min: 0 };
 const positive: FieldSpec = { type: 'number', min: 0, exclusiveMin: true };
 const scaler: FieldSpec = { type: 'enum', values: ['zscore', 'minmax', 'robust', 'none'] };
@@ -36,7 +38,7 @@ export const DETECTOR_SCHEMAS: Readonly<Record<string, Schema>> = {
     window: positiveInt,
     horizon: positiveInt,
     trainShift: positiveInt,
-    hidden: { type: 'int[]', min: 1, minLength: 1 },
+    hidden: layerSizes,
     targets: { type: 'int[]', min: 0, minLength: 0 },
     batchNorm: { type: 'boolean' },
     dropout: { type: 'number', min: 0, max: 1, exclusiveMax: true },
@@ -50,7 +52,7 @@ export const DETECTOR_SCHEMAS: Readonly<Record<string, Schema>> = {
     network: { type: 'enum', values: ['dense', 'lstm', 'conv1d'] },
     window: positiveInt,
     trainShift: positiveInt,
-    hidden: { type: 'int[]', min: 1, minLength: 1 },
+    hidden: layerSizes,
     bottleneck: positiveInt,
     kernel: { type: 'int', min: 1, odd: true },
     dropout: { type: 'number', min: 0, max: 1, exclusiveMax: true },
@@ -86,7 +88,7 @@ export const DETECTOR_SCHEMAS: Readonly<Record<string, Schema>> = {
   },
   amsl: {
     segmentShape: { type: 'int[]', min: 1, length: 2 },
-    hidden: { type: 'int[]', min: 1, minLength: 1 },
+    hidden: layerSizes,
     kernel: { type: 'int', min: 1, odd: true },
     memoryItems: positiveInt,
     temperature: positive,

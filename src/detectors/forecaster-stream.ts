@@ -55,12 +55,57 @@ export class ForecasterStream<I = unknown> extends BaseStreamScorer<I> {
     if (s) this.restore(s);
   }
 
+  /** Forecasts computed ahead by `prepare`, used in order as blocks complete. */
+  private queued: Float32Array[] = [];
+  private queuedAt = 0;
+
   /** Scaled mean of the block being filled. */
   private blockMean(): Float32Array {
+    return this.scaledMean(this.blockSum, this.blockRows);
+  }
+
+  private scaledMean(sum: Float64Array, rows: number): Float32Array {
     const ch = this.channels;
     const mean = new Float32Array(ch);
-    for (let c = 0; c < ch; c++) mean[c] = this.blockSum[c]! / this.blockRows;
+    for (let c = 0; c < ch; c++) mean[c] = sum[c]! / rows;
     return this.p.scaler ? this.p.scaler.transformValues(mean, ch) : mean;
+  }
+
+  /**
+   * Runs the windows that the coming rows complete through the network in one batch: the
+   * rows are replayed on copies of the block state to find those windows.
+   */
+  protected override prepare(rows: Float32Array): void {
+    const { window: w, downsample: r } = this.p;
+    const ch = this.channels;
+    const recent = this.recent.slice();
+    const sum = this.blockSum.slice();
+    let filled = this.blockRows;
+    let blocks = this.blocks;
+    const windows: Float32Array[] = [];
+    for (let i = 0; i < rows.length / ch; i++) {
+      for (let c = 0; c < ch; c++) sum[c]! += rows[i * ch + c]!;
+      if (++filled < r) continue;
+      recent.copyWithin(0, ch);
+      recent.set(this.scaledMean(sum, filled), (w - 1) * ch);
+      sum.fill(0);
+      filled = 0;
+      if (++blocks >= w) windows.push(recent.slice());
+    }
+    this.queued = [];
+    this.queuedAt = 0;
+    const o = this.outputs();
+    // Batches of at most 512 windows keep the forward pass's memory small.
+    for (let start = 0; start < windows.length; start += 512) {
+      const part = windows.slice(start, start + 512);
+      const input = new Float32Array(part.length * w * ch);
+      part.forEach((x, k) => input.set(x, k * w * ch));
+      const out = tidy(() =>
+        noGrad(() => this.p.net.forward(tensor(input, [part.length, w, ch])).toFloat32Array()),
+      );
+      const per = out.length / part.length;
+      for (let k = 0; k < part.length; k++) this.queued.push(out.slice(k * per, k * per + o));
+    }
   }
 
   /** The squared error of the block being filled against its forecast (0 without one). */
@@ -119,7 +164,9 @@ export class ForecasterStream<I = unknown> extends BaseStreamScorer<I> {
       this.blocks++;
       this.blockSum.fill(0);
       this.blockRows = 0;
-      if (this.blocks >= w) this.forecast = this.predictNext();
+      if (this.blocks >= w)
+        this.forecast =
+          this.queuedAt < this.queued.length ? this.queued[this.queuedAt++]! : this.predictNext();
     }
     return ready ? score : null;
   }

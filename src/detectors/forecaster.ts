@@ -16,7 +16,7 @@ import { buildForecastNetwork, type ForecastNetworkKind } from '../models/foreca
 import { train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
 import { smooth, type SmoothingConfig } from './smoothing.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
-import { checkSeries } from './input-checks.js';
+import { checkScores, checkSeries } from './input-checks.js';
 import { unitStdScale } from './score-scale.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
@@ -304,7 +304,7 @@ export class Forecaster implements Detector {
     const { errors, steps } = this.channelErrors(x);
     const smoothed = smooth(rowSums(errors, this.outputChannels), this.config.smoothing);
     if (this.scoreScale !== 1) for (let t = 0; t < steps; t++) smoothed[t]! *= this.scoreScale;
-    return this.upsample(smoothed, 1, x.length);
+    return checkScores(this.upsample(smoothed, 1, x.length), x, this.name);
   }
 
   /**

@@ -1,12 +1,22 @@
 // Public API of the detectors: the contract, the registry, each detector and evaluation.
 export type { Detector, FitOptions, EpochReport, TrainingSummary } from './detector.js';
-export { createDetector, loadDetector, detectorNames, registerDetector } from './registry.js';
+export {
+  createDetector,
+  loadDetector,
+  loadModel,
+  detectorNames,
+  registerDetector,
+  type LoadedModel,
+} from './registry.js';
 export {
   readManifest,
+  readSavedModel,
+  modelFilePath,
   readNormalScores,
   updateManifest,
   type Manifest,
   type SaveExtras,
+  type SavedModel,
 } from './model-dir.js';
 export { Forecaster, FORECASTER_DEFAULTS, type ForecasterConfig } from './forecaster.js';
 export { Autoencoder, AUTOENCODER_DEFAULTS, type AutoencoderConfig } from './autoencoder.js';

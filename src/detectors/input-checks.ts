@@ -27,3 +27,35 @@ export function checkSeries(
     );
   }
 }
+
+/** A failure of the model itself (not of its input): callers name the model. */
+export class ModelFault extends Error {
+  override name = 'ModelFault';
+}
+
+/**
+ * Refuses scores that are NaN or infinite where they appear, with the likely cause:
+ * input so large that float32 arithmetic overflowed (naming the column and its
+ * largest value), else a model producing non-finite values.
+ */
+export function checkScores(scores: Float32Array, x: Series, what: string): Float32Array {
+  const bad = firstNonFinite(scores);
+  if (bad < 0) return scores;
+  let peak = 0;
+  let column = 0;
+  for (let i = 0; i < x.data.length; i++) {
+    const v = Math.abs(x.data[i]!);
+    if (v > peak) {
+      peak = v;
+      column = i % x.channels;
+    }
+  }
+  const name = x.names?.[column] ?? String(column);
+  if (peak > 1e15)
+    throw new Error(
+      `${what}: scores overflow float32 (step ${bad} is ${scores[bad]}): values up to ${peak.toPrecision(3)} in column ${name}; rescale the data (or use a scaler)`,
+    );
+  throw new ModelFault(
+    `${what}: the score at step ${bad} is ${scores[bad]} for finite input; the model produces non-finite values (retrain it)`,
+  );
+}

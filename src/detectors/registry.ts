@@ -1,5 +1,5 @@
 // Detectors by name: create one from a config, or load a saved model directory.
-import { readManifest, readWeights, type Manifest } from './model-dir.js';
+import { readSavedModel, type Manifest, type SavedModel } from './model-dir.js';
 import { Forecaster, type ForecasterConfig } from './forecaster.js';
 import { CaeOcsvmDetector, type CaeOcsvmConfig } from './cae-ocsvm.js';
 import { Autoencoder, type AutoencoderConfig } from './autoencoder.js';
@@ -128,17 +128,34 @@ export function detectorFromSaved(manifest: Manifest, weights: Record<string, Te
   return e.fromSaved(manifest, weights);
 }
 
-/** Loads a saved model directory; refuses corrupt, foreign or unknown models with the reason. */
-export function loadDetector(dir: string): Detector {
-  const manifest = readManifest(dir);
+/** A loaded detector with the one version of its model directory it came from. */
+export interface LoadedModel extends SavedModel {
+  detector: Detector;
+}
+
+/**
+ * Loads a saved model directory, reading one consistent version (manifest, verified
+ * weights, normal scores): callers take the threshold from `manifest` of the same read.
+ * Refuses corrupt, foreign or unknown models with the reason.
+ */
+export function loadModel(dir: string): LoadedModel {
+  const saved = readSavedModel(dir);
+  const { manifest } = saved;
   const e = registry.get(manifest.detector);
-  if (!e) throw new Error(`${dir}: unknown detector '${manifest.detector}' in manifest.json`);
-  const weights = readWeights(dir);
+  if (!e)
+    throw new Error(
+      `${dir}: unknown detector '${manifest.detector}' in manifest.json (known: ${detectorNames().join(', ')})`,
+    );
   try {
-    return e.fromSaved(manifest, weights);
+    return { ...saved, detector: e.fromSaved(manifest, saved.weights) };
   } catch (err) {
     throw new Error(`${dir}: cannot load the model (${(err as Error).message})`);
   }
+}
+
+/** Loads a saved model directory's detector (see loadModel). */
+export function loadDetector(dir: string): Detector {
+  return loadModel(dir).detector;
 }
 
 export function registerDetector(name: string, entry: Entry): void {

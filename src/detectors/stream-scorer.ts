@@ -52,6 +52,15 @@ export interface StreamScorer<I = unknown> {
   /** The most input rows the scorer keeps (its memory bound). */
   readonly capacity: number;
   push(row: ArrayLike<number>, time?: string | number | Date): LivePoint<I>;
+  /**
+   * Several rows at once (row-major, `channels` values each): the same points as pushing
+   * them one by one, cheaper where the detector can batch its work (the forecaster runs
+   * one forward pass for all of them). Rows are checked before any is scored.
+   */
+  pushMany(
+    rows: Float32Array,
+    times?: readonly (string | number | Date | undefined)[],
+  ): LivePoint<I>[];
   /** Closes an open incident (end of stream). */
   flush(): I | undefined;
   saveState(): StreamState;
@@ -114,6 +123,25 @@ export abstract class BaseStreamScorer<I = unknown> implements StreamScorer<I> {
     }
     return point;
   }
+
+  pushMany(
+    rows: Float32Array,
+    times?: readonly (string | number | Date | undefined)[],
+  ): LivePoint<I>[] {
+    const ch = this.channels;
+    const n = rows.length / ch;
+    if (!Number.isInteger(n))
+      throw new Error(`pushMany: ${rows.length} values do not divide into rows of ${ch}`);
+    for (let i = 0; i < n; i++) checkRow(rows.subarray(i * ch, (i + 1) * ch), ch, this.steps + i);
+    this.prepare(rows);
+    const out: LivePoint<I>[] = [];
+    for (let i = 0; i < n; i++)
+      out.push(this.push(rows.subarray(i * ch, (i + 1) * ch), times?.[i]));
+    return out;
+  }
+
+  /** Work for a run of rows done at once before they are pushed one by one (checked already). */
+  protected prepare(_rows: Float32Array): void {}
 
   flush(): I | undefined {
     return this.options.tracker?.flush();

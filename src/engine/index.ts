@@ -41,7 +41,13 @@ export {
   type SGDOptions,
   type RMSpropOptions,
 } from './optimizer.js';
-export { saveTensors, loadTensors } from './serialize.js';
+export {
+  saveTensors,
+  loadTensors,
+  encodeTensors,
+  decodeTensors,
+  type TensorData,
+} from './serialize.js';
 export { Module, Lambda, type StateDict } from './nn/module.js';
 export { Linear } from './nn/linear.js';
 export { LSTM, GRU, type RecurrentConfig } from './nn/recurrent.js';

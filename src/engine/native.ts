@@ -277,6 +277,12 @@ export function native(): NativeBinding {
     );
   }
   process.env.OPENBLAS_NUM_THREADS ??= '1';
+  // A fixed 128 KiB mmap threshold (read by the addon when it loads; 0 keeps glibc's
+  // dynamic one). Synchronous batch loops (score, explain) never return to the event
+  // loop, where Node runs the finalizers of freed tensor handles; under the dynamic
+  // threshold their big buffers then came from a fragmented heap and `score` grew about
+  // 3 KB per row (1.8 GB at 10^5 rows with an LSTM). Fixed, it stays flat (bench/score-memory.ts).
+  process.env.NORMALCY_MMAP_THRESHOLD ??= String(128 * 1024);
   const require = createRequire(import.meta.url);
   binding = require(path) as NativeBinding;
   const fromEnv = Number(process.env.NORMALCY_THREADS);

@@ -83,6 +83,14 @@ function meanLoss(model: Module, data: TrainingData, batchSize: number, loss: Lo
 
 export type LossFn = (x: Tensor, y: Tensor) => Tensor;
 
+/** Stops a diverged training where it happens, instead of saving NaN weights. */
+export function checkConverging(epoch: number, loss: number, what = 'loss'): void {
+  if (!Number.isFinite(loss))
+    throw new Error(
+      `training diverged at epoch ${epoch}: ${what} is ${loss}; lower the learning rate`,
+    );
+}
+
 /** Trains model in place; returns the summary with per-epoch history. */
 export async function train(
   model: Module,
@@ -128,8 +136,10 @@ export async function train(
       loss: sum / data.count,
       seconds: (performance.now() - t0) / 1000,
     };
+    checkConverging(epoch, report.loss, 'loss');
     if (options.validation && options.validation.count > 0) {
       report.validationLoss = meanLoss(model, options.validation, config.batchSize, loss);
+      checkConverging(epoch, report.validationLoss, 'validation loss');
     }
     history.push(report);
     options.onEpoch?.(report);

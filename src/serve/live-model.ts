@@ -2,8 +2,8 @@
 // threshold and held-out normal scores from the model directory, and live scorers whose
 // flags and incidents follow the same rules as batch detection (the alarms layer's
 // IncidentTracker with the first-run settings of the saved threshold).
-import { loadDetector } from '../detectors/registry.js';
-import { readManifest, readNormalScores, type Manifest } from '../detectors/model-dir.js';
+import { loadModel } from '../detectors/registry.js';
+import type { Manifest } from '../detectors/model-dir.js';
 import type { Detector } from '../detectors/detector.js';
 import type { StreamScorer, StreamState } from '../detectors/stream-scorer.js';
 import { IncidentTracker } from '../alarms/incident-tracker.js';
@@ -32,12 +32,11 @@ export interface BatchResult {
 }
 
 export function loadLiveModel(dir: string, name = 'default'): LiveModel {
-  const manifest = readManifest(dir);
-  const detector = loadDetector(dir);
+  // One read of one model version: threshold, weights and normal scores belong together.
+  const { manifest, detector, normalScores } = loadModel(dir);
   const saved = manifest.threshold;
   const value = saved?.value;
   const threshold = typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-  const normalScores = readNormalScores(dir);
   const targetRate = typeof saved?.targetFpr === 'number' ? saved.targetFpr : undefined;
   const rules =
     threshold !== undefined && targetRate !== undefined

@@ -299,15 +299,9 @@ export function buildServer(o: ServeOptions): FastifyInstance {
       const { id } = req.params as { id: string };
       const { data, times } = block(m, req.body as RowsBody);
       const s = streamOf(id, m);
-      const ch = m.detector.channels;
-      const n = data.length / ch;
-      const results = [];
-      for (let i = 0; i < n; i++) {
-        const p = s.scorer.push(data.subarray(i * ch, (i + 1) * ch), times?.[i]);
-        if (p.incident?.opened) incidentsOpened.inc({ model: m.name });
-        results.push(p);
-      }
-      rowsScored.inc({ model: m.name, mode: 'live' }, n);
+      const results = s.scorer.pushMany(data, times);
+      for (const p of results) if (p.incident?.opened) incidentsOpened.inc({ model: m.name });
+      rowsScored.inc({ model: m.name, mode: 'live' }, results.length);
       return { model: m.name, stream: id, results };
     },
   );

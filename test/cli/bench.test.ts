@@ -184,6 +184,10 @@ test('bench dsads --quick: AMSL protocol metrics', () => {
     assert.deepEqual(results.persons, [1]);
     const perActivity = json.results as { perActivity: Record<string, { flagged: number }> };
     assert.ok(perActivity.perActivity['a05 (abnormal)']!.flagged >= 0);
+    // beside ours, what the authors' batch-mean scoring would report
+    const batch = (json.results as { authorsBatchMean: Record<string, number> }).authorsBatchMean;
+    for (const k of ['accuracy', 'macroPrecision', 'macroRecall', 'mF1'])
+      assert.ok(batch[k]! >= 0 && batch[k]! <= 1, `${k} ${batch[k]}`);
     // a person that is not there is named
     const missing = spawnSync(
       process.execPath,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { readNpy } from '../../src/data/npy.js';
 import { createRng } from '../../src/data/random.js';
 import { packageRoot } from '../../src/version.js';
+import { modelFilePath } from '../../src/detectors/model-dir.js';
 
 const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
 const run = (...args: string[]) =>
@@ -60,7 +61,7 @@ test('train reads a YAML config', () => {
   );
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /epoch 2: loss/);
-  const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as {
+  const manifest = JSON.parse(readFileSync(modelFilePath(model), 'utf8')) as {
     config: { network: string; hidden: number[]; smoothing: { span: number } };
   };
   assert.equal(manifest.config.network, 'dense');
@@ -246,7 +247,7 @@ test('report without labels, with an empty label list, and with labels out of ra
   assert.equal(far.status, 1);
   assert.match(
     far.stderr,
-    /far.json: range \[100, 99999\] ends past the last row \d+ \(the data has \d+ steps/,
+    /far.json: range \[100, 99999\] ends past the last row \d+ \(the series has \d+ steps/,
   );
 });
 

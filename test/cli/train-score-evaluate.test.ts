@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { readSeries } from '../../src/data/read-series.js';
 import { packageRoot } from '../../src/version.js';
 import { dataset } from '../helpers/datasets.js';
+import { modelFilePath } from '../../src/detectors/model-dir.js';
 
 const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
 const run = (...args: string[]) =>
@@ -68,7 +69,7 @@ test('train saves a model with a threshold at the target FPR', () => {
   };
   assert.equal(summary.epochs, 3);
   assert.ok(summary.realised_fpr <= 0.01);
-  const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as {
+  const manifest = JSON.parse(readFileSync(modelFilePath(model), 'utf8')) as {
     detector: string;
     threshold: { kind: string };
     config: { window: number };
@@ -117,7 +118,7 @@ test('evaluate prints the metrics, with --json last', () => {
 });
 
 test('threshold re-sets the saved threshold without retraining', () => {
-  const before = readFileSync(join(model, 'weights.bin'));
+  const before = readFileSync(modelFilePath(model, 'weights.bin'));
   const r = run('threshold', '--model', model, '--fpr', '0.05', '--json');
   assert.equal(r.status, 0, r.stderr);
   const t = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
@@ -127,11 +128,11 @@ test('threshold re-sets the saved threshold without retraining', () => {
   };
   assert.equal(t.kind, 'fpr');
   assert.ok(t.realisedFpr <= 0.05);
-  const manifest = JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as {
+  const manifest = JSON.parse(readFileSync(modelFilePath(model), 'utf8')) as {
     threshold: { targetFpr: number };
   };
   assert.equal(manifest.threshold.targetFpr, 0.05);
-  assert.deepEqual(readFileSync(join(model, 'weights.bin')), before);
+  assert.deepEqual(readFileSync(modelFilePath(model, 'weights.bin')), before);
   const fixed = run('threshold', '--model', model, '--value', '0.5');
   assert.equal(fixed.status, 0, fixed.stderr);
   const both = run('threshold', '--model', model, '--value', '0.5', '--fpr', '0.1');

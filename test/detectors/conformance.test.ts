@@ -12,6 +12,7 @@ import { createDetector, loadDetector } from '../../src/detectors/registry.js';
 import { streamMatchesBatch } from '../helpers/stream-conformance.js';
 import { rocAuc } from '../../src/metrics/roc.js';
 import { dataset } from '../helpers/datasets.js';
+import { modelFilePath } from '../../src/detectors/model-dir.js';
 
 interface Case {
   name: string;
@@ -267,10 +268,10 @@ for (const c of cases) {
 
     test('a corrupt or foreign model directory is refused', () => {
       const bad = join(dir, 'model');
-      const manifest = readFileSync(join(bad, 'manifest.json'), 'utf8');
-      writeFileSync(join(bad, 'manifest.json'), manifest.slice(0, 40));
+      const manifest = readFileSync(modelFilePath(bad), 'utf8');
+      writeFileSync(modelFilePath(bad), manifest.slice(0, 40));
       assert.throws(() => loadDetector(bad), /corrupt manifest/);
-      writeFileSync(join(bad, 'manifest.json'), JSON.stringify({ format: 'something-else' }));
+      writeFileSync(modelFilePath(bad), JSON.stringify({ format: 'something-else' }));
       assert.throws(() => loadDetector(bad), /not a normalcy model manifest/);
       assert.throws(() => loadDetector(join(dir, 'nothing-here')), /model directory not found/);
       rmSync(dir, { recursive: true, force: true });

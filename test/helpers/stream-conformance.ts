@@ -22,6 +22,15 @@ export function streamMatchesBatch(d: Detector, x: Series): void {
     scores.push(live.push(x.data.subarray(t * x.channels, (t + 1) * x.channels)).score);
     if (t === half - 1) saved = JSON.stringify(live.saveState());
   }
+  // Rows pushed several at a time give the same points.
+  const many = d.stream();
+  for (let t = 0; t < Math.min(x.length, 400); t += 64) {
+    const end = Math.min(t + 64, x.length, 400);
+    many.pushMany(x.data.slice(t * x.channels, end * x.channels)).forEach((p, k) => {
+      const s = scores[t + k]!;
+      assert.ok(p.score === s || close(p.score!, s), `pushMany row ${t + k}: ${p.score} vs ${s}`);
+    });
+  }
   const full = d.score(x);
   const last = x.length - 1;
   assert.ok(

@@ -98,7 +98,7 @@ test(
       { cwd: project },
     );
     run(process.execPath, ['example.js'], { cwd: project, env });
-    assert.ok(readdirSync(join(project, 'model')).includes('manifest.json'), 'no saved model');
+    assert.ok(readdirSync(join(project, 'model')).includes('CURRENT'), 'no saved model');
 
     const help = run('npx', ['--no-install', 'normalcy', '--help'], { cwd: project, env });
     assert.match(help, /Usage: normalcy/);

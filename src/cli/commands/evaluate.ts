@@ -2,9 +2,9 @@
 // threshold-free and thresholded metrics. The threshold comes from normal data
 // (the model's own, or --fpr on its saved held-out normal scores), never from labels.
 import type { Command } from 'commander';
-import { loadDetector } from '../../detectors/registry.js';
+import { loadModel } from '../../detectors/registry.js';
 import { evaluateScores } from '../../detectors/evaluation.js';
-import { fractionFlag, modelThreshold, readLabels } from '../common.js';
+import { fractionFlag, inFile, modelThreshold, readLabels, scoreFile } from '../common.js';
 import {
   DATA_FORMS,
   queryOption,
@@ -45,12 +45,12 @@ export function registerEvaluate(program: Command): void {
           json?: boolean;
         } & SourceFlags,
       ) => {
-        const detector = loadDetector(f.model);
-        const threshold = modelThreshold(f.model, f.fpr);
+        const model = loadModel(f.model);
+        const threshold = modelThreshold(model, f.fpr);
         const series = await readData(f.data, f);
         const labels = readLabels(f.labels, series.length);
-        const scores = detector.score(series);
-        const m = evaluateScores(scores, labels, threshold);
+        const scores = scoreFile(model, f.data, series);
+        const m = inFile(f.labels, () => evaluateScores(scores, labels, threshold));
         const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
         console.log(
           `AUC-ROC ${fmt(m.auc_roc)}  AUC-PR ${fmt(m.auc_pr)}  VUS-ROC ${fmt(m.vus_roc)}  VUS-PR ${fmt(m.vus_pr)}`,

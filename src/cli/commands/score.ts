@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { applyThreshold } from '../../thresholds/apply.js';
 import { markUnscored } from '../../detectors/scored-steps.js';
 import { contributionNames } from '../../alarms/detector-incidents.js';
-import { writeScoresCsv } from '../common.js';
+import { inFile, scoreFile, writeScoresCsv } from '../common.js';
 import { parseSinkRef } from '../../data/sources/source-ref.js';
 import { writeTable } from '../../data/sources/table-sink.js';
 import { scoreRows } from '../../data/sources/score-table.js';
@@ -29,15 +29,14 @@ export function registerScore(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  normalcy score --model model/ --data abn.csv --out scores.csv\n  normalcy score --model model/ --data metrics.csv --time-column time --out scores.csv\n\nSteps the model cannot score yet (the first window) have empty cells.',
+      '\nExamples:\n  normalcy score --model model/ --data abn.csv --out scores.csv\n  normalcy score --model model/ --data metrics.csv --time-column time --out scores.csv\n  normalcy score --model model/ --data duckdb:plant.db --table pump7 --out duckdb:plant.db#scores\n\nSteps the model cannot score yet (the first window) have empty cells.\nA database --out gets (series, step, time, score, anomalous) rows in one transaction;\nthe table is created if missing and a rerun replaces the rows of its series.',
     );
   addDataOptions(command, true);
   command.action(
     async (f: DataFlags & { model: string; data: string; out: string; series?: string }) => {
+      // One read of one model version: the threshold comes from the same manifest as the weights.
       const run = await openModelRun(f);
-      const scores = markUnscored(run.detector, run.detector.score(run.series));
-      const contributions = run.detector.explain(run.series);
-      const width = run.series.length > 0 ? contributions.length / run.series.length : 0;
+      const scores = markUnscored(run.detector, scoreFile(run, f.data, run.series));
       const flags = applyThreshold(
         scores.map((s) => (Number.isFinite(s) ? s : -Infinity)),
         run.threshold,
@@ -54,6 +53,8 @@ export function registerScore(program: Command): void {
         console.log(`${scores.length} scores written to ${f.out}`);
         return;
       }
+      const contributions = inFile(f.data, () => run.detector.explain(run.series));
+      const width = run.series.length > 0 ? contributions.length / run.series.length : 0;
       writeScoresCsv(f.out, scores, flags, {
         ...(run.series.timestamps ? { timestamps: run.series.timestamps } : {}),
         contributions,

@@ -1,14 +1,14 @@
 // `normalcy threshold`: set or change a saved model's threshold without
 // retraining, from the held-out normal scores saved with it (or a fixed value).
 import type { Command } from 'commander';
-import { readManifest, readNormalScores, updateManifest } from '../../detectors/model-dir.js';
+import { updateManifest, type Manifest } from '../../detectors/model-dir.js';
 import { thresholdAtPercentile } from '../../thresholds/percentile.js';
 import { fixedThresholds } from '../../thresholds/fixed.js';
 import type { Threshold } from '../../thresholds/types.js';
 import { parseThreshold } from '../../thresholds/serialize.js';
-import { fractionFlag, numberFlag, progress, UsageError } from '../common.js';
+import { boundedFlag, fractionFlag, numberFlag, progress, UsageError } from '../common.js';
 import { addDataOptions, readDataFile, type DataFlags } from '../data-flags.js';
-import { loadDetector } from '../../detectors/registry.js';
+import { loadModel } from '../../detectors/registry.js';
 import { scoredPart } from '../../detectors/scored-steps.js';
 import { impliedRate, thresholdAtTargetRate } from '../../thresholds/target-rate.js';
 
@@ -34,7 +34,7 @@ export function registerThreshold(program: Command): void {
     .option(
       '--percentile <p>',
       'at this percentile (0-100) of the held-out normal scores (default: none)',
-      numberFlag('--percentile'),
+      boundedFlag('--percentile', 0, 100),
     )
     .option('--value <v>', 'a fixed value (default: none)', numberFlag('--value'))
     .option(
@@ -52,21 +52,22 @@ export function registerThreshold(program: Command): void {
     const given = [f.fpr, f.percentile, f.value].filter((v) => v !== undefined).length;
     if (given !== 1)
       throw new UsageError('give exactly one of --fpr, --percentile, --value or --recalibrate');
-    readManifest(f.model);
-    let threshold: Threshold;
-    if (f.value !== undefined) {
-      threshold = fixedThresholds([f.value])[0]!;
-    } else {
-      const normal = readNormalScores(f.model);
-      if (!normal)
-        throw new Error(`${f.model}: the model has no held-out normal scores; use --value`);
-      if (f.fpr !== undefined) {
-        const chosen = thresholdAtTargetRate(normal, f.fpr);
-        if (chosen.warning) progress(`warning: ${chosen.warning}`);
-        threshold = chosen.threshold;
-      } else threshold = thresholdAtPercentile(normal, f.percentile!);
-    }
-    updateManifest(f.model, (m) => ({ ...m, threshold: { ...threshold } }));
+    // The threshold is set on the normal scores of the version it is written over.
+    let threshold!: Threshold;
+    updateManifest(f.model, (m, normal) => {
+      if (f.value !== undefined) {
+        threshold = fixedThresholds([f.value])[0]!;
+      } else {
+        if (!normal)
+          throw new Error(`${f.model}: the model has no held-out normal scores; use --value`);
+        if (f.fpr !== undefined) {
+          const chosen = thresholdAtTargetRate(normal, f.fpr);
+          if (chosen.warning) progress(`warning: ${chosen.warning}`);
+          threshold = chosen.threshold;
+        } else threshold = thresholdAtPercentile(normal, f.percentile!);
+      }
+      return { ...m, threshold: { ...threshold } };
+    });
     console.log(
       `threshold of ${f.model} set to ${threshold.value.toPrecision(6)} (${threshold.kind})`,
     );
@@ -78,10 +79,11 @@ export function registerThreshold(program: Command): void {
 async function recalibrate(f: ThresholdFlags): Promise<void> {
   if (f.percentile !== undefined || f.value !== undefined)
     throw new UsageError('--recalibrate takes --fpr only (not --percentile or --value)');
-  const manifest = readManifest(f.model);
+  // One read of one version: the detector that scores, its manifest and old scores.
+  const saved = loadModel(f.model);
+  const { detector, manifest } = saved;
   const old = manifest.threshold ? parseThreshold(manifest.threshold) : undefined;
-  const rate = f.fpr ?? (old ? impliedRate(old, readNormalScores(f.model)) : 0.01);
-  const detector = loadDetector(f.model);
+  const rate = f.fpr ?? (old ? impliedRate(old, saved.normalScores) : 0.01);
   const read = await readDataFile(f.recalibrate!, f, manifest);
   if (read.note) progress(`${f.recalibrate}: ${read.note}`);
   const normalScores = scoredPart(detector, detector.score(read.series));
@@ -91,11 +93,10 @@ async function recalibrate(f: ThresholdFlags): Promise<void> {
     );
   const { threshold, warning } = thresholdAtTargetRate(normalScores, rate);
   if (warning) progress(`warning: ${warning}`);
-  detector.save(f.model, {
-    threshold: { ...threshold },
+  // A new version of the same weights with the new normal scores and threshold.
+  updateManifest(f.model, (m: Manifest) => ({ ...m, threshold: { ...threshold } }), {
     normalScores,
-    ...(manifest.channelNames ? { channelNames: manifest.channelNames } : {}),
-    ...(manifest.timeColumn !== undefined ? { timeColumn: manifest.timeColumn } : {}),
+    basedOn: saved.path,
   });
   console.log(
     `threshold of ${f.model} recalibrated on ${normalScores.length} scores of ${f.recalibrate}: ${threshold.value.toPrecision(6)} at ${rate} false-positive rate (was ${old ? old.value.toPrecision(6) : 'none'})`,

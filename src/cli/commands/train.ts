@@ -15,6 +15,8 @@ import {
   progressBar,
   readConfigFile,
   stderrIsTty,
+  UsageError,
+  inFile,
 } from '../common.js';
 import { validateDetectorConfig } from '../../detectors/config-schemas.js';
 
@@ -90,7 +92,21 @@ export function registerTrain(program: Command): void {
     );
   addDataOptions(command, false);
   command.action(async (f: TrainFlags) => {
-    const config = { ...readConfigFile(f.config) };
+    if (!detectorNames().includes(f.detector))
+      throw new UsageError(
+        `--detector: unknown detector '${f.detector}' (available: ${detectorNames().join(', ')})`,
+      );
+    const fileConfig = readConfigFile(f.config);
+    // The file's fields are checked on their own first, so a bad one names the file.
+    if (f.config) {
+      try {
+        validateDetectorConfig(f.detector, { ...fileConfig });
+      } catch (err) {
+        if (err instanceof UsageError) throw new UsageError(`${f.config}: ${err.message}`);
+        throw err;
+      }
+    }
+    const config = { ...fileConfig };
     if (f.network) config.network = f.network;
     if (f.window) config.window = f.window;
     if (f.horizon) config.horizon = f.horizon;
@@ -107,30 +123,35 @@ export function registerTrain(program: Command): void {
       train = sliceRows(all, 0, cut);
       validation = sliceRows(all, cut);
     }
-    const detector = createDetector(f.detector, config);
+    const detector = inFile(f.config ?? '--detector', () => createDetector(f.detector, config));
     const epochs = (detector.config as { epochs?: number }).epochs ?? 1;
     const bar = progressBar('training', epochs);
     let summary;
     try {
-      summary = await detector.fit(train, {
-        validation,
-        seed: f.seed,
-        onEpoch: (r) => {
-          const line =
-            `epoch ${r.epoch}: loss ${r.loss.toExponential(3)}` +
-            (r.validationLoss === undefined
-              ? ''
-              : `, validation ${r.validationLoss.toExponential(3)}`) +
-            ` (${r.seconds.toFixed(1)} s)`;
-          if (stderrIsTty()) bar.update(r.epoch, line);
-          else progress(line);
-        },
-      });
+      summary = await inFile(f.data, () =>
+        detector.fit(train, {
+          validation,
+          seed: f.seed,
+          onEpoch: (r) => {
+            const line =
+              `epoch ${r.epoch}: loss ${r.loss.toExponential(3)}` +
+              (r.validationLoss === undefined
+                ? ''
+                : `, validation ${r.validationLoss.toExponential(3)}`) +
+              ` (${r.seconds.toFixed(1)} s)`;
+            if (stderrIsTty()) bar.update(r.epoch, line);
+            else progress(line);
+          },
+        }),
+      );
     } finally {
       bar.stop();
     }
-    const normalScores = scoredPart(detector, detector.score(validation));
-    const { threshold, warning } = thresholdAtTargetRate(normalScores, f.fpr);
+    const heldOut = f.validation ?? f.data;
+    const normalScores = inFile(heldOut, () => scoredPart(detector, detector.score(validation)));
+    const { threshold, warning } = inFile(heldOut, () =>
+      thresholdAtTargetRate(normalScores, f.fpr),
+    );
     if (warning) progress(`warning: ${warning}`);
     detector.save(f.out, {
       threshold: { ...threshold },

@@ -11,7 +11,7 @@
 // detectors and is left for later.
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { makeDirs } from '../../io/make-dirs.js';
 import { windowCount } from '../../data/windows.js';
 import { loadDetector } from '../../detectors/registry.js';
 import { tsne, subsampleIndices } from '../../report/tsne.js';
@@ -191,7 +191,7 @@ Examples:
       progress(
         `${f.data}: ${starts.length} of ${count} windows of ${s.window} step(s) (${nAnom} anomalous)`,
       );
-      mkdirSync(f.out, { recursive: true });
+      makeDirs(f.out);
       const views: { name: string; title: string; data: Float64Array; dim: number }[] = [
         {
           name: 'tsne-before',

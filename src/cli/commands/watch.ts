@@ -29,8 +29,9 @@ Output: {"step":0,"time":"...","score":0.12,"flagged":false} per row (score null
 window fills), {"event":"incident_opened"|"incident_closed","incident":{...}} per change.
 A bad line is reported on stderr and skipped.
 
-Example:
-  tail -f metrics.csv | normalcy watch --model model/`,
+Examples:
+  normalcy watch --model model/ < recent.csv
+  tail -f metrics.csv | normalcy watch --model model/ --time-column timestamp`,
     )
     .action(async (f: { model: string; format: string; timeColumn?: string }) => {
       if (!['auto', 'csv', 'ndjson'].includes(f.format))

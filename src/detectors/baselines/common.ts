@@ -13,7 +13,7 @@ import { downsample } from '../../data/downsample.js';
 import type { Series } from '../../data/series.js';
 import { TrainingCancelled } from '../../models/trainer.js';
 import { smooth, type SmoothingConfig } from '../smoothing.js';
-import { checkSeries } from '../input-checks.js';
+import { checkScores, checkSeries } from '../input-checks.js';
 import type { Manifest, SaveExtras } from '../model-dir.js';
 import { restoredBasics, saveDetector } from '../saved-detector.js';
 import {
@@ -225,12 +225,13 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
   score(x: Series): Float32Array {
     const p = this.checked(x, 'score');
     const perStep = this.stepScores(p);
-    return upsampleRows(
+    const scores = upsampleRows(
       smooth(perStep, this.config.smoothing),
       1,
       x.length,
       this.config.downsample,
     );
+    return checkScores(scores, x, this.name);
   }
 
   explain(x: Series): Float32Array {

@@ -1,6 +1,6 @@
 // Convolution layers, initialised as torch.nn.Conv* (uniform +-1/sqrt(fan_in)).
-import { Module, initUniform } from './module.js';
-import { Tensor, zeros } from '../tensor.js';
+import { Module, newWeight } from './module.js';
+import type { Tensor } from '../tensor.js';
 import { conv1d, conv2d, convTranspose1d, convTranspose2d } from '../functional.js';
 
 export interface ConvConfig {
@@ -28,9 +28,9 @@ abstract class ConvBase extends Module {
     this.dilation = c.dilation ?? 1;
     this.groups = c.groups ?? 1;
     const bound = 1 / Math.sqrt(fanIn);
-    this.weight = this.registerParameter('weight', initUniform(zeros(weightShape), bound));
+    this.weight = this.registerParameter('weight', newWeight(weightShape, bound, 'convolution'));
     if (c.bias ?? true)
-      this.bias = this.registerParameter('bias', initUniform(zeros([biasSize]), bound));
+      this.bias = this.registerParameter('bias', newWeight([biasSize], bound, 'convolution'));
   }
   protected get opts() {
     return {

@@ -1,6 +1,6 @@
 // Fully connected layer, initialised as torch.nn.Linear.
-import { Module, initUniform } from './module.js';
-import { Tensor, zeros } from '../tensor.js';
+import { Module, newWeight } from './module.js';
+import type { Tensor } from '../tensor.js';
 import { linear } from '../functional.js';
 
 export class Linear extends Module {
@@ -16,9 +16,10 @@ export class Linear extends Module {
     const bound = 1 / Math.sqrt(inFeatures);
     this.weight = this.registerParameter(
       'weight',
-      initUniform(zeros([outFeatures, inFeatures]), bound),
+      newWeight([outFeatures, inFeatures], bound, 'linear layer'),
     );
-    if (bias) this.bias = this.registerParameter('bias', initUniform(zeros([outFeatures]), bound));
+    if (bias)
+      this.bias = this.registerParameter('bias', newWeight([outFeatures], bound, 'linear layer'));
   }
 
   forward(x: Tensor): Tensor {

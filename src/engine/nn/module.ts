@@ -1,6 +1,6 @@
 // Module: a building block with named parameters (trained), buffers (state that
 // is saved but not trained, like batch-norm statistics) and child modules.
-import { Tensor } from '../tensor.js';
+import { Tensor, zeros } from '../tensor.js';
 import { keep } from '../scope.js';
 import { noGrad } from '../settings.js';
 
@@ -112,4 +112,20 @@ export class Lambda extends Module {
 /** Uniform(-bound, bound) initialisation in place, as PyTorch's layers use. */
 export function initUniform(t: Tensor, bound: number): Tensor {
   return noGrad(() => t.uniform_(-bound, bound));
+}
+
+/** Largest weight tensor a layer may allocate: 2^28 values (1 GiB of float32). */
+export const MAX_WEIGHT_VALUES = 2 ** 28;
+
+/**
+ * A new weight of `shape`, uniform in +-bound, after checking its size: a config asking
+ * for an absurd layer (hidden: [100000000]) is refused at once instead of allocating.
+ */
+export function newWeight(shape: number[], bound: number, layer: string): Tensor {
+  const values = shape.reduce((a, b) => a * b, 1);
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0) || values > MAX_WEIGHT_VALUES)
+    throw new RangeError(
+      `${layer}: a weight of shape [${shape.join(', ')}] (${values.toExponential(2)} values) is larger than the ${MAX_WEIGHT_VALUES} allowed; lower the layer sizes (e.g. hidden)`,
+    );
+  return initUniform(zeros(shape), bound);
 }

@@ -1,6 +1,6 @@
 // LSTM and GRU layers over torch's fused multi-layer kernels, batch-first by
 // default, initialised as torch.nn.LSTM / GRU (uniform +-1/sqrt(hidden)).
-import { Module, initUniform } from './module.js';
+import { Module, newWeight } from './module.js';
 import { Tensor, zeros } from '../tensor.js';
 import { lstm, gru } from '../functional.js';
 
@@ -41,7 +41,9 @@ abstract class Recurrent extends Module {
       for (let d = 0; d < dirs; d++) {
         const sfx = `_l${layer}${d === 1 ? '_reverse' : ''}`;
         const p = (name: string, shape: number[]) =>
-          this.flat.push(this.registerParameter(name + sfx, initUniform(zeros(shape), bound)));
+          this.flat.push(
+            this.registerParameter(name + sfx, newWeight(shape, bound, 'recurrent layer')),
+          );
         p('weight_ih', [gh, inSize]);
         p('weight_hh', [gh, this.hiddenSize]);
         if (this.bias) {

@@ -1,7 +1,7 @@
 // A benchmark pipeline: a published protocol on a shared dataset. Its protocol
 // returns our numbers beside the published ones; the pipeline adds the run
 // record and writes results.json and results.md into `out`.
-import { mkdirSync } from 'node:fs';
+import { makeDirs } from '../../io/make-dirs.js';
 import { join, resolve } from 'node:path';
 import type { Pipeline } from '../pipeline.js';
 import { runBenchmark, type BenchContext, type BenchOutcome } from './run-record.js';
@@ -20,7 +20,7 @@ export function defineBenchmark(
     name,
     describe,
     async run(ctx) {
-      mkdirSync(ctx.out, { recursive: true });
+      makeDirs(ctx.out);
       const summary = await runBenchmark(name, ctx, protocol);
       const out = resolve(ctx.out);
       return { summary, files: [join(out, 'results.json'), join(out, 'results.md')] };

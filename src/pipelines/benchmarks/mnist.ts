@@ -41,9 +41,9 @@ interface Variant {
 async function runOneClass(ctx: BenchContext, v: Variant): Promise<BenchOutcome> {
   const file = (f: string) => join(v.dir, f);
   const trainImages = readMnistImages(file('train-images-idx3-ubyte.gz'));
-  const trainLabels = readMnistLabels(file('train-labels-idx1-ubyte.gz'));
+  const trainLabels = readMnistLabels(file('train-labels-idx1-ubyte.gz'), trainImages);
   const testImagesAll = readMnistImages(file('t10k-images-idx3-ubyte.gz'));
-  const testLabelsAll = readMnistLabels(file('t10k-labels-idx1-ubyte.gz'));
+  const testLabelsAll = readMnistLabels(file('t10k-labels-idx1-ubyte.gz'), testImagesAll);
   const classes = ctx.quick ? [0, 1] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const maxTrain = ctx.quick ? 300 : Infinity;
   const testCount = ctx.quick ? 1000 : testLabelsAll.length;

@@ -77,7 +77,7 @@ function fromMnist(dir: string, prefix: 'train' | 't10k'): ImageData {
   const images = readMnistImages(file('images-idx3-ubyte'));
   return {
     pixels: Float32Array.from(images.data),
-    labels: readMnistLabels(file('labels-idx1-ubyte')),
+    labels: readMnistLabels(file('labels-idx1-ubyte'), images),
     shape: [images.rows, images.cols, 1],
   };
 }

@@ -14,7 +14,8 @@
 // Alignment: the first window x downsample steps of a test series have no
 // prediction; errors, curves and the threshold start after them, and every
 // range and CSV row is in the test series' own step indices.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { makeDirs } from '../../io/make-dirs.js';
 import { join, resolve } from 'node:path';
 import { readSeries } from '../../data/read-series.js';
 import { sliceRows, type Series } from '../../data/series.js';
@@ -276,7 +277,7 @@ async function runChannel(
   files: string[],
 ): Promise<ChannelResult> {
   const dir = join(ctx.out, channel);
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   const write = (name: string, text: string) => {
     const p = join(dir, name);
     writeFileAtomic(p, text);

@@ -1,6 +1,6 @@
 // A workflow is one user's end-to-end path (data in, model, thresholds,
 // tables and plots out), driven by a YAML or JSON config from examples/.
-import { mkdirSync } from 'node:fs';
+import { makeDirs } from '../../io/make-dirs.js';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import type { Pipeline, PipelineContext, PipelineResult } from '../pipeline.js';
@@ -32,7 +32,7 @@ export function defineWorkflow(
     name,
     describe,
     async run(ctx) {
-      mkdirSync(ctx.out, { recursive: true });
+      makeDirs(ctx.out);
       const started = performance.now();
       const result = await body(ctx);
       const seconds = (performance.now() - started) / 1000;
