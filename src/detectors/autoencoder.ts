@@ -17,7 +17,7 @@ import {
   type AutoencoderNetworkConfig,
   type AutoencoderNetworkKind,
 } from '../models/autoencoder-networks.js';
-import { train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
+import { checkTraining, train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
 import { smooth, type SmoothingConfig } from './smoothing.js';
 import { checkScores, checkSeries } from './input-checks.js';
 import { unitStdScale } from './score-scale.js';
@@ -49,11 +49,19 @@ export interface AutoencoderConfig {
   smoothing: SmoothingConfig;
   /** Divide scores by the standard deviation of the training scores. */
   normalize: boolean;
+  /** The most epochs: early stopping usually ends training sooner. */
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** Early stopping: epochs without a validation improvement of at least minDelta; 0 = never. */
   patience: number;
+  /** Smallest drop of the validation loss (mean squared error of scaled data) that counts. */
   minDelta: number;
+  /**
+   * Share of the training windows held out (seeded shuffle) for early stopping when fit gets
+   * no validation series; 0 = none (the training loss is monitored).
+   */
+  validationSplit: number;
 }
 
 export const AUTOENCODER_DEFAULTS: AutoencoderConfig = {
@@ -68,11 +76,12 @@ export const AUTOENCODER_DEFAULTS: AutoencoderConfig = {
   scaler: 'zscore',
   smoothing: { kind: 'none', span: 1 },
   normalize: false,
-  epochs: 10,
+  epochs: 30,
   batchSize: 256,
   learningRate: 1e-3,
-  patience: 0,
-  minDelta: 0,
+  patience: 5,
+  minDelta: 1e-4,
+  validationSplit: 0.2,
 };
 
 const NETWORK_DEFAULTS: Record<AutoencoderNetworkKind, { hidden: number[]; bottleneck: number }> = {
@@ -110,6 +119,7 @@ export class Autoencoder implements Detector {
       if (!Number.isInteger(c[k]) || c[k] < 1)
         throw new Error(`autoencoder: ${k} must be a positive integer, got ${c[k]}`);
     }
+    checkTraining(c, 'autoencoder');
     if (c.kernel % 2 === 0)
       throw new Error(`autoencoder: kernel must be odd (same padding), got ${c.kernel}`);
     if (!Array.isArray(c.hidden) || c.hidden.some((h) => !Number.isInteger(h) || h < 1))

@@ -25,7 +25,7 @@ import {
   type OneClassSvmGamma,
   type OneClassSvmState,
 } from '../models/one-class-svm.js';
-import { train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
+import { checkTraining, train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
 import { rocAuc } from '../metrics/roc.js';
 import { averagePrecision } from '../metrics/pr.js';
 import { checkScores, checkSeries } from './input-checks.js';
@@ -51,6 +51,8 @@ export interface CaeOcsvmConfig {
   /** Early stopping on the validation (or training) loss; 0 = never. */
   patience: number;
   minDelta: number;
+  /** Share of the training images held out for early stopping when fit gets no validation set. */
+  validationSplit: number;
   /** One-Class SVM nu in (0, 1]: upper bound on the share of training images left outside. */
   nu: number;
   /** RBF kernel width on the standardised features: a number, 'scale' or 'auto' (scikit-learn's rules). */
@@ -66,6 +68,7 @@ export const CAE_OCSVM_DEFAULTS: CaeOcsvmConfig = {
   learningRate: 1e-3,
   patience: 0,
   minDelta: 0,
+  validationSplit: 0,
   nu: 0.1,
   gamma: 'scale',
 };
@@ -122,9 +125,7 @@ export class CaeOcsvmDetector implements Detector {
     if (!(c.learningRate > 0)) {
       throw new Error(`cae-ocsvm: learningRate must be positive, got ${c.learningRate}`);
     }
-    if (!Number.isInteger(c.patience) || c.patience < 0) {
-      throw new Error(`cae-ocsvm: patience must be a non-negative integer, got ${c.patience}`);
-    }
+    checkTraining(c, 'cae-ocsvm');
     if (c.loss !== 'bce' && c.loss !== 'mse') {
       throw new Error(`cae-ocsvm: loss must be 'bce' or 'mse', got ${String(c.loss)}`);
     }

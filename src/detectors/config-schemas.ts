@@ -21,6 +21,7 @@ const training: Schema = {
   learningRate: positive,
   patience: { type: 'int', min: 0 },
   minDelta: nonNegative,
+  validationSplit: { type: 'number', min: 0, max: 1, exclusiveMax: true },
 };
 const alignment: FieldSpec = { type: 'enum', values: ['mean', 'max', 'centre'] };
 const baseline: Schema = {

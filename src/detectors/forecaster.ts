@@ -13,7 +13,7 @@ import { Scaler, type ScalerKind } from '../data/scalers.js';
 import { downsample } from '../data/downsample.js';
 import type { Series } from '../data/series.js';
 import { buildForecastNetwork, type ForecastNetworkKind } from '../models/forecast-networks.js';
-import { train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
+import { checkTraining, train, trainOptionsFrom, type TrainingData } from '../models/trainer.js';
 import { smooth, type SmoothingConfig } from './smoothing.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
 import { checkScores, checkSeries } from './input-checks.js';
@@ -46,11 +46,19 @@ export interface ForecasterConfig {
   smoothing: SmoothingConfig;
   /** Divide scores by the standard deviation of the training scores. */
   normalize: boolean;
+  /** The most epochs: early stopping usually ends training sooner. */
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** Early stopping: epochs without a validation improvement of at least minDelta; 0 = never. */
   patience: number;
+  /** Smallest drop of the validation loss (mean squared error of scaled data) that counts. */
   minDelta: number;
+  /**
+   * Share of the training windows held out (seeded shuffle) for early stopping when fit gets
+   * no validation series; 0 = none (the training loss is monitored).
+   */
+  validationSplit: number;
 }
 
 export const FORECASTER_DEFAULTS: ForecasterConfig = {
@@ -66,11 +74,12 @@ export const FORECASTER_DEFAULTS: ForecasterConfig = {
   scaler: 'zscore',
   smoothing: { kind: 'none', span: 1 },
   normalize: false,
-  epochs: 10,
+  epochs: 30,
   batchSize: 256,
   learningRate: 1e-3,
-  patience: 0,
-  minDelta: 0,
+  patience: 5,
+  minDelta: 1e-4,
+  validationSplit: 0.2,
 };
 
 const NETWORK_DEFAULT_HIDDEN: Record<ForecastNetworkKind, number[]> = {
@@ -113,6 +122,7 @@ export class Forecaster implements Detector {
       if (!Number.isInteger(c[k]) || c[k] < 1)
         throw new Error(`forecaster: ${k} must be a positive integer, got ${c[k]}`);
     }
+    checkTraining(c, 'forecaster');
     if (!['dense', 'lstm', 'gru', 'stacked'].includes(c.network)) {
       throw new Error(
         `forecaster: network must be dense, lstm, gru or stacked, got '${c.network}'`,

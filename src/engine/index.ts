@@ -27,10 +27,14 @@ export {
   manualSeed,
   setNumThreads,
   getNumThreads,
+  engineThreading,
+  engineThreadingIfLoaded,
+  adaptThreads,
   liveTensorCount,
   noGrad,
   isGradEnabled,
 } from './settings.js';
+export { autoThreadCount, busyElsewhere, type ThreadingInfo } from './threading.js';
 export * as F from './functional.js';
 export {
   Optimizer,

@@ -4,8 +4,15 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpus } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { packageRoot } from '../version.js';
+import {
+  applyWaitPolicy,
+  autoThreadCount,
+  busyElsewhere,
+  threadsFromEnvironment,
+  type ThreadingInfo,
+} from './threading.js';
 
 /** Opaque handle to a native torch tensor. */
 export interface Handle {
@@ -263,10 +270,15 @@ export function addonPath(): string {
   return join(packageRoot(), 'build', 'Release', 'normalcy_torch.node');
 }
 
+let threading: ThreadingInfo | undefined;
+
 /**
- * Loads the addon once. OpenBLAS reads OPENBLAS_NUM_THREADS when it is loaded,
- * so it is set first: torch parallelises above BLAS, and nested BLAS threads
- * made LSTM training 3.6x slower here. Torch's own pool gets one thread per core.
+ * Loads the addon once. Before it does, the environment the native libraries
+ * read at load time is set: OPENBLAS_NUM_THREADS=1 (torch parallelises above
+ * BLAS, and nested BLAS threads made LSTM training 3.6x slower here) and
+ * OMP_WAIT_POLICY=PASSIVE unless the user chose a policy (see threading.ts).
+ * Torch's thread count is NORMALCY_THREADS, else the cores not busy with
+ * other work when the addon loads (the trainer asks again at each fit).
  */
 export function native(): NativeBinding {
   if (binding) return binding;
@@ -276,7 +288,9 @@ export function native(): NativeBinding {
       `normalcy's libtorch addon is not built (${path} is missing): run \`npm run build\``,
     );
   }
+  const requested = threadsFromEnvironment(process.env.NORMALCY_THREADS);
   process.env.OPENBLAS_NUM_THREADS ??= '1';
+  const wait = applyWaitPolicy();
   // A fixed 128 KiB mmap threshold (read by the addon when it loads; 0 keeps glibc's
   // dynamic one). Synchronous batch loops (score, explain) never return to the event
   // loop, where Node runs the finalizers of freed tensor handles; under the dynamic
@@ -284,8 +298,52 @@ export function native(): NativeBinding {
   // 3 KB per row (1.8 GB at 10^5 rows with an LSTM). Fixed, it stays flat (bench/score-memory.ts).
   process.env.NORMALCY_MMAP_THRESHOLD ??= String(128 * 1024);
   const require = createRequire(import.meta.url);
-  binding = require(path) as NativeBinding;
-  const fromEnv = Number(process.env.NORMALCY_THREADS);
-  binding.setNumThreads(fromEnv >= 1 ? Math.floor(fromEnv) : Math.max(1, cpus().length));
+  const loaded = require(path) as NativeBinding;
+  const cores = availableParallelism();
+  const busy = requested === 'auto' ? busyElsewhere() : 0;
+  const threads = requested === 'auto' ? autoThreadCount(cores, busy) : requested;
+  loaded.setNumThreads(threads);
+  binding = loaded;
+  threading = {
+    threads,
+    chosenBy: requested === 'auto' ? 'auto' : 'NORMALCY_THREADS',
+    cores,
+    busyElsewhere: Number(busy.toFixed(2)),
+    ompWaitPolicy: wait.policy,
+    ompWaitPolicyFrom: wait.from,
+  };
   return binding;
+}
+
+/**
+ * Chooses the automatic thread count again from the cores free now, where
+ * NORMALCY_THREADS did not fix it and no setNumThreads call overrode it; the
+ * trainer calls this at the start of each fit. Returns the count in use.
+ */
+export function refreshAutoThreads(): number {
+  const n = native();
+  const info = threading!;
+  if (info.chosenBy !== 'auto' || n.getNumThreads() !== info.threads) return n.getNumThreads();
+  const busy = busyElsewhere();
+  const threads = autoThreadCount(info.cores, busy);
+  if (threads !== info.threads) n.setNumThreads(threads);
+  info.threads = threads;
+  info.busyElsewhere = Number(busy.toFixed(2));
+  return threads;
+}
+
+/**
+ * The engine's threading; undefined when the addon is not loaded and `load`
+ * is false (a run that never used torch has none to report).
+ */
+export function threadingInfo(load = true): ThreadingInfo | undefined {
+  if (!binding && !load) return undefined;
+  const n = native();
+  const info = threading!;
+  const now = n.getNumThreads();
+  if (now !== info.threads) {
+    info.threads = now;
+    info.chosenBy = 'setNumThreads';
+  }
+  return { ...info };
 }

@@ -1,5 +1,6 @@
 // Engine-wide settings: the random seed, the thread count, grad mode.
-import { native } from './native.js';
+import { native, refreshAutoThreads, threadingInfo } from './native.js';
+import type { ThreadingInfo } from './threading.js';
 
 /** Seeds torch's generator: same seed, same initial weights, same shuffles. */
 export function manualSeed(seed: number): void {
@@ -8,13 +9,34 @@ export function manualSeed(seed: number): void {
   native().manualSeed(seed);
 }
 
-/** Sets torch's intra-op thread count (default: one per core, or NORMALCY_THREADS). */
+/**
+ * Sets torch's intra-op thread count (default: NORMALCY_THREADS, else the
+ * cores not busy with other work when the engine loaded; see threading.ts).
+ */
 export function setNumThreads(n: number): void {
   native().setNumThreads(n);
 }
 
 export function getNumThreads(): number {
   return native().getNumThreads();
+}
+
+/** Thread count, who chose it, the load seen and the OpenMP wait policy (for run records). */
+export function engineThreading(): ThreadingInfo {
+  return threadingInfo()!;
+}
+
+/**
+ * Chooses the automatic thread count again from the cores free now (no-op
+ * where NORMALCY_THREADS or setNumThreads fixed it); returns the count in use.
+ */
+export function adaptThreads(): number {
+  return refreshAutoThreads();
+}
+
+/** engineThreading() where this process has loaded the engine, else undefined (never loads it). */
+export function engineThreadingIfLoaded(): ThreadingInfo | undefined {
+  return threadingInfo(false);
 }
 
 /** Number of tensor handles not yet freed, for leak checks. */

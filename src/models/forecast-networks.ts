@@ -25,6 +25,11 @@ export interface ForecastNetworkConfig {
   hidden: number[];
   /** stacked only: batch norm after each recurrent layer. */
   batchNorm?: boolean;
+  /**
+   * Dropout probability: after each hidden layer (dense) or each recurrent
+   * layer's output (lstm, gru, stacked; telemanom uses 0.3). Training only:
+   * off in eval mode, so scores are deterministic.
+   */
   dropout?: number;
 }
 
@@ -53,9 +58,18 @@ class DenseForecaster extends Module {
   }
 }
 
-/** Recurrent encoder (LSTM or GRU layers); its last hidden state feeds a linear head. */
+/** Dropout after a recurrent layer, or none when p is 0. */
+function dropoutOf(c: ForecastNetworkConfig): Dropout | undefined {
+  return c.dropout ? new Dropout(c.dropout) : undefined;
+}
+
+/**
+ * Recurrent encoder (LSTM or GRU layers, each followed by dropout when set);
+ * its last hidden state feeds a linear head.
+ */
 class RecurrentForecaster extends Module {
   private readonly layers: (LSTM | GRU)[] = [];
+  private readonly drop?: Dropout;
   private readonly head: Linear;
   constructor(private readonly c: ForecastNetworkConfig) {
     super();
@@ -67,11 +81,16 @@ class RecurrentForecaster extends Module {
       );
       input = h;
     });
+    const drop = dropoutOf(c);
+    if (drop) this.drop = this.registerModule('dropout', drop);
     this.head = this.registerModule('head', new Linear(input, c.horizon * outputsOf(c)));
   }
   forward(x: Tensor): Tensor {
     let y = x;
-    for (const layer of this.layers) y = layer.forward(y);
+    for (const layer of this.layers) {
+      y = layer.forward(y);
+      if (this.drop) y = this.drop.forward(y);
+    }
     const last = y.slice(1, -1).squeeze(1);
     const b = x.shape[0]!;
     return this.head.forward(last).reshape([b, this.c.horizon, outputsOf(this.c)]);
@@ -85,6 +104,7 @@ class RecurrentForecaster extends Module {
 class StackedForecaster extends Module {
   private readonly layers: LSTM[] = [];
   private readonly norms: (BatchNorm | undefined)[] = [];
+  private readonly drop?: Dropout;
   private readonly head: Linear;
   constructor(private readonly c: ForecastNetworkConfig) {
     super();
@@ -98,6 +118,8 @@ class StackedForecaster extends Module {
       this.norms.push(c.batchNorm ? this.registerModule(`bn${i}`, new BatchNorm(h)) : undefined);
       input = h;
     });
+    const drop = dropoutOf(c);
+    if (drop) this.drop = this.registerModule('dropout', drop);
     this.head = this.registerModule('head', new Linear(input, outputsOf(c)));
   }
   forward(x: Tensor): Tensor {
@@ -107,6 +129,7 @@ class StackedForecaster extends Module {
       const bn = this.norms[i];
       // BatchNorm normalises dim 1, so features move there and back.
       if (bn) y = bn.forward(y.transpose(1, 2)).transpose(1, 2);
+      if (this.drop) y = this.drop.forward(y);
     });
     return this.head.forward(y.slice(1, this.c.window - this.c.horizon));
   }

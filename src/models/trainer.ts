@@ -1,8 +1,10 @@
 // The minibatch training loop shared by the neural detectors: seeded shuffles,
-// Adam, validation loss, early stopping with patience, best-weights restore,
-// per-epoch progress and cancellation between batches.
+// Adam, validation loss (given, or a seeded split of the training examples),
+// early stopping with patience, best-weights restore, per-epoch progress and
+// cancellation between batches.
 import {
   Adam,
+  adaptThreads,
   manualSeed,
   noGrad,
   randperm,
@@ -14,13 +16,21 @@ import {
 import type { EpochReport, TrainingSummary } from '../detectors/detector.js';
 
 export interface TrainingConfig {
+  /** The most epochs; fewer when early stopping ends training. */
   epochs: number;
   batchSize: number;
   learningRate: number;
   /** Epochs without a validation improvement of at least minDelta before stopping; 0 = never. */
   patience: number;
+  /** The smallest drop of the monitored loss that counts as an improvement (absolute). */
   minDelta: number;
   weightDecay?: number;
+  /**
+   * Share of the training examples held out, drawn by a seeded shuffle, to
+   * monitor for early stopping when no validation data is given (telemanom:
+   * 0.2); 0 = none (the training loss is monitored).
+   */
+  validationSplit?: number;
 }
 
 export interface TrainingData {
@@ -83,6 +93,50 @@ function meanLoss(model: Module, data: TrainingData, batchSize: number, loss: Lo
 
 export type LossFn = (x: Tensor, y: Tensor) => Tensor;
 
+/**
+ * Checks the early-stopping fields of a detector's config: patience a
+ * non-negative integer, minDelta >= 0, validationSplit in [0, 1).
+ */
+export function checkTraining(
+  c: Pick<TrainingConfig, 'patience' | 'minDelta' | 'validationSplit'>,
+  what: string,
+): void {
+  if (!Number.isInteger(c.patience) || c.patience < 0)
+    throw new Error(`${what}: patience must be a non-negative integer, got ${c.patience}`);
+  if (!(c.minDelta >= 0)) throw new Error(`${what}: minDelta must be >= 0, got ${c.minDelta}`);
+  const v = c.validationSplit ?? 0;
+  if (!(v >= 0 && v < 1))
+    throw new Error(`${what}: validationSplit must be in [0, 1), got ${c.validationSplit}`);
+}
+
+/** The examples of data at these indices, as training data of their own. */
+function subset(data: TrainingData, indices: Int32Array): TrainingData {
+  return {
+    count: indices.length,
+    batch: (idx) => data.batch(Int32Array.from(idx, (i) => indices[i]!)),
+  };
+}
+
+/**
+ * Holds out round(count * share) examples (at least 1, leaving at least 1;
+ * call it with 2 or more), chosen by torch's seeded generator: same seed, same
+ * split. Windows overlap, so held-out windows share steps with training ones,
+ * as in telemanom.
+ */
+export function splitValidation(
+  data: TrainingData,
+  share: number,
+): { train: TrainingData; validation: TrainingData } {
+  if (!(share > 0 && share < 1))
+    throw new RangeError(`validationSplit must be between 0 and 1 (exclusive), got ${share}`);
+  const held = Math.min(data.count - 1, Math.max(1, Math.round(data.count * share)));
+  const order = tidy(() => randperm(data.count).to('int32').data() as Int32Array);
+  // Sorted so that batches of held-out windows read the data in order.
+  const validation = order.slice(0, held).sort();
+  const train = order.slice(held).sort();
+  return { train: subset(data, train), validation: subset(data, validation) };
+}
+
 /** Stops a diverged training where it happens, instead of saving NaN weights. */
 export function checkConverging(epoch: number, loss: number, what = 'loss'): void {
   if (!Number.isFinite(loss))
@@ -101,7 +155,15 @@ export async function train(
 ): Promise<TrainingSummary> {
   if (data.count === 0)
     throw new Error('no training examples: the training series is shorter than one window');
+  // A long-lived process (a service, a watcher) may start training on a busier
+  // or quieter machine than the one it loaded on.
+  adaptThreads();
   if (options.seed !== undefined) manualSeed(options.seed);
+  const { train: examples, validation } =
+    // With a single example there is nothing to hold out: the training loss is monitored.
+    !options.validation && config.validationSplit && data.count >= 2
+      ? splitValidation(data, config.validationSplit)
+      : { train: data, validation: options.validation };
   const opt = new Adam(model.parameters(), {
     lr: config.learningRate,
     weightDecay: config.weightDecay ?? 0,
@@ -116,13 +178,13 @@ export async function train(
   model.train();
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     const t0 = performance.now();
-    const order = tidy(() => randperm(data.count).to('int32').data() as Int32Array);
+    const order = tidy(() => randperm(examples.count).to('int32').data() as Int32Array);
     let sum = 0;
-    for (let i = 0; i < data.count; i += config.batchSize) {
+    for (let i = 0; i < examples.count; i += config.batchSize) {
       if (options.signal?.aborted) throw new TrainingCancelled();
-      const idx = order.subarray(i, Math.min(i + config.batchSize, data.count));
+      const idx = order.subarray(i, Math.min(i + config.batchSize, examples.count));
       sum += tidy(() => {
-        const { x, y } = data.batch(idx);
+        const { x, y } = examples.batch(idx);
         opt.zeroGrad();
         const l = loss(x, y);
         l.backward();
@@ -133,12 +195,12 @@ export async function train(
     }
     const report: EpochReport = {
       epoch,
-      loss: sum / data.count,
+      loss: sum / examples.count,
       seconds: (performance.now() - t0) / 1000,
     };
     checkConverging(epoch, report.loss, 'loss');
-    if (options.validation && options.validation.count > 0) {
-      report.validationLoss = meanLoss(model, options.validation, config.batchSize, loss);
+    if (validation && validation.count > 0) {
+      report.validationLoss = meanLoss(model, validation, config.batchSize, loss);
       checkConverging(epoch, report.validationLoss, 'validation loss');
     }
     history.push(report);
@@ -167,7 +229,7 @@ export async function train(
     epochs: history.length,
     bestEpoch,
     finalLoss: last.loss,
-    bestValidationLoss: options.validation ? best : undefined,
+    bestValidationLoss: validation ? best : undefined,
     stoppedEarly,
     seconds: (performance.now() - started) / 1000,
     history,

@@ -67,6 +67,16 @@ test('bench sine --quick: three forecasters separate the halves', () => {
   try {
     const summary = bench('sine', out);
     const json = checkResults(out, 'sine', summary);
+    // It trained in this process: the record says how torch ran.
+    const engine = json.record.engine as {
+      threads: number;
+      chosenBy: string;
+      ompWaitPolicy: string;
+    };
+    assert.ok(engine.threads >= 1);
+    assert.ok(['auto', 'NORMALCY_THREADS'].includes(engine.chosenBy), engine.chosenBy);
+    assert.equal(engine.ompWaitPolicy, process.env.OMP_WAIT_POLICY || 'PASSIVE');
+    assert.match(readFileSync(join(out, 'results.md'), 'utf8'), /torch threads .*OMP_WAIT_POLICY=/);
     const results = json.results as Record<string, Record<string, number>>;
     for (const net of ['dense', 'lstm', 'gru']) {
       const r = results[net]!;

@@ -6,6 +6,7 @@ import { cpus, totalmem, platform, arch } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { packageRoot, packageVersion } from '../../version.js';
+import { engineThreadingIfLoaded, type ThreadingInfo } from '../../engine/index.js';
 import type { PipelineContext } from '../pipeline.js';
 
 /** What every benchmark protocol receives. */
@@ -66,6 +67,11 @@ export interface RunRecord {
     node: string;
   };
   dataDir: string;
+  /**
+   * torch's threads and OpenMP wait policy in this process, where it used the
+   * engine (workers report their own).
+   */
+  engine?: ThreadingInfo;
 }
 
 export function gitCommit(): string {
@@ -171,6 +177,11 @@ function recordMarkdown(r: RunRecord): string {
     ],
     ['data', r.dataDir],
   ];
+  if (r.engine)
+    rows.push([
+      'torch threads',
+      `${r.engine.threads} (${r.engine.chosenBy}; ${r.engine.cores} cores, ${r.engine.busyElsewhere} threads busy elsewhere when chosen), OMP_WAIT_POLICY=${r.engine.ompWaitPolicy} (${r.engine.ompWaitPolicyFrom})`,
+    ]);
   if (r.workerPeakRssMiB !== undefined)
     rows.splice(7, 0, ['worker peak memory', `${r.workerPeakRssMiB} MiB (largest worker)`]);
   return mdTable(
@@ -209,6 +220,8 @@ export async function runBenchmark(
     machine: machineInfo(),
     dataDir: resolve(ctx.dataDir),
   };
+  const engine = engineThreadingIfLoaded();
+  if (engine) record.engine = engine;
   const json = {
     benchmark: name,
     title: outcome.title,

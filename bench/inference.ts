@@ -1,0 +1,226 @@
+// Inference benchmark: windows scored per second by the default LSTM
+// forecaster, dense autoencoder and conv1d autoencoder: the network's forward
+// pass in normalcy's engine (no autograd, eval mode), the whole detector
+// score() path (windowing, forward, errors, alignment), PyTorch under
+// torch.no_grad (Debian's python3-torch, same threads and batch) and, where it
+// is installed, onnxruntime-node (CPU) on the same networks exported by PyTorch.
+// onnxruntime-node is not a dependency (113 MB, and on linux/x64 its install
+// script fetches CUDA libraries from NuGet unless told not to); to include it:
+//   npm install --no-save onnxruntime-node --onnxruntime-node-install=skip
+// Usage: npm run bench:inference [-- --windows 20000 --batch 1024 --repeats 3]
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSeries } from '../src/data/series.js';
+import { Autoencoder } from '../src/detectors/autoencoder.js';
+import { Forecaster } from '../src/detectors/forecaster.js';
+import {
+  engineThreading,
+  manualSeed,
+  noGrad,
+  randn,
+  tidy,
+  type Module,
+} from '../src/engine/index.js';
+import { buildAutoencoderNetwork } from '../src/models/autoencoder-networks.js';
+import { buildForecastNetwork } from '../src/models/forecast-networks.js';
+import { benchSource, median } from './engine-cases.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const windows = arg('windows', 20000);
+const batch = arg('batch', 1024);
+const repeats = arg('repeats', 3);
+type Name = 'lstm-forecaster' | 'dense-autoencoder' | 'conv-autoencoder';
+
+interface Network {
+  name: Name;
+  window: number;
+  build: () => Module;
+  detector: () => Forecaster | Autoencoder;
+}
+
+const noStopping = { epochs: 1, patience: 0, validationSplit: 0 };
+const networks: Network[] = [
+  {
+    name: 'lstm-forecaster',
+    window: 50,
+    build: () =>
+      buildForecastNetwork({ kind: 'lstm', window: 50, horizon: 1, channels: 1, hidden: [64] }),
+    detector: () => new Forecaster({ ...noStopping }),
+  },
+  {
+    name: 'dense-autoencoder',
+    window: 48,
+    build: () =>
+      buildAutoencoderNetwork({
+        kind: 'dense',
+        window: 48,
+        channels: 1,
+        hidden: [64, 32],
+        bottleneck: 8,
+      }),
+    detector: () => new Autoencoder({ network: 'dense', ...noStopping }),
+  },
+  {
+    name: 'conv-autoencoder',
+    window: 48,
+    build: () =>
+      buildAutoencoderNetwork({
+        kind: 'conv1d',
+        window: 48,
+        channels: 1,
+        hidden: [16, 32],
+        bottleneck: 8,
+        kernel: 5,
+      }),
+    detector: () => new Autoencoder({ network: 'conv1d', ...noStopping }),
+  },
+];
+
+/** Median over `repeats` of windows per second of fn, which scores `windows` windows. */
+function rate(fn: () => void): number {
+  fn(); // warm-up
+  const rates: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = performance.now();
+    fn();
+    rates.push(windows / ((performance.now() - t0) / 1000));
+  }
+  return median(rates);
+}
+
+function forwardRate(n: Network): number {
+  manualSeed(0);
+  const net = n.build().eval();
+  const x = randn([windows, n.window, 1]);
+  return rate(() =>
+    noGrad(() => {
+      for (let i = 0; i < windows; i += batch)
+        tidy(() => net.forward(x.slice(0, i, Math.min(i + batch, windows))).toFloat32Array());
+    }),
+  );
+}
+
+async function scoreRate(n: Network): Promise<number> {
+  const d = n.detector();
+  const steps = windows + n.window;
+  const wave = (len: number) =>
+    createSeries({
+      data: Float32Array.from({ length: len }, (_, t) => Math.sin(t / 10) + 0.1 * Math.cos(t)),
+      channels: 1,
+    });
+  await d.fit(wave(600), { seed: 0 });
+  const series = wave(steps);
+  return rate(() => void d.score(series));
+}
+
+interface OrtModule {
+  InferenceSession: {
+    create(
+      path: string,
+      options: Record<string, unknown>,
+    ): Promise<{
+      run(feeds: Record<string, unknown>): Promise<Record<string, unknown>>;
+    }>;
+  };
+  Tensor: new (type: string, data: Float32Array, dims: number[]) => unknown;
+}
+
+async function ortRates(dir: string, threads: number): Promise<Record<string, number> | string> {
+  let ort: OrtModule;
+  try {
+    ort = (await import('onnxruntime-node' as string)) as OrtModule;
+  } catch {
+    return 'onnxruntime-node is not installed (npm install --no-save onnxruntime-node --onnxruntime-node-install=skip)';
+  }
+  const out: Record<string, number> = {};
+  for (const n of networks) {
+    const session = await ort.InferenceSession.create(join(dir, `${n.name}.onnx`), {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    });
+    const data = Float32Array.from({ length: windows * n.window }, () => Math.random() - 0.5);
+    const runAll = async () => {
+      for (let i = 0; i < windows; i += batch) {
+        const b = Math.min(batch, windows - i);
+        const x = new ort.Tensor('float32', data.subarray(i * n.window, (i + b) * n.window), [
+          b,
+          n.window,
+          1,
+        ]);
+        await session.run({ x });
+      }
+    };
+    await runAll();
+    const rates: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      await runAll();
+      rates.push(windows / ((performance.now() - t0) / 1000));
+    }
+    out[n.name] = median(rates);
+  }
+  return out;
+}
+
+function torchRates(threads: number, onnxDir: string): Record<string, number> | string {
+  const script = benchSource('inference_torch.py');
+  const r = spawnSync(
+    '/usr/bin/python3',
+    [
+      script,
+      ...['--threads', String(threads), '--batch', String(batch)],
+      ...['--windows', String(windows), '--repeats', String(repeats), '--onnx', onnxDir],
+    ],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, PYTHONWARNINGS: 'ignore' },
+    },
+  );
+  if (r.status !== 0)
+    return 'PyTorch reference failed or python3-torch is not installed (apt-get install python3-torch)';
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+}
+
+const t = engineThreading();
+console.log(
+  `inference benchmark: ${windows} windows, batch ${batch}, median of ${repeats}; torch threads ${t.threads} (${t.chosenBy}, ${t.busyElsewhere} threads busy elsewhere), OMP_WAIT_POLICY=${t.ompWaitPolicy}`,
+);
+const onnxDir = mkdtempSync(join(tmpdir(), 'normalcy-onnx-'));
+try {
+  const summary: Record<string, Record<string, number | null>> = {};
+  for (const n of networks) {
+    const forward = forwardRate(n);
+    const score = await scoreRate(n);
+    summary[n.name] = { ours_forward: Math.round(forward), ours_score: Math.round(score) };
+    console.log(
+      `normalcy ${n.name}: forward ${forward.toFixed(0)} windows/s, detector score() ${score.toFixed(0)} windows/s`,
+    );
+  }
+  const torch = torchRates(t.threads, onnxDir);
+  if (typeof torch === 'string') console.log(torch);
+  const ort =
+    typeof torch === 'string'
+      ? 'no ONNX files (PyTorch exports them)'
+      : await ortRates(onnxDir, t.threads);
+  if (typeof ort === 'string') console.log(`onnxruntime skipped: ${ort}`);
+  for (const n of networks) {
+    const s = summary[n.name]!;
+    s.pytorch = typeof torch === 'string' ? null : Math.round(torch[n.name]!);
+    s.onnxruntime = typeof ort === 'string' ? null : Math.round(ort[n.name]!);
+    console.log(
+      `${n.name}: normalcy forward ${s.ours_forward}, score() ${s.ours_score}, PyTorch ${s.pytorch ?? 'n/a'}, onnxruntime ${s.onnxruntime ?? 'n/a'} windows/s`,
+    );
+  }
+  console.log(JSON.stringify(summary));
+} finally {
+  rmSync(onnxDir, { recursive: true, force: true });
+}
