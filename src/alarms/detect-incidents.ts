@@ -72,13 +72,7 @@ export function detectIncidents(
       ...(time !== undefined ? { time } : {}),
     });
     if (update.closed) incidents.push(update.closed);
-    guard?.push({
-      step: t,
-      score,
-      flagged,
-      ...(update.opened ? { opened: true, openedStart: update.opened.start } : {}),
-      ...(time !== undefined ? { time } : {}),
-    });
+    guard?.push({ step: t, score, flagged, ...(time !== undefined ? { time } : {}) });
   }
   const last = tracker.flush();
   if (last) incidents.push(last);
@@ -106,6 +100,8 @@ export interface FindIncidentsOptions extends Omit<
   drift?: Partial<DriftOptions> | false;
   /** Pruning's minimum relative drop (default 0.13), or false for none. */
   prune?: number | false;
+  /** A floor for the first-run merge gap (e.g. the model's window), under rules.mergeGap. */
+  mergeGapAtLeast?: number;
 }
 
 /**
@@ -117,13 +113,17 @@ export function findIncidents(
   scores: ArrayLike<number>,
   options: FindIncidentsOptions,
 ): IncidentDetection & { settings: FirstRunSettings } {
-  const { targetRate, rules, drift, prune, ...rest } = options;
+  const { targetRate, rules, drift, prune, mergeGapAtLeast, ...rest } = options;
   const settings = firstRunSettings({
     threshold: options.threshold,
     targetRate,
     ...(options.normalScores ? { normalScores: options.normalScores } : {}),
   });
-  settings.rules = { ...settings.rules, ...(rules ?? {}) };
+  settings.rules = {
+    ...settings.rules,
+    mergeGap: Math.max(settings.rules.mergeGap, mergeGapAtLeast ?? 0),
+    ...(rules ?? {}),
+  };
   if (drift !== false) settings.drift = { ...settings.drift, ...(drift ?? {}) };
   const detection = detectIncidents(scores, {
     ...rest,

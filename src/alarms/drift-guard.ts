@@ -1,10 +1,13 @@
 // The drift guard: when new data departs from training everywhere, per-step
 // alarms turn into thousands of incidents that all say the same thing. The
-// guard watches a trailing window and reports one finding instead: either many
-// separate incidents at a flag rate far above the target (the threshold no
-// longer means what it promised), or scores that sit above the typical normal
-// score almost everywhere while few steps are flagged (a quiet shift). One long
-// incident is not drift: a sustained departure stays an incident.
+// guard watches a trailing window and reports one finding instead: either a
+// flag rate far above the target (and a fifth of the steps or more) spread
+// over many separate runs, none holding most of the flagged steps (the
+// threshold no longer means what it promised), or scores that sit above the typical normal
+// score almost everywhere while few steps are flagged (a quiet shift), or data
+// flagged at least half the time from its very first steps (it never looked
+// like training). One long incident after a normal stretch is not drift: a
+// sustained departure stays an incident.
 import { quantileSorted, sortedAscending } from '../metrics/sorted.js';
 
 export interface DriftOptions {
@@ -14,8 +17,12 @@ export interface DriftOptions {
   window?: number;
   /** Flag rate at least this many times the target; default 5. */
   rateFactor?: number;
-  /** At least this many incidents opened in the window; default 10. */
-  minIncidents?: number;
+  /** ...and at least this share of the window; default 0.2 (sparse faults stay incidents). */
+  minFlaggedShare?: number;
+  /** The longest flagged run holds less than this share of the window's flagged steps; default 0.8. */
+  maxRunShare?: number;
+  /** At least this many separate flagged runs in the window; default 10. */
+  minRuns?: number;
   /** Held-out normal scores, for the score-shift check. */
   normalScores?: ArrayLike<number>;
   /** Share of the window above the median normal score that means a shift; default 0.95. */
@@ -24,7 +31,7 @@ export interface DriftOptions {
 
 export interface DriftFinding {
   kind: 'drift';
-  reason: 'flag-rate' | 'score-shift';
+  reason: 'flag-rate' | 'score-shift' | 'from-start';
   /** First step of the departure (the first incident of the window, or its first step). */
   since: number;
   sinceTime?: string;
@@ -32,7 +39,9 @@ export interface DriftFinding {
   detectedAt: number;
   flaggedRate: number;
   targetRate: number;
-  incidentsInWindow: number;
+  /** Separate runs of flagged steps in the window, and the longest one. */
+  runsInWindow: number;
+  longestRun: number;
   /** Share of the window's scores above the median held-out normal score. */
   shareAboveNormalMedian: number;
   window: number;
@@ -43,10 +52,6 @@ export interface DriftStep {
   step: number;
   score: number;
   flagged: boolean;
-  /** An incident opened at this step (from the IncidentTracker). */
-  opened?: boolean;
-  /** Start step of that incident, when it began before this step. */
-  openedStart?: number;
   time?: number | string;
 }
 
@@ -59,10 +64,13 @@ function iso(time: number | string | undefined): string | undefined {
 /** The finding in words, for people. */
 export function describeDrift(f: DriftFinding): string {
   const when = f.sinceTime ?? `step ${f.since}`;
+  const target = `a target of ${(f.targetRate * 100).toFixed(2)}%`;
   const what =
     f.reason === 'flag-rate'
-      ? `${(f.flaggedRate * 100).toFixed(1)}% of ${f.window} steps flagged for a target of ${(f.targetRate * 100).toFixed(2)}%, in ${f.incidentsInWindow} separate incidents`
-      : `${(f.shareAboveNormalMedian * 100).toFixed(0)}% of ${f.window} scores above the median held-out normal score (about 50% expected)`;
+      ? `${(f.flaggedRate * 100).toFixed(1)}% of ${f.window} steps flagged for ${target}, in ${f.runsInWindow} separate runs, the longest ${f.longestRun} steps`
+      : f.reason === 'from-start'
+        ? `${(f.flaggedRate * 100).toFixed(1)}% of the first ${f.window} scored steps flagged for ${target}`
+        : `${(f.shareAboveNormalMedian * 100).toFixed(0)}% of ${f.window} scores above the median held-out normal score (about 50% expected)`;
   return `the data no longer looks like training since ${when}: retrain or recalibrate (${what})`;
 }
 
@@ -70,7 +78,9 @@ export class DriftGuard {
   readonly window: number;
   readonly targetRate: number;
   readonly rateFactor: number;
-  readonly minIncidents: number;
+  readonly maxRunShare: number;
+  readonly minFlaggedShare: number;
+  readonly minRuns: number;
   readonly shiftShare: number;
   private readonly normalMedian?: number;
   private readonly flags: Uint8Array;
@@ -80,7 +90,17 @@ export class DriftGuard {
   private count = 0;
   private flagged = 0;
   private aboveMedian = 0;
-  private readonly opened: { at: number; start: number; time?: string }[] = [];
+  /** Runs of consecutive flagged steps that reach into the window. */
+  private readonly runs: { start: number; end: number; time?: string }[] = [];
+  private lastStep = -Infinity;
+  /** The start check: the first scored steps, and how many of them were flagged. */
+  private readonly startWindow: number;
+  private startSeen = 0;
+  private startFlagged = 0;
+  private startRuns = 0;
+  private startRun = 0;
+  private startLongest = 0;
+  private firstScored?: { step: number; time?: string };
   private finding?: DriftFinding;
 
   constructor(options: DriftOptions) {
@@ -92,8 +112,11 @@ export class DriftGuard {
     if (!Number.isInteger(this.window) || this.window < 2)
       throw new RangeError(`drift guard: window must be an integer >= 2, got ${this.window}`);
     this.rateFactor = options.rateFactor ?? 5;
-    this.minIncidents = options.minIncidents ?? 10;
+    this.maxRunShare = options.maxRunShare ?? 0.8;
+    this.minRuns = options.minRuns ?? 10;
+    this.minFlaggedShare = options.minFlaggedShare ?? 0.2;
     this.shiftShare = options.shiftShare ?? 0.95;
+    this.startWindow = Math.max(100, Math.ceil(10 / targetRate));
     if (options.normalScores && options.normalScores.length > 0) {
       const finite = Array.from(options.normalScores).filter(Number.isFinite);
       if (finite.length > 0)
@@ -123,6 +146,34 @@ export class DriftGuard {
     const above =
       this.normalMedian !== undefined && finite && input.score > this.normalMedian ? 1 : 0;
     const time = iso(input.time);
+    if (finite && this.startSeen < this.startWindow) {
+      if (!this.firstScored) this.firstScored = { step: input.step, ...(time ? { time } : {}) };
+      this.startSeen++;
+      this.startFlagged += flagged;
+      this.startRun = flagged ? this.startRun + 1 : 0;
+      if (this.startRun === 1) this.startRuns++;
+      this.startLongest = Math.max(this.startLongest, this.startRun);
+      if (this.startSeen === this.startWindow) {
+        // The first scored steps, judged before a full (longer) window exists.
+        const rate = this.startFlagged / this.startWindow;
+        const spread =
+          rate >= Math.max(this.rateFactor * this.targetRate, this.minFlaggedShare) &&
+          this.startRuns >= this.minRuns &&
+          this.startLongest < this.maxRunShare * this.startFlagged;
+        if (rate >= 0.5 || spread)
+          return this.report(
+            'from-start',
+            input.step,
+            this.firstScored.step,
+            this.firstScored.time,
+            {
+              rate,
+              window: this.startWindow,
+              longest: this.startLongest,
+            },
+          );
+      }
+    }
     this.flags[slot] = flagged;
     this.above[slot] = above;
     this.steps[slot] = input.step;
@@ -130,53 +181,64 @@ export class DriftGuard {
     this.flagged += flagged;
     this.aboveMedian += above;
     this.count++;
-    if (input.opened) {
-      const start = input.openedStart ?? input.step;
-      this.opened.push({
-        at: input.step,
-        start,
-        ...(start === input.step && time ? { time } : {}),
-      });
+    if (flagged) {
+      const last = this.runs[this.runs.length - 1];
+      if (last && last.end === this.lastStep) last.end = input.step;
+      else this.runs.push({ start: input.step, end: input.step, ...(time ? { time } : {}) });
     }
+    this.lastStep = input.step;
     const oldestSlot = this.count >= this.window ? this.count % this.window : 0;
     const oldest = this.steps[oldestSlot]!;
-    while (this.opened.length > 0 && this.opened[0]!.at < oldest) this.opened.shift();
+    while (this.runs.length > 0 && this.runs[0]!.end < oldest) this.runs.shift();
     if (this.count < this.window) return undefined;
 
     const rate = this.flagged / this.window;
-    const many = this.opened.length >= this.minIncidents;
     let reason: DriftFinding['reason'] | undefined;
-    if (rate >= this.rateFactor * this.targetRate && many) reason = 'flag-rate';
-    else if (
+    let longest = 0;
+    if (rate >= Math.max(this.rateFactor * this.targetRate, this.minFlaggedShare)) {
+      for (const r of this.runs) longest = Math.max(longest, r.end - Math.max(r.start, oldest) + 1);
+      if (longest < this.maxRunShare * this.flagged && this.runs.length >= this.minRuns)
+        reason = 'flag-rate';
+    } else if (
       this.normalMedian !== undefined &&
       this.aboveMedian >= this.shiftShare * this.window &&
       rate < this.rateFactor * this.targetRate
     )
       reason = 'score-shift';
     if (!reason) return undefined;
-    const first = reason === 'flag-rate' ? this.opened[0]! : undefined;
-    const since = first ? first.start : oldest;
-    const sinceTime = first ? (first.time ?? this.timeOf(since)) : this.times[oldestSlot];
+    const first = reason === 'flag-rate' ? this.runs[0]! : undefined;
+    const since = first ? Math.max(first.start, oldest) : oldest;
+    const sinceTime = first && first.start >= oldest ? first.time : this.times[oldestSlot];
+    return this.report(reason, input.step, since, sinceTime, {
+      rate,
+      window: this.window,
+      longest,
+    });
+  }
+
+  private report(
+    reason: DriftFinding['reason'],
+    at: number,
+    since: number,
+    sinceTime: string | undefined,
+    seen: { rate: number; window: number; longest?: number },
+  ): DriftFinding {
     const finding: DriftFinding = {
       kind: 'drift',
       reason,
       since,
       ...(sinceTime !== undefined ? { sinceTime } : {}),
-      detectedAt: input.step,
-      flaggedRate: rate,
+      detectedAt: at,
+      flaggedRate: seen.rate,
       targetRate: this.targetRate,
-      incidentsInWindow: this.opened.length,
-      shareAboveNormalMedian: this.aboveMedian / this.window,
-      window: this.window,
+      runsInWindow: this.runs.length,
+      longestRun: seen.longest ?? 0,
+      shareAboveNormalMedian: this.aboveMedian / Math.max(1, Math.min(this.count, this.window)),
+      window: seen.window,
       message: '',
     };
     finding.message = describeDrift(finding);
     this.finding = finding;
     return finding;
-  }
-
-  private timeOf(step: number): string | undefined {
-    for (let i = 0; i < this.window; i++) if (this.steps[i] === step) return this.times[i];
-    return undefined;
   }
 }

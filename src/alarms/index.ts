@@ -33,3 +33,19 @@ export {
   OPEN_RATE_DIVISOR,
   type FirstRunSettings,
 } from './first-run.js';
+export {
+  detectorIncidents,
+  contributionNames,
+  type DetectorIncidents,
+} from './detector-incidents.js';
+export {
+  formatDuration,
+  incidentDuration,
+  culpritText,
+  incidentToJson,
+  incidentsToCsv,
+  incidentTable,
+  incidentSummary,
+  stepMilliseconds,
+} from './incident-files.js';
+export { evaluateIncidents, type IncidentEvaluation } from './incident-evaluation.js';

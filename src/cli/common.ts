@@ -7,12 +7,13 @@ import { InvalidArgumentError } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { parse as parseYaml } from 'yaml';
 import { readRanges, readLabelColumn } from '../data/labels.js';
+import { DataError } from '../data/errors.js';
 import { rangesToMask, type IndexRange } from '../data/ranges.js';
 import type { SavedModel } from '../detectors/model-dir.js';
 import { ModelFault } from '../detectors/input-checks.js';
 import { readSeries } from '../data/read-series.js';
 import type { Series } from '../data/series.js';
-import { thresholdAtFpr } from '../thresholds/fpr.js';
+import { thresholdAtTargetRate } from '../thresholds/target-rate.js';
 import { parseThreshold } from '../thresholds/serialize.js';
 import type { Threshold } from '../thresholds/types.js';
 import type { Evaluation } from '../detectors/evaluation.js';
@@ -167,11 +168,13 @@ function rangesMask(path: string, ranges: IndexRange[], length: number): Uint8Ar
   try {
     return rangesToMask(ranges, length);
   } catch (err) {
-    throw new Error(`${path}: ${(err as Error).message} (the series has ${length} steps)`);
+    if (err instanceof RangeError)
+      throw new DataError(path, `${err.message} (the series has ${length} steps)`);
+    throw err;
   }
 }
 
-export { writeScoresCsv } from '../io/scores-csv.js';
+export { writeScoresCsv, type ScoresCsvExtras } from '../io/scores-csv.js';
 
 /** A progress line on stderr. */
 export function progress(message: string): void {
@@ -225,7 +228,8 @@ export function progressBar(label: string, total: number): ProgressBar {
 
 /**
  * The threshold to evaluate a saved model at: at `fpr` on its held-out normal
- * scores when given, else the one saved with it. Never from labels.
+ * scores when given (extrapolated with a warning when they are too few), else
+ * the one saved with it. Never from labels.
  */
 export function modelThreshold(saved: SavedModel, fpr: number | undefined): Threshold {
   const { manifest, dir: model } = saved;
@@ -235,7 +239,9 @@ export function modelThreshold(saved: SavedModel, fpr: number | undefined): Thre
       throw new Error(
         `${model}: the model has no held-out normal scores to set a threshold at --fpr from`,
       );
-    return thresholdAtFpr(normal, fpr);
+    const { threshold, warning } = thresholdAtTargetRate(normal, fpr);
+    if (warning) progress(`warning: ${warning}`);
+    return threshold;
   }
   if (manifest.threshold)
     return parseThreshold(manifest.threshold, `${model}/manifest.json threshold`);

@@ -2,7 +2,7 @@
 // (--table / --query), resolved by the data layer's one reader.
 import { Option } from 'commander';
 import type { Series } from '../data/series.js';
-import { readSource } from '../data/sources/read-source.js';
+import { readSource, type ReadSourceOptions } from '../data/sources/read-source.js';
 import { displayRef, parseDatabaseRef } from '../data/sources/source-ref.js';
 import { UsageError } from './common.js';
 
@@ -14,7 +14,7 @@ export const DATA_FORMS =
 export function tableOption(): Option {
   return new Option(
     '--table <name>',
-    'table to read when --data is a database (schema.table allowed)',
+    'table to read when --data is a database (schema.table allowed) (default: none)',
   );
 }
 
@@ -22,7 +22,7 @@ export function tableOption(): Option {
 export function queryOption(): Option {
   return new Option(
     '--query <sql>',
-    'SQL whose rows are read when --data is a database (for a .parquet file the file is the view `data`)',
+    'SQL whose rows are read when --data is a database (for a .parquet file the file is the view `data`) (default: none)',
   );
 }
 
@@ -32,7 +32,11 @@ export interface SourceFlags {
 }
 
 /** Checks the --table/--query flags against --data (usage errors, exit 2), then reads it. */
-export async function readData(data: string, flags: SourceFlags): Promise<Series> {
+export async function readData(
+  data: string,
+  flags: SourceFlags,
+  selection: Pick<ReadSourceOptions, 'columns' | 'timestamp'> = {},
+): Promise<Series> {
   const database = parseDatabaseRef(data);
   const { table, query } = flags;
   if (table !== undefined && query !== undefined) {
@@ -57,6 +61,7 @@ export async function readData(data: string, flags: SourceFlags): Promise<Series
     );
   }
   return readSource(data, {
+    ...selection,
     ...(table !== undefined && { table }),
     ...(query !== undefined && { query }),
   });

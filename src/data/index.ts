@@ -103,3 +103,11 @@ export { slidingWindows, windowCount, type WindowOptions, type Windows } from '.
 export { Scaler, fitScaler, type ScalerKind, type ScalerState } from './scalers.js';
 export { Fft, fft, isPowerOfTwo } from './fft.js';
 export { powerSpectrum, spectrumFrameCount, type SpectrumOptions } from './spectrum.js';
+export {
+  serviceMetricsCase,
+  seriesToCsv,
+  SERVICE_CHANNELS,
+  type ServiceFault,
+  type ServiceMetricsCase,
+  type ServiceMetricsOptions,
+} from './service-metrics.js';

@@ -30,6 +30,11 @@ export interface Detector {
   fit(train: Series, options?: FitOptions): Promise<TrainingSummary>;
   /** One score per time step, higher = more anomalous. */
   score(x: Series): Float32Array;
+  /**
+   * Steps before this one get no real score (no full window yet): they score 0 and
+   * are reported as empty. Absent: every step is scored.
+   */
+  firstScoredStep?(): number;
   /** Per-step, per-channel contributions [length, channels]; rows sum to the score before smoothing. */
   explain(x: Series): Float32Array;
   /**

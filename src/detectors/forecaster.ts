@@ -214,6 +214,11 @@ export class Forecaster extends NeuralWindowDetector<ForecasterConfig> {
     return upsampleRows(values, width, length, this.config.downsample);
   }
 
+  /** The first window * downsample steps have no forecast. */
+  firstScoredStep(): number {
+    return this.config.window * this.config.downsample;
+  }
+
   score(x: Series): Float32Array {
     const { errors, steps } = this.channelErrors(x);
     const smoothed = smooth(rowSums(errors, this.outputChannels), this.config.smoothing);

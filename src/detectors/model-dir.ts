@@ -51,6 +51,10 @@ export interface Manifest {
   /** Detector-specific numbers learnt in fit (e.g. score normalisation). */
   state?: Record<string, unknown>;
   threshold?: Record<string, unknown>;
+  /** Names of the channels training saw, in order (when the data had a header). */
+  channelNames?: string[];
+  /** The time column of the training data, when it had one. */
+  timeColumn?: string;
   savedAt: string;
   /** SHA-256 and size of every other file of the model (format 2). */
   files?: Record<string, FileDigest>;
@@ -65,6 +69,9 @@ export type ManifestContent = Omit<
 export interface SaveExtras {
   threshold?: Record<string, unknown>;
   normalScores?: Float32Array;
+  /** Channel names and time column of the training data, checked when scoring. */
+  channelNames?: readonly string[];
+  timeColumn?: string;
 }
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -100,10 +107,18 @@ const manifestSchema = z
     summary: record.optional(),
     state: record.optional(),
     threshold: record.optional(),
+    channelNames: z.array(z.string()).optional(),
+    timeColumn: z.string().optional(),
     savedAt: z.string(),
     files: z.record(fileNameSchema, digestSchema).optional(),
   })
   .superRefine((m, ctx) => {
+    if (m.channelNames !== undefined && m.channelNames.length !== m.channels)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['channelNames'],
+        message: `names ${m.channelNames.length} channels, but the model has ${m.channels} (every channel needs one name)`,
+      });
     const kind = m.config.scaler;
     if (typeof kind === 'string' && kind !== 'none' && m.scaler === undefined)
       ctx.addIssue({
@@ -171,6 +186,8 @@ export function writeModelDir(
     normalcyVersion: packageVersion(),
     ...manifest,
     ...(extras.threshold ? { threshold: extras.threshold } : {}),
+    ...(extras.channelNames ? { channelNames: [...extras.channelNames] } : {}),
+    ...(extras.timeColumn !== undefined ? { timeColumn: extras.timeColumn } : {}),
     savedAt: new Date().toISOString(),
     files: Object.fromEntries(files.map(([name, chunks]) => [name, digest(chunks)])),
   };
@@ -289,9 +306,25 @@ export function modelFilePath(dir: string, name: string = MANIFEST_FILE): string
   return readCurrentVersion(dir, MANIFEST_FILE, ({ path }) => join(path, name));
 }
 
-/** Rewrites the manifest (e.g. a new threshold) as a new version holding the same files. */
-export function updateManifest(dir: string, change: (m: Manifest) => Manifest): void {
-  const { manifest, files } = readCurrentVersion(dir, MANIFEST_FILE, ({ path }) => {
+/** What a manifest update may change beside the manifest. */
+export interface ManifestUpdate {
+  /** New held-out normal scores (e.g. recalibration on recent normal data). */
+  normalScores?: Float32Array;
+  /** The version (SavedModel.path) the change was computed from: refused if no longer current. */
+  basedOn?: string;
+}
+
+/**
+ * Rewrites the manifest (e.g. a new threshold) as a new version holding the same files,
+ * or new normal scores. `change` also gets that version's normal scores, so a threshold
+ * set on them comes from the same read as the manifest it goes into.
+ */
+export function updateManifest(
+  dir: string,
+  change: (m: Manifest, normalScores: Float32Array | undefined) => Manifest,
+  update: ManifestUpdate = {},
+): void {
+  const read = readCurrentVersion(dir, MANIFEST_FILE, ({ path }) => {
     const m = readManifestAt(path);
     const names = m.files ? Object.keys(m.files) : [WEIGHTS_FILE, NORMAL_SCORES_FILE];
     const out: [string, Uint8Array[]][] = [];
@@ -303,9 +336,29 @@ export function updateManifest(dir: string, change: (m: Manifest) => Manifest): 
           throw err;
       }
     }
-    return { manifest: m, files: out };
+    return { manifest: m, files: out, path };
   });
-  const next = change(manifest);
+  const { manifest, path } = read;
+  if (update.basedOn !== undefined && update.basedOn !== path)
+    throw new Error(
+      `${dir}: the model was saved again while this change was computed; run the command again`,
+    );
+  let files = read.files;
+  const scoreFile = files.find(([name]) => name === NORMAL_SCORES_FILE);
+  const normalScores = scoreFile
+    ? decodeNormalScores(join(path, NORMAL_SCORES_FILE), Buffer.concat(scoreFile[1]))
+    : undefined;
+  const next = change(manifest, normalScores);
+  if (update.normalScores) {
+    const scores = update.normalScores;
+    files = [
+      ...files.filter(([name]) => name !== NORMAL_SCORES_FILE),
+      [
+        NORMAL_SCORES_FILE,
+        encodeTensors({ scores: { dtype: 'float32', shape: [scores.length], data: () => scores } }),
+      ],
+    ];
+  }
   writeManifestVersion(
     dir,
     {

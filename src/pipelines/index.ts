@@ -15,6 +15,7 @@ import { runSeries } from './benchmarks/series.js';
 import { runMnist, runFashionMnist } from './benchmarks/mnist.js';
 import { runDsads } from './benchmarks/dsads.js';
 import { runSmapMsl } from './benchmarks/smap-msl.js';
+import { runIncidents } from './benchmarks/incidents.js';
 
 export type { Pipeline, PipelineContext, PipelineResult } from './pipeline.js';
 export type { Workflow, WorkflowContext } from './workflows/workflow.js';
@@ -44,6 +45,11 @@ export const PIPELINES: readonly AnyPipeline[] = [
     'smap-msl',
     'telemanom protocol: LSTM per channel + dynamic threshold, event-level F1',
     runSmapMsl,
+  ),
+  defineBenchmark(
+    'incidents',
+    'incidents on the sine demo and generated service metrics: precision, recall, culprits, realised FPR',
+    runIncidents,
   ),
   defineBenchmark(
     'series',

@@ -4,6 +4,8 @@
 // threshold, and the flagged ranges counted against the labelled ones.
 import { column, type Series } from '../data/series.js';
 import type { IndexRange } from '../data/ranges.js';
+import { detectIncidents } from '../alarms/detect-incidents.js';
+import type { Incident } from '../alarms/incident.js';
 import { Forecaster, type ForecasterConfig } from '../detectors/forecaster.js';
 import { eventCountsFromRanges, type EventCounts } from '../metrics/event-level.js';
 import {
@@ -93,6 +95,11 @@ export interface TelemanomDetection {
   threshold: DynamicThresholdResult;
   /** Flagged ranges in test steps (inclusive). */
   ranges: IndexRange[];
+  /**
+   * The same ranges as incidents (the alarms layer consuming the dynamic threshold's
+   * flags): peak, severity against the median window epsilon, in test steps.
+   */
+  incidents: Incident[];
 }
 
 /**
@@ -126,7 +133,30 @@ export function telemanomDetect(
     valuesHorizon: scaleChecks ? horizon : 1,
   });
   const ranges = threshold.ranges.map(([a, b]): IndexRange => [a + start, b + start]);
-  return { start, errors, threshold, ranges };
+  return { start, errors, threshold, ranges, incidents: telemanomIncidents(threshold, start) };
+}
+
+/**
+ * Incidents from the dynamic threshold's flagged ranges, one per range (no merging,
+ * no length rule: telemanom's own pruning already ran), shifted to test steps.
+ */
+function telemanomIncidents(threshold: DynamicThresholdResult, start: number): Incident[] {
+  const errors = threshold.smoothedErrors;
+  const flags = new Uint8Array(errors.length);
+  for (const [a, b] of threshold.ranges) flags.fill(1, a, b + 1);
+  const epsilons = threshold.epsilons.map((e) => e.epsilon).sort((a, b) => a - b);
+  const reference = epsilons.length > 0 ? epsilons[Math.floor(epsilons.length / 2)]! : 0;
+  const { incidents } = detectIncidents(errors, {
+    threshold: Number.isFinite(reference) ? reference : 0,
+    flags,
+    rules: { mergeGap: 0, minLength: 1 },
+  });
+  return incidents.map((i) => ({
+    ...i,
+    start: i.start + start,
+    end: i.end + start,
+    peakStep: i.peakStep + start,
+  }));
 }
 
 /** telemanom's counts, and the lenient ones beside them. */

@@ -15,8 +15,24 @@ export interface ReportChart {
   spec: ChartSpec;
 }
 
+/** The opening of an incident report: summary line, findings, the incident table. */
+export interface ReportLead {
+  summary: string;
+  /** Findings shown before the table (e.g. the drift guard's message). */
+  findings?: readonly string[];
+  head: readonly string[];
+  rows: readonly (readonly string[])[];
+  /** Row classes (e.g. 'tp', 'fp'), one per row. */
+  rowClasses?: readonly string[];
+  note?: string;
+}
+
 export interface HtmlReportInput {
   title: string;
+  /** Opens the page; the configuration and metrics then move to the end. */
+  lead?: ReportLead;
+  /** One-line meaning per metric name, shown beside the value. */
+  metricMeanings?: Record<string, string>;
   subtitle?: string;
   /** Shown in the header; default now. */
   generatedAt?: Date;
@@ -116,7 +132,11 @@ body { font-family: ${fontFamily}; color: ${palette.text}; margin: 0; background
 header { background: #2e4057; color: #fff; padding: 16px 24px; }
 header h1 { margin: 0; font-size: 22px; }
 header p { margin: 4px 0 0; opacity: 0.85; font-size: 13px; }
-main { padding: 16px 24px; max-width: 1200px; }
+main { padding: 16px 24px; }
+section#incidents .summary { font-size: 15px; margin: 0 0 8px; }
+section#incidents .finding { background: #fff4e5; border-left: 4px solid #e08e0b; padding: 6px 10px; margin: 0 0 8px; }
+table.incidents tr.tp td:last-child { color: #2a7f3f; font-weight: bold; }
+table.incidents tr.fp td:last-child { color: ${palette.anomaly}; font-weight: bold; }
 section { background: #fff; border: 1px solid #ddd; border-radius: 4px; padding: 12px 16px; margin-bottom: 16px; }
 h2 { font-size: 16px; margin: 0 0 8px; }
 table { border-collapse: collapse; font-size: 13px; }
@@ -132,8 +152,14 @@ const runner = `
   var specs = JSON.parse(document.getElementById('normalcy-specs').textContent);
   var pending = specs.length;
   document.body.setAttribute('data-charts-pending', String(pending));
+  // Charts marked fullWidth take the page's width: every panel is widened to it.
+  function widen(spec, width) {
+    if (spec.vconcat) spec.vconcat.forEach(function (p) { widen(p, width); });
+    else if (typeof spec.width === 'number') spec.width = width;
+  }
   specs.forEach(function (spec, i) {
     var el = document.getElementById('chart-' + i);
+    if (spec.usermeta && spec.usermeta.fullWidth) widen(spec, Math.max(300, el.clientWidth - 90));
     vegaEmbed(el, spec, {
       renderer: 'svg',
       actions: { export: true, source: false, compiled: false, editor: false },
@@ -172,20 +198,48 @@ export function buildHtmlReport(input: HtmlReportInput): string {
     `<header><h1>${escapeHtml(input.title)}</h1><p>${input.subtitle ? `${escapeHtml(input.subtitle)} · ` : ''}generated ${escapeHtml(generated)}</p></header>`,
     '<main>',
   );
+  const settings: string[] = [];
   if (input.config && Object.keys(input.config).length > 0) {
-    parts.push(
+    settings.push(
       '<section id="configuration"><h2>Run configuration</h2>',
       table(['setting', 'value'], flatten(input.config), 'config'),
       '</section>',
     );
   }
   if (input.metrics && Object.keys(input.metrics).length > 0) {
-    const rows = Object.entries(input.metrics).map(([k, v]) => [k, showValue(v)]);
-    parts.push(
+    const meanings = input.metricMeanings;
+    const rows = Object.entries(input.metrics).map(([k, v]) =>
+      meanings ? [k, showValue(v), meanings[k] ?? ''] : [k, showValue(v)],
+    );
+    settings.push(
       '<section id="metrics"><h2>Metrics</h2>',
-      table(['metric', 'value'], rows, 'metrics'),
+      table(meanings ? ['metric', 'value', 'meaning'] : ['metric', 'value'], rows, 'metrics'),
       '</section>',
     );
+  }
+  if (input.lead) {
+    const lead = input.lead;
+    parts.push(
+      '<section id="incidents">',
+      `<h2>Incidents</h2><p class="summary">${escapeHtml(lead.summary)}</p>`,
+    );
+    for (const f of lead.findings ?? []) parts.push(`<p class="finding">${escapeHtml(f)}</p>`);
+    if (lead.rows.length > 0) {
+      const th = lead.head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+      const body = lead.rows
+        .map((r, k) => {
+          const cls = lead.rowClasses?.[k];
+          return `<tr${cls ? ` class="${escapeHtml(cls)}"` : ''}>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`;
+        })
+        .join('\n');
+      parts.push(
+        `<table class="incidents"><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`,
+      );
+    }
+    if (lead.note) parts.push(`<p class="note">${escapeHtml(lead.note)}</p>`);
+    parts.push('</section>');
+  } else {
+    parts.push(...settings);
   }
   if (charts.length > 0) {
     parts.push('<section id="charts"><h2>Charts</h2>');
@@ -224,6 +278,7 @@ export function buildHtmlReport(input: HtmlReportInput): string {
     }
     parts.push('</section>');
   }
+  if (input.lead) parts.push(...settings);
   parts.push('</main>');
   parts.push(
     `<script type="application/json" id="normalcy-specs">${scriptJson(charts.map((c) => c.spec))}</script>`,

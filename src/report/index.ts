@@ -33,3 +33,10 @@ export {
   type EvaluationReportInput,
   type WrittenReport,
 } from './evaluation-report.js';
+export {
+  writeIncidentReport,
+  type IncidentReportInput,
+  type WrittenIncidentReport,
+} from './incident-report.js';
+export { channelsChart, type ChannelsChartInput, type ShadedRange } from './channels-chart.js';
+export { METRIC_MEANINGS } from './metric-meanings.js';

@@ -38,7 +38,13 @@ export function lossChart(input: LossChartInput): ChartSpec {
     params: [{ name: 'zoom', select: { type: 'interval', encodings: ['x'] }, bind: 'scales' }],
     mark: { type: 'line', point: rows.length <= 200, clip: true },
     encoding: {
-      x: { field: 'epoch', type: 'quantitative', title: input.xTitle ?? 'epoch' },
+      x: {
+        field: 'epoch',
+        type: 'quantitative',
+        title: input.xTitle ?? 'epoch',
+        // Epochs are whole: no 1.5 tick.
+        axis: { tickMinStep: 1, format: 'd' },
+      },
       y: {
         field: 'loss',
         type: 'quantitative',

@@ -6,7 +6,7 @@
 import type { Scores } from '../metrics/types.js';
 import { thresholdAtFpr } from './fpr.js';
 import { thresholdEvt } from './evt.js';
-import type { EvtThreshold, FprThreshold } from './types.js';
+import type { EvtThreshold, FprThreshold, Threshold } from './types.js';
 
 export interface TargetRateThreshold {
   threshold: FprThreshold | EvtThreshold;
@@ -37,4 +37,21 @@ export function thresholdAtTargetRate(normalScores: Scores, rate: number): Targe
       warning: `${shortBy}, and no tail could be fitted (${(err as Error).message}); the threshold rests on ${Math.floor(rate * n)} held-out score(s) and its realised rate may be far from the target`,
     };
   }
+}
+
+/**
+ * The per-step false-positive rate a threshold stands for: its target when it was
+ * set at one, else the share of held-out normal scores above it (at least one
+ * score's worth), else 1%.
+ */
+export function impliedRate(threshold: Threshold, normalScores?: ArrayLike<number>): number {
+  if (threshold.kind === 'fpr' || threshold.kind === 'evt') return threshold.targetFpr;
+  if (threshold.kind === 'p-value') return threshold.alpha;
+  if (threshold.kind === 'percentile') return Math.max(1e-6, 1 - threshold.percentile / 100);
+  if (normalScores && normalScores.length > 0) {
+    let above = 0;
+    for (let i = 0; i < normalScores.length; i++) if (normalScores[i]! > threshold.value) above++;
+    return Math.min(0.5, Math.max(above, 1) / normalScores.length);
+  }
+  return 0.01;
 }

@@ -153,11 +153,11 @@ test('drift guard: many incidents at a flag rate far above target become one fin
   const t0 = Date.UTC(2024, 5, 1);
   const timestamps = Float64Array.from({ length: n }, (_, i) => t0 + i * 60_000);
   scores[300] = 2; // a genuine incident before the drift
-  for (let t = 1500; t < n; t += 7) scores[t] = 2; // flickering after step 1500
+  for (let t = 1500; t < n; t += 3) scores[t] = 2; // flickering after step 1500
   const out = detectIncidents(scores, {
     threshold: 1,
     timestamps,
-    rules: { mergeGap: 2 },
+    rules: { mergeGap: 1 },
     drift: { targetRate: 0.01, window: 500 },
   });
   assert.ok(out.drift);

@@ -23,11 +23,16 @@ test('normalcy demo writes metrics, plots and a report that renders in Chromium'
   const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as {
     metrics: { auc_roc: number; recall: number; threshold_kind: string };
     threshold: { realisedFpr: number; targetFpr: number };
+    incident_evaluation: { precision: number; recall: number; false_positives: number };
   };
+  // The anomaly (the second half) is found as an incident; false ones stay few.
+  assert.equal(m.incident_evaluation.recall, 1);
+  assert.ok(m.incident_evaluation.false_positives <= 2, r.stdout);
+  assert.match(r.stdout, /^\d+ incidents? over 320,000 steps/m);
   assert.ok(m.metrics.auc_roc > 0.99, `AUC ${m.metrics.auc_roc}`);
   assert.equal(m.metrics.threshold_kind, 'fpr');
   assert.ok(m.threshold.realisedFpr <= 0.01);
-  for (const chart of ['score', 'error-cdf', 'roc', 'pr', 'per-threshold', 'training-loss']) {
+  for (const chart of ['channels', 'error-cdf', 'roc', 'pr', 'per-threshold', 'training-loss']) {
     for (const ext of ['png', 'svg'])
       assert.ok(existsSync(join(out, `${chart}.${ext}`)), `${chart}.${ext} missing`);
   }

@@ -77,7 +77,7 @@ test('usage errors exit 2: unknown detector, YAML syntax, percentile out of rang
   );
   await refused(
     2,
-    /give exactly one of --fpr, --percentile or --value/,
+    /give exactly one of --fpr, --percentile, --value or --recalibrate/,
     'threshold',
     '--model',
     model,

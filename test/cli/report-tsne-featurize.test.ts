@@ -169,8 +169,8 @@ test('report writes report.html and the charts, and prints the paths', () => {
   assert.equal(r.status, 0, r.stderr);
   for (const name of [
     'report.html',
-    'score.png',
-    'score.svg',
+    'channels.png',
+    'channels.svg',
     'error-cdf.png',
     'roc.png',
     'pr.png',
@@ -189,8 +189,66 @@ test('report writes report.html and the charts, and prints the paths', () => {
     metrics: { auc_roc: number };
     threshold: { kind: string };
   };
-  assert.equal(metrics.threshold.kind, 'fpr');
+  // At 1% on the held-out scores: empirical with 10 / rate of them, else extrapolated.
+  assert.match(metrics.threshold.kind, /^(fpr|evt)$/);
   assert.ok(metrics.metrics.auc_roc > 0.8, `AUC ${metrics.metrics.auc_roc}`);
+});
+
+test('report without labels, with an empty label list, and with labels out of range', () => {
+  const plain = run(
+    'report',
+    '--model',
+    model,
+    '--data',
+    join(dir, 'test.csv'),
+    '--out',
+    join(dir, 'r1'),
+  );
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.match(plain.stdout, /^\d+ incidents? over [\d,]+ steps/m);
+  const html = readFileSync(join(dir, 'r1', 'report.html'), 'utf8');
+  assert.ok(html.indexOf('id="incidents"') < html.indexOf('id="charts"'));
+  assert.ok(!existsSync(join(dir, 'r1', 'roc.png')));
+
+  writeFileSync(join(dir, 'empty.json'), '[]');
+  const empty = run(
+    'report',
+    '--model',
+    model,
+    '--data',
+    join(dir, 'test.csv'),
+    '--labels',
+    join(dir, 'empty.json'),
+    '--out',
+    join(dir, 'r2'),
+  );
+  assert.equal(empty.status, 0, empty.stderr);
+  assert.match(
+    empty.stderr,
+    /empty.json: the labels mark no anomalous step; the report has no evaluation/,
+  );
+  const m = JSON.parse(readFileSync(join(dir, 'r2', 'metrics.json'), 'utf8')) as {
+    metrics?: object;
+  };
+  assert.equal(m.metrics, undefined);
+
+  writeFileSync(join(dir, 'far.json'), JSON.stringify([[100, 99_999]]));
+  const far = run(
+    'report',
+    '--model',
+    model,
+    '--data',
+    join(dir, 'test.csv'),
+    '--labels',
+    join(dir, 'far.json'),
+    '--out',
+    join(dir, 'r3'),
+  );
+  assert.equal(far.status, 1);
+  assert.match(
+    far.stderr,
+    /far.json: range \[100, 99999\] ends past the last row \d+ \(the series has \d+ steps/,
+  );
 });
 
 test('tsne writes before and after maps of a subsample', () => {

@@ -89,8 +89,11 @@ test('score writes one score per step with the anomaly flags', () => {
   const r = run('score', '--model', model, '--data', join(dir, 'test.csv'), '--out', out);
   assert.equal(r.status, 0, r.stderr);
   const lines = readFileSync(out, 'utf8').trim().split('\n');
-  assert.equal(lines[0], 'step,score,anomalous');
+  assert.equal(lines[0], 'step,score,anomalous,contribution_channel_0');
   assert.equal(lines.length, 20_001);
+  // The first window * downsample steps have no forecast: empty, not 0.
+  assert.equal(lines[1], '0,,,');
+  assert.match(lines[101]!, /^100,[\d.e-]+,[01],[\d.e-]+$/);
 });
 
 test('evaluate prints the metrics, with --json last', () => {
@@ -161,7 +164,7 @@ test('errors name the file and the problem, with exit code 1; usage errors exit 
     join(dir, 'y.csv'),
   );
   assert.equal(mismatch.status, 1);
-  assert.match(mismatch.stderr, /expected 1 channel\(s\), got 2/);
+  assert.match(mismatch.stderr, /y?two.csv: has 2 value column\(s\), the model was trained on 1/);
   assert.ok(!existsSync(join(dir, 'y.csv')));
   const usage = run('train', '--detector', 'forecaster');
   assert.equal(usage.status, 2);

@@ -97,6 +97,7 @@ test('workflow labelled-channels --quick: telemanom labels, forecaster, dynamic 
   assert.equal(r.status, 0, r.stderr);
   const files = [
     'scores.csv',
+    'incidents.json',
     'thresholds.csv',
     'thresholds.png',
     'roc.png',

@@ -90,6 +90,32 @@ test('a threshold update writes a new version with the same verified files', () 
   assert.deepEqual(readManifest(dir).threshold, { kind: 'fixed', value: 9 });
 });
 
+test('an update sees the normal scores of its version, may replace them, and refuses a stale base', () => {
+  const dir = join(root, 'recalibrate');
+  save(dir, 4);
+  const base = readSavedModel(dir).path;
+  let seen: Float32Array | undefined;
+  updateManifest(
+    dir,
+    (m, normal) => {
+      seen = normal;
+      return { ...m, threshold: { kind: 'fixed', value: 7 } };
+    },
+    { normalScores: new Float32Array([1, 2, 3]), basedOn: base },
+  );
+  assert.deepEqual([...seen!], new Array(10).fill(4));
+  const after = readSavedModel(dir);
+  assert.deepEqual([...after.normalScores!], [1, 2, 3]);
+  assert.deepEqual(after.manifest.threshold, { kind: 'fixed', value: 7 });
+  assert.notEqual(after.path, base);
+  // Computed from the old version: refused, and the model is unchanged.
+  assert.throws(
+    () => updateManifest(dir, (m) => m, { normalScores: new Float32Array([9]), basedOn: base }),
+    /saved again while this change was computed/,
+  );
+  assert.deepEqual([...readSavedModel(dir).normalScores!], [1, 2, 3]);
+});
+
 test('old-layout model directories load, and a save over one converts it', () => {
   const dir = join(root, 'legacy');
   mkdirSync(dir);
@@ -176,6 +202,9 @@ test('the manifest is validated by its schema, naming the field', () => {
     /field 'files\.weights\.bin\.sha256' must be 64 hexadecimal digits/,
   );
   attempt({ ...original, files: {} }, /field 'files' must list the hash of weights\.bin/);
+  attempt({ ...original, channelNames: ['a', 'b'] }, /field 'channelNames' names 2 channels/);
+  attempt({ ...original, channelNames: [1] }, /field 'channelNames\.0' expected string/);
+  attempt({ ...original, timeColumn: 5 }, /field 'timeColumn' expected string/);
   writeFileSync(path, JSON.stringify(original));
   assert.equal(loadGeneration(dir), 1);
 });

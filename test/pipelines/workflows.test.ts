@@ -186,7 +186,14 @@ test('workflow sine --quick: three networks, metrics and plots', async () => {
       const m = nets[name]!;
       assert.ok(m.auc_roc! > 0.5 && m.auc_roc! <= 1, `${name} AUC ${m.auc_roc}`);
       assert.ok(m.realised_fpr_validation! <= 0.01);
-      for (const f of [`score-${name}.png`, `waveform-${name}.svg`, `scores-${name}.csv`])
+      // Incidents with their evaluation (one labelled range: recall is 0 or 1).
+      assert.ok(m.incidents! >= 0 && [0, 1].includes(m.incident_recall!), `${name} incidents`);
+      for (const f of [
+        `score-${name}.png`,
+        `waveform-${name}.svg`,
+        `scores-${name}.csv`,
+        `incidents-${name}.json`,
+      ])
         assert.ok(result.files.includes(join(out, f)), f);
     }
     const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');

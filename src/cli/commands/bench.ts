@@ -27,8 +27,11 @@ export function registerBench(program: Command): void {
       "the shared datasets directory, or the benchmark's own dataset directory (default: $NORMALCY_DATASETS, else ../shared/datasets beside the package; fashion-mnist: /usr/share/datasets/fashion-mnist)",
     )
     .requiredOption('--out <dir>', 'directory for results.json, results.md and any result files')
-    .option('--json', 'end with one JSON line of the summary')
-    .option('--quick', 'a small slice with tiny training, to check the pipeline')
+    .option('--json', 'end with one JSON line of the summary (default: off)')
+    .option(
+      '--quick',
+      'a small slice with tiny training, to check the pipeline (default: off, the full run)',
+    )
     .option('--seed <n>', 'seed of every random choice', intFlag('--seed', 0), DEFAULT_SEED)
     .option(
       '--workers <n>',
@@ -37,7 +40,7 @@ export function registerBench(program: Command): void {
     )
     .option(
       '--redis <url>',
-      'smap-msl: run the channels as fleet jobs on this Redis (start workers with normalcy worker --redis URL)',
+      'smap-msl: run the channels as fleet jobs on this Redis (start workers with normalcy worker --redis URL) (default: none, local worker processes)',
     )
     .option('--queue <name>', 'fleet queue name with --redis', 'normalcy')
     .option(

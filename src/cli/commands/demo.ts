@@ -2,7 +2,8 @@
 // --data-dir names a folder with normal.csv and abn.csv). Trains an LSTM
 // forecaster on normal data, sets the threshold at 1% false positives on
 // held-out normal data, scores the abnormal file (its second half is the
-// anomaly), and writes the model, scores and metrics.
+// anomaly) into incidents, and writes the model, scores, metrics and the
+// incident report.
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -10,20 +11,24 @@ import { readSeries } from '../../data/read-series.js';
 import { sliceRows } from '../../data/series.js';
 import { Forecaster } from '../../detectors/forecaster.js';
 import { evaluateScores } from '../../detectors/evaluation.js';
-import { thresholdAtFpr } from '../../thresholds/fpr.js';
+import { thresholdAtTargetRate } from '../../thresholds/target-rate.js';
 import { applyThreshold } from '../../thresholds/apply.js';
+import { detectorIncidents } from '../../alarms/detector-incidents.js';
+import { evaluateIncidents } from '../../alarms/incident-evaluation.js';
+import { incidentSummary } from '../../alarms/incident-files.js';
+import { scoredPart } from '../../detectors/scored-steps.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { DEFAULT_SEED } from '../../data/random.js';
 import { generateSine } from '../../data/sine.js';
 import type { Series } from '../../data/series.js';
-import { writeEvaluationReport } from '../../report/evaluation-report.js';
+import { writeIncidentReport } from '../../report/incident-report.js';
 import { flatMetrics, intFlag, progress, writeScoresCsv, fitWithProgress } from '../common.js';
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description(
-      'end-to-end demo on the sine data: train, threshold at 1% FPR, evaluate, write results',
+      'end-to-end demo on the sine data: train, threshold at 1% FPR, find incidents, evaluate, write the report',
     )
     .option('--out <dir>', 'output directory', 'demo-out')
     .option(
@@ -60,30 +65,49 @@ export function registerDemo(program: Command): void {
         { validation, seed: f.seed },
         f.epochs,
       );
-      const normalScores = detector.score(validation);
-      const threshold = thresholdAtFpr(normalScores, 0.01);
-      const scores = detector.score(abn);
+      const normalScores = scoredPart(detector, detector.score(validation));
+      const { threshold } = thresholdAtTargetRate(normalScores, 0.01);
       const labels = new Uint8Array(abn.length);
       labels.fill(1, 160_000);
-      const metrics = evaluateScores(scores, labels, threshold);
+      const found = detectorIncidents(detector, abn, {
+        threshold: threshold.value,
+        targetRate: 0.01,
+        normalScores,
+      });
+      const scores = found.scores;
+      // Steps before the first full window have no score: evaluated on the scored ones.
+      const first = scores.findIndex((v) => Number.isFinite(v));
+      const metrics = evaluateScores(scores.subarray(first), labels.subarray(first), threshold);
+      const incidentEvaluation = evaluateIncidents(found.incidents, labels);
       const out = resolve(f.out);
       detector.save(join(out, 'model'), { threshold: { ...threshold }, normalScores });
-      writeScoresCsv(join(out, 'scores.csv'), scores, applyThreshold(scores, threshold));
+      writeScoresCsv(
+        join(out, 'scores.csv'),
+        scores,
+        applyThreshold(
+          scores.map((v) => (Number.isFinite(v) ? v : -Infinity)),
+          threshold,
+        ),
+        { contributions: found.contributions, names: found.contributionNames },
+      );
       progress('writing the report and plots');
-      const report = await writeEvaluationReport(out, {
+      const report = await writeIncidentReport(out, {
         title: 'normalcy demo: sine',
         subtitle: 'LSTM forecaster, threshold at 1% false positives on held-out normal data',
         config: {
           dataset: f.dataDir ?? 'generated sine',
           seed: f.seed,
           detector: { ...detector.config },
+          incident_rules: found.settings.rules,
         },
         metrics: flatMetrics(metrics),
+        series: abn,
         scores,
-        labels,
         threshold: threshold.value,
+        incidents: found.incidents,
+        ...(found.drift ? { drift: found.drift, absorbed: found.absorbed } : {}),
         normalScores,
-        series: abn.data,
+        labels,
         history: summary.history,
         targetFpr: 0.01,
       });
@@ -98,11 +122,23 @@ export function registerDemo(program: Command): void {
             training: { epochs: summary.epochs, seconds: summary.seconds },
             threshold,
             metrics,
+            incidents: found.incidents,
+            incident_evaluation: {
+              precision: incidentEvaluation.precision,
+              recall: incidentEvaluation.recall,
+              true_positives: incidentEvaluation.truePositives,
+              false_positives: incidentEvaluation.falsePositives,
+            },
+            drift: found.drift ?? null,
             seconds,
           },
           null,
           2,
         ) + '\n',
+      );
+      console.log(incidentSummary(found.incidents, abn.length, undefined, found.drift));
+      console.log(
+        `incidents: precision ${incidentEvaluation.precision.toFixed(4)}, recall ${incidentEvaluation.recall.toFixed(4)} (${incidentEvaluation.truePositives} true, ${incidentEvaluation.falsePositives} false)`,
       );
       console.log(
         `AUC-ROC ${metrics.auc_roc.toFixed(4)}, AUC-PR ${metrics.auc_pr.toFixed(4)}; at 1% FPR on held-out normal data: precision ${metrics.precision.toFixed(4)}, recall ${metrics.recall.toFixed(4)}, F1 ${metrics.f1.toFixed(4)}`,

@@ -23,14 +23,14 @@ export function registerEvaluate(program: Command): void {
     .addOption(queryOption())
     .requiredOption(
       '--labels <file>',
-      'anomaly labels: ranges (.json, or start,end .csv) or a 0/1 column (.csv)',
+      'anomaly labels: ranges (.json, or start,end .csv) or a 0/1 column (.csv) (required)',
     )
     .option(
       '--fpr <rate>',
-      "threshold at this false-positive rate on the model's held-out normal scores",
+      "threshold at this false-positive rate on the model's held-out normal scores (default: the model's threshold)",
       fractionFlag('--fpr'),
     )
-    .option('--json', 'end with one JSON line of the metrics')
+    .option('--json', 'end with one JSON line of the metrics (default: off)')
     .addHelpText(
       'after',
       '\nExample:\n  normalcy evaluate --model model/ --data abn.csv --labels labels.json --fpr 0.01 --json',

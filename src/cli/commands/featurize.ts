@@ -102,11 +102,18 @@ export function registerFeaturize(program: Command): void {
     .addOption(tableOption())
     .addOption(queryOption())
     .requiredOption('--out <file.npy>', '.npy file to write (atomically)')
-    .option('--config <file>', 'settings (.json or YAML) with the flag names as fields')
-    .option('--downsample <r>', 'mean of each block of r steps first', intFlag('--downsample'))
+    .option(
+      '--config <file>',
+      'settings (.json or YAML) with the flag names as fields (default: none)',
+    )
+    .option(
+      '--downsample <r>',
+      'mean of each block of r steps first (default: 1, none)',
+      intFlag('--downsample'),
+    )
     .option(
       '--window <n>',
-      'cut into windows of n rows: [windows, n, channels]',
+      'cut into windows of n rows: [windows, n, channels] (default: none, rows as they are)',
       intFlag('--window'),
     )
     .option('--shift <s>', 'rows between window starts (default 1)', intFlag('--shift'))
@@ -115,7 +122,10 @@ export function registerFeaturize(program: Command): void {
       'rows after each window written as targets to <out>.targets.npy (default 0)',
       intFlag('--horizon', 0),
     )
-    .option('--spectrum', 'dB power spectra of frames (one row per frame, bins per channel)')
+    .option(
+      '--spectrum',
+      'dB power spectra of frames (one row per frame, bins per channel) (default: off)',
+    )
     .option(
       '--frame <n>',
       'spectrum frame size, a power of two (default 256)',

@@ -18,7 +18,7 @@ async function fleet() {
   };
 }
 
-const REDIS_HELP = 'Redis URL, e.g. redis://127.0.0.1:6379';
+const REDIS_HELP = 'Redis URL, e.g. redis://127.0.0.1:6379 (required)';
 
 export function registerFleet(program: Command): void {
   const group = program

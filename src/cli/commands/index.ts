@@ -4,6 +4,8 @@ import { registerNabScore } from './nab-score.js';
 import { registerBench } from './bench.js';
 import { registerTrain } from './train.js';
 import { registerScore } from './score.js';
+import { registerDetect } from './detect.js';
+import { registerExplain } from './explain.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerDemo } from './demo.js';
 import { registerThreshold } from './threshold.js';
@@ -21,6 +23,8 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: RegisterCommand[] = [
   registerTrain,
   registerScore,
+  registerDetect,
+  registerExplain,
   registerThreshold,
   registerEvaluate,
   registerReport,

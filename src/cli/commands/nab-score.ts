@@ -22,7 +22,7 @@ export function registerNabScore(program: Command): void {
     .requiredOption('--data <dir>', 'NAB root holding data/, labels/ and config/')
     .requiredOption(
       '--results <dir>',
-      'detector results: <category>/<detector>_<file>.csv with an anomaly_score column',
+      'detector results: <category>/<detector>_<file>.csv with an anomaly_score column (required)',
     )
     .option('--detector <name>', 'detector name in result file names (default: results dir name)')
     .option('--windows <file>', 'label windows (default: <data>/labels/combined_windows.json)')
@@ -35,7 +35,7 @@ export function registerNabScore(program: Command): void {
         .choices(['hill-climb', 'exhaustive'])
         .default('hill-climb'),
     )
-    .option('--json', 'end with one JSON line of the normalised scores')
+    .option('--json', 'end with one JSON line of the normalised scores (default: off)')
     .addHelpText(
       'after',
       '\nExamples:\n  normalcy nab-score --data NAB/ --results NAB/results/numenta/\n  normalcy nab-score --data NAB/ --results out/mydetector/ --threshold-search exhaustive --json',

@@ -1,31 +1,28 @@
-// `normalcy report`: scores a labelled series with a saved model, evaluates the
-// scores at a threshold from normal data (as `evaluate` does) and writes the
-// HTML report with its charts (score, score distributions, ROC, PR,
-// per-threshold metrics, training loss) as SVG and PNG.
+// `normalcy report`: the incident report of a series under a saved model. It
+// opens with the incidents (summary, table by severity, culprit channels),
+// draws every channel against time with the incidents shaded and the score
+// with its threshold, and ends with the configuration and metrics. With
+// --labels it adds the evaluation (areas, point and event metrics at the
+// threshold) and marks each incident true or false; labels that mark nothing
+// give the report without evaluation.
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { column } from '../../data/series.js';
-import { loadModel } from '../../detectors/registry.js';
 import { evaluateScores } from '../../detectors/evaluation.js';
-import { writeEvaluationReport } from '../../report/evaluation-report.js';
+import { writeIncidentReport } from '../../report/incident-report.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
+import { incidentSummary } from '../../alarms/incident-files.js';
 import {
   flatMetrics,
   fractionFlag,
-  modelThreshold,
   progress,
   progressBar,
   readConfigFile,
   readLabels,
 } from '../common.js';
-import {
-  DATA_FORMS,
-  queryOption,
-  readData,
-  tableOption,
-  type SourceFlags,
-} from '../data-source.js';
 import { mergeSettings, type Schema } from '../../config/schema.js';
+import { addDataOptions } from '../data-flags.js';
+import { DATA_FORMS } from '../data-source.js';
+import { openModelRun, runIncidents, type ModelRunFlags } from '../model-run.js';
 
 interface ReportSettings {
   fpr: number;
@@ -38,29 +35,34 @@ export const REPORT_SCHEMA: Schema = {
   title: { type: 'string' },
 };
 
-interface ReportFlags extends SourceFlags {
-  model: string;
-  data: string;
-  labels: string;
+interface ReportFlags extends ModelRunFlags {
+  labels?: string;
   out: string;
-  fpr?: number;
   title?: string;
   config?: string;
 }
 
+/** Scores and labels of the steps that have a score (the first window has none). */
+function scoredSteps(scores: Float32Array, labels: Uint8Array) {
+  const keep: number[] = [];
+  for (let i = 0; i < scores.length; i++) if (Number.isFinite(scores[i])) keep.push(i);
+  return {
+    scores: Float32Array.from(keep, (i) => scores[i]!),
+    labels: Uint8Array.from(keep, (i) => labels[i]!),
+  };
+}
+
 export function registerReport(program: Command): void {
-  program
+  const command = program
     .command('report')
     .description(
-      'score and evaluate a labelled series with a saved model and write an HTML report with charts',
+      'write the incident report of a series under a saved model (HTML with charts); with --labels, the evaluation too',
     )
     .requiredOption('--model <dir>', 'model directory written by train')
-    .requiredOption('--data <source>', `series to score: ${DATA_FORMS}`)
-    .addOption(tableOption())
-    .addOption(queryOption())
-    .requiredOption(
+    .requiredOption('--data <source>', `series to examine: ${DATA_FORMS}`)
+    .option(
       '--labels <file>',
-      'anomaly labels: ranges (.json, or start,end .csv) or a 0/1 column (.csv)',
+      'anomaly labels: ranges (.json, or start,end .csv) or a 0/1 column (.csv) (default: none, an incident report without evaluation)',
     )
     .requiredOption('--out <dir>', 'directory for report.html, the charts and metrics.json')
     .option(
@@ -68,62 +70,96 @@ export function registerReport(program: Command): void {
       "threshold at this false-positive rate on the model's held-out normal scores (default: the model's threshold)",
       fractionFlag('--fpr'),
     )
-    .option('--title <text>', 'report title')
-    .option('--config <file>', 'settings (.json or YAML): fpr, title')
+    .option('--title <text>', "report title (default: 'normalcy report: <detector> on <data>')")
+    .option('--config <file>', 'settings (.json or YAML): fpr, title (default: none)')
     .addHelpText(
       'after',
-      '\nExamples:\n  normalcy report --model model/ --data abn.csv --labels labels.json --out report/\n  normalcy report --model model/ --data abn.csv --labels labels.csv --fpr 0.01 --out report/',
-    )
-    .action(async (f: ReportFlags) => {
-      const s = mergeSettings<ReportSettings>(
-        readConfigFile(f.config),
-        { fpr: f.fpr, title: f.title },
-        REPORT_SCHEMA,
-      );
-      const model = loadModel(f.model);
-      const { detector, manifest } = model;
-      const threshold = modelThreshold(model, s.fpr);
-      const series = await readData(f.data, f);
-      const labels = readLabels(f.labels, series.length);
-      const bar = progressBar('report', 3);
-      let report;
-      let metrics;
-      try {
-        bar.update(0, 'scoring');
-        progress(`scoring ${f.data} (${series.length} steps) with ${f.model}`);
-        const scores = detector.score(series);
-        bar.update(1, 'evaluating');
-        metrics = evaluateScores(scores, labels, threshold);
-        bar.update(2, 'writing charts');
-        progress('writing the report and charts');
-        report = await writeEvaluationReport(f.out, {
-          title: s.title ?? `normalcy report: ${manifest.detector} on ${f.data}`,
-          subtitle: `threshold ${threshold.value.toPrecision(5)} (${threshold.kind}${s.fpr !== undefined ? ` at ${s.fpr} FPR on held-out normal data` : ''})`,
-          config: { model: f.model, data: f.data, labels: f.labels, detector: manifest.config },
-          metrics: flatMetrics(metrics),
-          scores,
-          labels,
-          threshold: threshold.value,
-          normalScores: model.normalScores,
-          series: column(series, 0),
-          history: manifest.summary?.history,
-          targetFpr: s.fpr ?? (threshold.kind === 'fpr' ? threshold.targetFpr : undefined),
-        });
-        bar.update(3, 'done');
-      } finally {
-        bar.stop();
+      '\nExamples:\n  normalcy report --model model/ --data metrics.csv --out report/\n  normalcy report --model model/ --data abn.csv --labels labels.json --out report/\n  normalcy report --model model/ --data abn.csv --labels labels.csv --fpr 0.01 --out report/',
+    );
+  addDataOptions(command, true);
+  command.action(async (f: ReportFlags) => {
+    const s = mergeSettings<ReportSettings>(
+      readConfigFile(f.config),
+      { fpr: f.fpr, title: f.title },
+      REPORT_SCHEMA,
+    );
+    const run = await openModelRun({ ...f, ...(s.fpr !== undefined ? { fpr: s.fpr } : {}) });
+    const { series, threshold, manifest } = run;
+    let labels = f.labels ? readLabels(f.labels, series.length) : undefined;
+    if (labels && !labels.includes(1)) {
+      progress(`${f.labels}: the labels mark no anomalous step; the report has no evaluation`);
+      labels = undefined;
+    }
+    const bar = progressBar('report', 3);
+    let report;
+    let metrics;
+    let found;
+    try {
+      bar.update(0, 'scoring');
+      progress(`scoring ${f.data} (${series.length} steps) with ${f.model}`);
+      found = runIncidents(run);
+      bar.update(1, 'evaluating');
+      if (labels) {
+        const part = scoredSteps(found.scores, labels);
+        metrics =
+          part.labels.includes(0) && part.labels.includes(1)
+            ? evaluateScores(part.scores, part.labels, threshold)
+            : undefined;
       }
-      const metricsPath = join(f.out, 'metrics.json');
-      writeFileAtomic(
-        metricsPath,
-        JSON.stringify({ model: f.model, data: f.data, threshold, metrics }, null, 2) + '\n',
-      );
+      bar.update(2, 'writing charts');
+      progress('writing the report and charts');
+      report = await writeIncidentReport(f.out, {
+        title: s.title ?? `normalcy report: ${manifest.detector} on ${f.data}`,
+        subtitle: `threshold ${threshold.value.toPrecision(5)} (${threshold.kind}${run.targetRate ? ` at ${run.targetRate} false-positive rate on held-out normal data` : ''})`,
+        config: {
+          model: f.model,
+          data: f.data,
+          ...(f.labels ? { labels: f.labels } : {}),
+          detector: manifest.config,
+          incident_rules: found.settings.rules,
+        },
+        series,
+        scores: found.scores,
+        threshold: threshold.value,
+        incidents: found.incidents,
+        ...(found.drift ? { drift: found.drift, absorbed: found.absorbed } : {}),
+        ...(run.normalScores ? { normalScores: run.normalScores } : {}),
+        ...(labels ? { labels } : {}),
+        ...(metrics ? { metrics: flatMetrics(metrics) } : {}),
+        ...(manifest.summary?.history ? { history: manifest.summary.history } : {}),
+        targetFpr: run.targetRate,
+      });
+      bar.update(3, 'done');
+    } finally {
+      bar.stop();
+    }
+    const metricsPath = join(f.out, 'metrics.json');
+    writeFileAtomic(
+      metricsPath,
+      JSON.stringify(
+        {
+          model: f.model,
+          data: f.data,
+          threshold,
+          incidents: found.incidents,
+          drift: found.drift ?? null,
+          ...(report.incidentEvaluation ? { incident_evaluation: report.incidentEvaluation } : {}),
+          ...(metrics ? { metrics } : {}),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+    console.log(incidentSummary(found.incidents, series.length, series.timestamps, found.drift));
+    if (metrics) {
       const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(4) : String(v));
+      const ev = report.incidentEvaluation!;
       console.log(
-        `AUC-ROC ${fmt(metrics.auc_roc)}  AUC-PR ${fmt(metrics.auc_pr)}  F1 ${fmt(metrics.f1)} at threshold ${threshold.value.toPrecision(5)}`,
+        `AUC-ROC ${fmt(metrics.auc_roc)}  AUC-PR ${fmt(metrics.auc_pr)}  F1 ${fmt(metrics.f1)} at threshold ${threshold.value.toPrecision(5)}; incidents: precision ${fmt(ev.precision)}, recall ${fmt(ev.recall)}`,
       );
-      console.log(`report:  ${report.html}`);
-      console.log(`metrics: ${metricsPath}`);
-      console.log(`charts:  ${report.images.join(', ')}`);
-    });
+    }
+    console.log(`report:  ${report.html}`);
+    console.log(`metrics: ${metricsPath}`);
+    console.log(`charts:  ${report.images.join(', ')}`);
+  });
 }

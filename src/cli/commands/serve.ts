@@ -42,7 +42,10 @@ export function registerServe(program: Command): void {
     )
     .option('--max-rows <n>', 'rows one request may carry', intFlag('--max-rows'), 100_000)
     .option('--max-body-kb <n>', 'largest request body, KiB', intFlag('--max-body-kb'), 16_384)
-    .option('--state-dir <dir>', 'write live stream states here on shutdown, read them back on use')
+    .option(
+      '--state-dir <dir>',
+      'write live stream states here on shutdown, read them back on use (default: none, states are not kept)',
+    )
     .option('--log', 'log every request (JSON lines on stdout)', false)
     .addHelpText(
       'after',

@@ -52,8 +52,11 @@ export function registerStream(program: Command): void {
       '--probation <rows>',
       'rows learned before the first score (default: 15% of the rows, at most 750)',
     )
-    .option('--threshold <t>', 'flag rows whose score is at least t, and list them')
-    .option('--json', 'end with one JSON line: rows, probation, alarms')
+    .option(
+      '--threshold <t>',
+      'flag rows whose score is at least t, and list them (default: no flags)',
+    )
+    .option('--json', 'end with one JSON line: rows, probation, alarms (default: off)')
     .addHelpText(
       'after',
       '\nExamples:\n  normalcy stream --data nab/data/realKnownCause/nyc_taxi.csv --out taxi-scores.csv\n  normalcy stream --data feed.csv --column cpu --threshold 0.3 --out cpu-scores.csv --json',

@@ -10,24 +10,22 @@ import {
 } from '../../detectors/registry.js';
 import { describeSchema } from '../../config/schema.js';
 import { DEFAULT_SEED } from '../../data/random.js';
-import { thresholdAtFpr } from '../../thresholds/fpr.js';
+import { scoredPart } from '../../detectors/scored-steps.js';
+import { thresholdAtTargetRate } from '../../thresholds/target-rate.js';
+import { FORECASTER_DEFAULTS } from '../../detectors/forecaster.js';
+import { addDataOptions, readDataFile, type DataFlags } from '../data-flags.js';
+import { DATA_FORMS } from '../data-source.js';
 import {
   fractionFlag,
   intFlag,
+  progress,
   readConfigFile,
-  fitWithProgress,
   UsageError,
   inFile,
+  fitWithProgress,
 } from '../common.js';
-import {
-  DATA_FORMS,
-  queryOption,
-  readData,
-  tableOption,
-  type SourceFlags,
-} from '../data-source.js';
 
-interface TrainFlags extends SourceFlags {
+interface TrainFlags extends DataFlags {
   detector: string;
   data: string;
   config?: string;
@@ -44,26 +42,42 @@ interface TrainFlags extends SourceFlags {
 }
 
 export function registerTrain(program: Command): void {
-  program
+  const command = program
     .command('train')
     .description(
       'train a detector on normal data and save it with a threshold from held-out normal data',
     )
-    .requiredOption('--detector <name>', `detector (${detectorNames().join(', ')})`)
+    .option('--detector <name>', `detector (${detectorNames().join(', ')})`, 'forecaster')
     .requiredOption('--data <source>', `normal training series: ${DATA_FORMS}`)
-    .addOption(tableOption())
-    .addOption(queryOption())
     .requiredOption('--out <dir>', 'model directory to write')
     .option(
       '--config <file>',
-      'detector configuration (.json, or YAML: .yaml/.yml); flags override its fields',
+      "detector configuration (.json, or YAML: .yaml/.yml); flags override its fields (default: the detector's defaults)",
     )
-    .option('--network <kind>', 'forecaster network: dense, lstm, gru or stacked')
-    .option('--window <n>', 'past steps per window', intFlag('--window'))
-    .option('--horizon <n>', 'future steps to predict', intFlag('--horizon'))
-    .option('--epochs <n>', 'training epochs', intFlag('--epochs'))
+    .option(
+      '--network <kind>',
+      `forecaster network: dense, lstm, gru or stacked (default: ${FORECASTER_DEFAULTS.network})`,
+    )
+    .option(
+      '--window <n>',
+      `past steps per window (default: the detector's, ${FORECASTER_DEFAULTS.window} for the forecaster)`,
+      intFlag('--window'),
+    )
+    .option(
+      '--horizon <n>',
+      `future steps to predict (default: ${FORECASTER_DEFAULTS.horizon})`,
+      intFlag('--horizon'),
+    )
+    .option(
+      '--epochs <n>',
+      `training epochs (default: the detector's, ${FORECASTER_DEFAULTS.epochs} for the forecaster)`,
+      intFlag('--epochs'),
+    )
     .option('--seed <n>', 'random seed (same seed, same model)', intFlag('--seed', 0), DEFAULT_SEED)
-    .option('--validation <file>', 'held-out normal series (default: the end of --data)')
+    .option(
+      '--validation <file>',
+      'held-out normal series (default: the last --validation-split of --data)',
+    )
     .option(
       '--validation-split <fraction>',
       'share of --data held out when no --validation',
@@ -76,7 +90,7 @@ export function registerTrain(program: Command): void {
       fractionFlag('--fpr'),
       0.01,
     )
-    .option('--json', 'end with one JSON line of the training summary')
+    .option('--json', 'end with one JSON line of the training summary (default: off)')
     .addHelpText(
       'after',
       '\nExamples:\n  normalcy train --detector forecaster --network lstm --data normal.csv --window 25 --epochs 5 --out model/\n  normalcy train --detector autoencoder --config ae.yaml --data normal.csv --out model/\n  normalcy train --detector pca --data normal.csv --validation held-out.csv --fpr 0.005 --out model/\n\nThe config file holds detector fields (e.g. network, window, hidden, epochs,\nsmoothing: {kind, span}); unknown fields and out-of-range values are refused\nwith the allowed ones.',
@@ -90,57 +104,72 @@ export function registerTrain(program: Command): void {
             return `  ${n}:\n${describeSchema(e.schema, e.defaults)}`;
           })
           .join('\n')}`,
-    )
-    .action(async (f: TrainFlags) => {
-      if (!detectorNames().includes(f.detector))
-        throw new UsageError(
-          `--detector: unknown detector '${f.detector}' (available: ${detectorNames().join(', ')})`,
-        );
-      const fileConfig = readConfigFile(f.config);
-      // The file's fields are checked on their own first, so a bad one names the file.
-      if (f.config) {
-        try {
-          validateDetectorConfig(f.detector, { ...fileConfig });
-        } catch (err) {
-          if (err instanceof UsageError) throw new UsageError(`${f.config}: ${err.message}`);
-          throw err;
-        }
-      }
-      const config = { ...fileConfig };
-      if (f.network) config.network = f.network;
-      if (f.window) config.window = f.window;
-      if (f.horizon) config.horizon = f.horizon;
-      if (f.epochs) config.epochs = f.epochs;
-      validateDetectorConfig(f.detector, config);
-      const all = await readData(f.data, f);
-      let train = all;
-      let validation = f.validation ? await readData(f.validation, {}) : undefined;
-      if (!validation) {
-        const cut = Math.floor(all.length * (1 - f.validationSplit));
-        train = sliceRows(all, 0, cut);
-        validation = sliceRows(all, cut);
-      }
-      const detector = inFile(f.config ?? '--detector', () => createDetector(f.detector, config));
-      const epochs = (detector.config as { epochs?: number }).epochs ?? 1;
-      const summary = await inFile(f.data, () =>
-        fitWithProgress(detector, train, { validation, seed: f.seed }, epochs),
+    );
+  addDataOptions(command, false);
+  command.action(async (f: TrainFlags) => {
+    if (!detectorNames().includes(f.detector))
+      throw new UsageError(
+        `--detector: unknown detector '${f.detector}' (available: ${detectorNames().join(', ')})`,
       );
-      const normalScores = inFile(f.validation ?? f.data, () => detector.score(validation));
-      const threshold = inFile(f.validation ?? f.data, () => thresholdAtFpr(normalScores, f.fpr));
-      detector.save(f.out, { threshold: { ...threshold }, normalScores });
-      const result = {
-        model: f.out,
-        epochs: summary.epochs,
-        seconds: +summary.seconds.toFixed(2),
-        final_loss: summary.finalLoss,
-        best_validation_loss: summary.bestValidationLoss,
-        threshold: threshold.value,
-        target_fpr: f.fpr,
-        realised_fpr: threshold.realisedFpr,
-      };
-      console.log(
-        `model saved to ${f.out} (${summary.epochs} epochs, ${summary.seconds.toFixed(1)} s); threshold ${threshold.value.toPrecision(5)} at ${f.fpr} FPR on held-out normal data`,
-      );
-      if (f.json) console.log(JSON.stringify(result));
+    const fileConfig = readConfigFile(f.config);
+    // The file's fields are checked on their own first, so a bad one names the file.
+    if (f.config) {
+      try {
+        validateDetectorConfig(f.detector, { ...fileConfig });
+      } catch (err) {
+        if (err instanceof UsageError) throw new UsageError(`${f.config}: ${err.message}`);
+        throw err;
+      }
+    }
+    const config = { ...fileConfig };
+    if (f.network) config.network = f.network;
+    if (f.window) config.window = f.window;
+    if (f.horizon) config.horizon = f.horizon;
+    if (f.epochs) config.epochs = f.epochs;
+    validateDetectorConfig(f.detector, config);
+    const read = await readDataFile(f.data, f);
+    const all = read.series;
+    let train = all;
+    let validation = f.validation
+      ? (await readDataFile(f.validation, { ...f, table: undefined, query: undefined })).series
+      : undefined;
+    if (!validation) {
+      const cut = Math.floor(all.length * (1 - f.validationSplit));
+      train = sliceRows(all, 0, cut);
+      validation = sliceRows(all, cut);
+    }
+    const detector = inFile(f.config ?? '--detector', () => createDetector(f.detector, config));
+    const epochs = (detector.config as { epochs?: number }).epochs ?? 1;
+    const summary = await inFile(f.data, () =>
+      fitWithProgress(detector, train, { validation, seed: f.seed }, epochs),
+    );
+    const heldOut = f.validation ?? f.data;
+    const normalScores = inFile(heldOut, () => scoredPart(detector, detector.score(validation)));
+    const { threshold, warning } = inFile(heldOut, () =>
+      thresholdAtTargetRate(normalScores, f.fpr),
+    );
+    if (warning) progress(`warning: ${warning}`);
+    detector.save(f.out, {
+      threshold: { ...threshold },
+      normalScores,
+      ...(all.names ? { channelNames: all.names } : {}),
+      ...(read.timeColumn !== undefined ? { timeColumn: read.timeColumn } : {}),
     });
+    const result = {
+      model: f.out,
+      epochs: summary.epochs,
+      seconds: +summary.seconds.toFixed(2),
+      final_loss: summary.finalLoss,
+      best_validation_loss: summary.bestValidationLoss,
+      threshold: threshold.value,
+      target_fpr: f.fpr,
+      threshold_kind: threshold.kind,
+      realised_fpr: threshold.kind === 'fpr' ? threshold.realisedFpr : undefined,
+      ...(warning ? { warning } : {}),
+    };
+    console.log(
+      `model saved to ${f.out} (${summary.epochs} epochs, ${summary.seconds.toFixed(1)} s); threshold ${threshold.value.toPrecision(5)} at ${f.fpr} FPR on ${normalScores.length} held-out normal scores${threshold.kind === 'evt' ? ' (extrapolated, peaks over threshold)' : ''}`,
+    );
+    if (f.json) console.log(JSON.stringify(result));
+  });
 }

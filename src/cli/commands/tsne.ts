@@ -121,12 +121,12 @@ export function registerTsne(program: Command): void {
     .addOption(queryOption())
     .requiredOption(
       '--labels <file>',
-      'anomaly labels: ranges (.json, or start,end .csv) or a 0/1 column (.csv)',
+      'anomaly labels: ranges (.json, or start,end .csv) or a 0/1 column (.csv) (required)',
     )
     .requiredOption('--out <dir>', 'directory for tsne-before.png/svg and tsne-after.png/svg')
     .option(
       '--model <dir>',
-      "also map the model's view: its per-step error contributions (explain) over the same windows",
+      "also map the model's view: its per-step error contributions (explain) over the same windows (default: none)",
     )
     .option('--window <n>', 'steps per window (default 1: one point per step)', intFlag('--window'))
     .option('--shift <s>', 'steps between window starts (default 1)', intFlag('--shift'))
@@ -140,7 +140,7 @@ export function registerTsne(program: Command): void {
     .option('--seed <n>', 'seed of the subsample and of t-SNE (default 0)', intFlag('--seed', 0))
     .option(
       '--config <file>',
-      'settings (.json or YAML): window, shift, maxPoints, perplexity, iterations, seed',
+      'settings (.json or YAML): window, shift, maxPoints, perplexity, iterations, seed (default: none)',
     )
     .addHelpText(
       'after',

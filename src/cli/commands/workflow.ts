@@ -13,12 +13,12 @@ export function registerWorkflow(program: Command): void {
     .argument('<name>', 'workflow name')
     .requiredOption(
       '--config <file>',
-      'workflow config (YAML or JSON), e.g. examples/sine/config.yaml',
+      'workflow config (YAML or JSON), e.g. examples/sine/config.yaml (required)',
     )
     .option('--out <dir>', 'output folder', 'workflow-out')
     .option('--seed <n>', 'random seed', intFlag('--seed', 0), DEFAULT_SEED)
-    .option('--quick', 'a small, fast version (used by the tests)')
-    .option('--json', 'end with one JSON line of the summary')
+    .option('--quick', 'a small, fast version (used by the tests) (default: off)')
+    .option('--json', 'end with one JSON line of the summary (default: off)')
     .addHelpText(
       'after',
       () =>

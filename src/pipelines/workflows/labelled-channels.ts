@@ -21,6 +21,7 @@ import { readSeries } from '../../data/read-series.js';
 import { sliceRows, type Series } from '../../data/series.js';
 import { readChannelRangeTable, readTelemanomLabels } from '../../data/telemanom.js';
 import { mergeRanges, type IndexRange } from '../../data/ranges.js';
+import { bySeverity } from '../../alarms/incident.js';
 import { FORECASTER_SCHEMA, type ForecasterConfig } from '../../detectors/forecaster.js';
 import { thresholdTable } from '../../metrics/threshold-table.js';
 import { breakEvenPoint } from '../../metrics/break-even.js';
@@ -336,6 +337,7 @@ async function runChannel(
     errors,
     threshold: dyn,
     ranges: predicted,
+    incidents,
   } = telemanomDetect(forecaster, test, s.threshold);
   const m = errors.length;
   const values = test.data.subarray(start, start + m);
@@ -351,6 +353,20 @@ async function runChannel(
   const flagged = new Uint8Array(m);
   for (const [a, b] of dyn.ranges) flagged.fill(1, a, b + 1);
   const events = telemanomEvents(predicted, ranges);
+  // The flagged ranges as incidents (in this file's steps), most severe first.
+  write(
+    'incidents.json',
+    JSON.stringify(
+      bySeverity(incidents).map((i) => ({
+        ...i,
+        start: i.start + offset,
+        end: i.end + offset,
+        peakStep: i.peakStep + offset,
+      })),
+      null,
+      2,
+    ) + '\n',
+  );
 
   write(
     'scores.csv',

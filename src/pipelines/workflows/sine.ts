@@ -16,6 +16,10 @@ import { applyThreshold } from '../../thresholds/apply.js';
 import { scoreChart, waveformChart, writeChart } from '../../report/index.js';
 import { ConfigError } from '../../config/errors.js';
 import { writeScoresCsv } from '../../io/scores-csv.js';
+import { writeFileAtomic } from '../../io/atomic-write.js';
+import { findIncidents } from '../../alarms/detect-incidents.js';
+import { evaluateIncidents } from '../../alarms/incident-evaluation.js';
+import { firstScoredStep, markUnscored, scoredPart } from '../../detectors/scored-steps.js';
 import { configPath, numberField, round, stringField, writeCsv } from './config-fields.js';
 import {
   defineWorkflow,
@@ -121,8 +125,19 @@ async function run(ctx: WorkflowContext): Promise<WorkflowResult> {
     const m = evaluateScores(scores, labels, threshold);
     const flags = applyThreshold(scores, threshold);
     const scoresCsv = join(ctx.out, `scores-${name}.csv`);
-    writeScoresCsv(scoresCsv, scores, flags);
+    writeScoresCsv(scoresCsv, markUnscored(detector, scores), flags);
     files.push(scoresCsv);
+    // What a user acts on: the incidents, with the alarms layer's first-run settings.
+    const found = findIncidents(markUnscored(detector, scores), {
+      threshold: threshold.value,
+      targetRate: fpr,
+      normalScores: scoredPart(detector, normalScores),
+      mergeGapAtLeast: firstScoredStep(detector),
+    });
+    const incidentEval = evaluateIncidents(found.incidents, labels);
+    const incidentsJson = join(ctx.out, `incidents-${name}.json`);
+    writeFileAtomic(incidentsJson, JSON.stringify(found.incidents, null, 2) + '\n');
+    files.push(incidentsJson);
     const sc = await writeChart(
       join(ctx.out, `score-${name}`),
       scoreChart({
@@ -158,6 +173,9 @@ async function run(ctx: WorkflowContext): Promise<WorkflowResult> {
       threshold: round(threshold.value),
       realised_fpr_validation: round(threshold.realisedFpr),
       fpr_test_normal: round(m.fpr),
+      incidents: found.incidents.length,
+      incident_precision: round(incidentEval.precision),
+      incident_recall: round(incidentEval.recall),
       precision: round(m.precision),
       recall: round(m.recall),
       f1: round(m.f1),
@@ -168,7 +186,7 @@ async function run(ctx: WorkflowContext): Promise<WorkflowResult> {
     perNetwork[name] = row;
     table.push(Object.values(row));
     ctx.log(
-      `${name}: AUC-ROC ${row.auc_roc}, AUC-PR ${row.auc_pr}, F1 ${row.f1} at ${fpr} FPR (${row.train_seconds} s training)`,
+      `${name}: AUC-ROC ${row.auc_roc}, AUC-PR ${row.auc_pr}, F1 ${row.f1} at ${fpr} FPR; ${row.incidents} incident(s), precision ${row.incident_precision}, recall ${row.incident_recall} (${row.train_seconds} s training)`,
     );
   }
   const metricsCsv = join(ctx.out, 'metrics.csv');

@@ -1,0 +1,101 @@
+// --columns and --time-column, shared by train, score, detect, explain and
+// report: which columns of the data file are the channels and which is the
+// time. When scoring, the model's manifest supplies the defaults (the names
+// and time column training saw) and the columns are matched to it by name.
+import type { Command } from 'commander';
+import { DataError } from '../data/errors.js';
+import type { Series } from '../data/series.js';
+import type { Manifest } from '../detectors/model-dir.js';
+import { matchTrainedChannels } from '../detectors/trained-channels.js';
+import { UsageError } from './common.js';
+import { DATA_FORMS, queryOption, readData, tableOption, type SourceFlags } from './data-source.js';
+
+export { DATA_FORMS };
+
+export interface DataFlags extends SourceFlags {
+  columns?: string;
+  timeColumn?: string;
+}
+
+/** Adds --columns and --time-column to a command. */
+export function addDataOptions(command: Command, scoring: boolean): Command {
+  return command
+    .addOption(tableOption())
+    .addOption(queryOption())
+    .option(
+      '--columns <names>',
+      scoring
+        ? "comma-separated value columns, by name or 0-based index (default: the model's trained columns, matched by name)"
+        : 'comma-separated value columns, by name or 0-based index (default: every column but the time column)',
+    )
+    .option(
+      '--time-column <name>',
+      scoring
+        ? "timestamp column, by name or index (default: the model's time column, else 'timestamp' if present)"
+        : "timestamp column, by name or index (default: 'timestamp' if present)",
+    );
+}
+
+function ref(text: string): string | number {
+  const t = text.trim();
+  return /^\d+$/.test(t) ? Number(t) : t;
+}
+
+function parseColumns(text: string): (string | number)[] {
+  const refs = text.split(',').map(ref);
+  if (refs.some((r) => r === ''))
+    throw new UsageError(
+      `--columns: empty column name in '${text}' (give names separated by commas)`,
+    );
+  return refs;
+}
+
+export interface ReadData {
+  series: Series;
+  /** The time column used, by name (or index as text), when the data has times. */
+  timeColumn?: string;
+  /** What channel matching did (reordering, columns left out). */
+  note?: string;
+}
+
+/**
+ * Reads a data file with the flags; with a manifest, checks the channels against
+ * the ones training saw (by name when both have names) and defaults the time column.
+ */
+export async function readDataFile(
+  path: string,
+  flags: DataFlags,
+  manifest?: Manifest,
+): Promise<ReadData> {
+  const columns = flags.columns === undefined ? undefined : parseColumns(flags.columns);
+  const fromModel = flags.timeColumn === undefined ? manifest?.timeColumn : undefined;
+  const time = flags.timeColumn !== undefined ? ref(flags.timeColumn) : fromModel;
+  let series: Series;
+  try {
+    series = await readData(path, flags, {
+      ...(columns ? { columns } : {}),
+      ...(time !== undefined ? { timestamp: time } : {}),
+    });
+  } catch (err) {
+    const message = (err as Error).message;
+    if (err instanceof DataError && /no (timestamp )?column named|out of range/.test(message)) {
+      if (fromModel !== undefined && /timestamp column/.test(message))
+        throw new DataError(
+          path,
+          `the model was trained with time column '${fromModel}', which this file lacks (${err.problem}); pass --time-column to name this file's time column`,
+        );
+      const flag = /timestamp column/.test(message) ? '--time-column' : '--columns';
+      throw new UsageError(`${flag}: ${message}`);
+    }
+    throw err;
+  }
+  const timeColumn =
+    series.timestamps === undefined ? undefined : time !== undefined ? String(time) : 'timestamp';
+  if (!manifest) return { series, ...(timeColumn !== undefined ? { timeColumn } : {}) };
+  const matched = matchTrainedChannels(series, manifest, path);
+  return {
+    series: matched.series,
+    ...(timeColumn !== undefined ? { timeColumn } : {}),
+    ...(matched.note ? { note: matched.note } : {}),
+  };
+}
