@@ -17,8 +17,8 @@
 // the same [h, w, c] order as the input row. It explains what the autoencoder failed to
 // reproduce; unlike the reconstruction detectors its rows do not sum to the score, which
 // comes from the SVM.
-import { noGrad, tensor, tidy, F, type Tensor } from '../engine/index.js';
-import { createSeries, type Series } from '../data/series.js';
+import { noGrad, tidy, F, type Tensor } from '../engine/index.js';
+import type { Series } from '../data/series.js';
 import { ConvAutoencoder, type ChwShape } from '../models/conv-autoencoder.js';
 import {
   OneClassSvm,
@@ -40,7 +40,8 @@ import {
 import { resolveConfig, type Schema } from '../config/schema.js';
 import { trainingFields } from './config-fields.js';
 import { columnMeanStd } from '../data/column-stats.js';
-import { PerRowStream, type StreamOptions, type StreamScorer } from './stream-scorer.js';
+import { imageTensor, perImageStream, resolvePixelScale } from './image-rows.js';
+import type { StreamOptions, StreamScorer } from './stream-scorer.js';
 
 export interface CaeOcsvmConfig {
   /** Image shape [height, width, channels]; a Series row holds h * w * c pixels in that order. */
@@ -146,21 +147,9 @@ export class CaeOcsvmDetector implements Detector {
     checkSeries(x, `cae-ocsvm ${what}`, { channels: this.imageSize });
   }
 
-  /** Rows start..start+n of x as a scaled [n, c, h, w] tensor. */
+  /** Rows of x as a scaled [n, c, h, w] tensor. */
   private images(x: Series, rows: ArrayLike<number>): Tensor {
-    const size = this.imageSize;
-    const n = rows.length;
-    const buf = new Float32Array(n * size);
-    const s = this.pixelScale;
-    for (let i = 0; i < n; i++) {
-      const r = rows[i]!;
-      const src = x.data.subarray(r * size, (r + 1) * size);
-      const off = i * size;
-      for (let k = 0; k < size; k++) buf[off + k] = src[k]! * s;
-    }
-    const [h, w, c] = this.config.imageShape;
-    const t = tensor(buf, [n, h, w, c]);
-    return c === 1 ? t.reshape([n, 1, h, w]) : t.permute([0, 3, 1, 2]).contiguous();
+    return imageTensor(x, rows, this.config.imageShape, this.pixelScale);
   }
 
   /** Binary cross-entropy needs scaled pixels in [0, 1]; say which pixel is not. */
@@ -345,12 +334,7 @@ export class CaeOcsvmDetector implements Detector {
   /** Live scoring, one image a row: each is scored on its own, as in batch scoring. */
   stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
     this.requireSvm('stream');
-    const channels = this.channels;
-    return new PerRowStream<I>(
-      this,
-      { score: (row) => this.score(createSeries({ data: row, channels }))[0]! },
-      options,
-    );
+    return perImageStream(this, options);
   }
 
   save(dir: string, extras: SaveExtras = {}): void {
@@ -407,13 +391,6 @@ function checkNu(nu: number): void {
   if (typeof nu !== 'number' || !(nu > 0 && nu <= 1)) {
     throw new Error(`cae-ocsvm: nu must be in (0, 1], got ${nu}`);
   }
-}
-
-function resolvePixelScale(scale: number | 'auto', data: Float32Array): number {
-  if (scale !== 'auto') return scale;
-  let max = -Infinity;
-  for (let i = 0; i < data.length; i++) if (data[i]! > max) max = data[i]!;
-  return max > 1 ? 1 / 255 : 1;
 }
 
 /** Per-column mean and population std; a constant column gets std 1. */
