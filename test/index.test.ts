@@ -22,6 +22,7 @@ test('the public API exposes the layers and the shortcuts', () => {
     'cae-ocsvm',
     'discord',
     'forecaster',
+    'geom',
     'isolation-forest',
     'knn',
     'pca',

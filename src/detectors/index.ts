@@ -27,6 +27,7 @@ export { Forecaster, FORECASTER_DEFAULTS, type ForecasterConfig } from './foreca
 export { Autoencoder, AUTOENCODER_DEFAULTS, type AutoencoderConfig } from './autoencoder.js';
 export { CaeOcsvmDetector, CAE_OCSVM_DEFAULTS, type CaeOcsvmConfig } from './cae-ocsvm.js';
 export { AmslDetector, AMSL_DEFAULTS, type AmslConfig } from './amsl.js';
+export { GeomDetector, GEOM_DEFAULTS, type GeomConfig } from './geom.js';
 export { AutoDetector, AUTO_DEFAULTS, type AutoConfig, type AutoChoice } from './auto.js';
 export { DiscordDetector, DISCORD_DEFAULTS, type DiscordConfig } from './discord.js';
 export { PcaDetector, type PcaConfig } from './baselines/pca.js';

@@ -16,6 +16,7 @@ import {
   ROLLING_ZSCORE_DEFAULTS,
 } from './baselines/rolling-zscore.js';
 import { AmslDetector, AMSL_SCHEMA, AMSL_DEFAULTS } from './amsl.js';
+import { GeomDetector, GEOM_SCHEMA, GEOM_DEFAULTS } from './geom.js';
 import { DiscordDetector, DISCORD_SCHEMA, DISCORD_DEFAULTS } from './discord.js';
 import { AutoDetector, AUTO_SCHEMA, AUTO_DEFAULTS, type AutoConfig } from './auto.js';
 import type { Detector } from './detector.js';
@@ -221,6 +222,30 @@ const registry = new Map<string, DetectorEntry>([
       },
       describe:
         'images (one flattened image per row): conv autoencoder features + One-Class SVM; score = -SVM decision',
+    }),
+  ],
+  [
+    'geom',
+    entry(GeomDetector, {
+      schema: GEOM_SCHEMA,
+      defaults: GEOM_DEFAULTS,
+      conformance: {
+        data: 'images',
+        aucFloor: 0.85,
+        // Translations alone (K = 9): on zeros, rotations and flips are ambiguous
+        // (a 0 turned half-way is a 0), so with two epochs they reach AUC ~0.70; shifts ~0.96.
+        config: {
+          imageShape: [28, 28, 1],
+          rotate: false,
+          flip: false,
+          shift: 4,
+          widths: [8, 16],
+          epochs: 2,
+          batchSize: 64,
+        },
+      },
+      describe:
+        'images (one flattened image per row): a CNN learns which rotation/flip/translation was applied; score = -mean log-probability of the right one',
     }),
   ],
   [
