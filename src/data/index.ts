@@ -47,6 +47,15 @@ export { readNpy, parseNpy, encodeNpy, writeNpy } from './npy.js';
 export { readNpz, readNpzArray, readNpzImages, type ImageSet } from './npz.js';
 export { readIdx, parseIdx, readMnistImages, readMnistLabels, type IdxImages } from './idx.js';
 export {
+  readImageFolder,
+  listImageFiles,
+  labelsFromSubfolders,
+  IMAGE_EXTENSIONS,
+  type FolderImages,
+  type ImageFolderOptions,
+  type ColorMode,
+} from './image-folder.js';
+export {
   readNab,
   readNabFile,
   readNabWindows,

@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import { fmt, type ChartSpec, type XValues } from './common.js';
 import type { DetectedEvent } from './events.js';
 import { fontFamily, palette } from './theme.js';
+import type { ImageGallery } from './image-gallery.js';
 
 export interface ReportChart {
   title?: string;
@@ -46,6 +47,8 @@ export interface HtmlReportInput {
   eventTimes?: XValues;
   /** Most event rows listed (default 1,000). */
   maxEventRows?: number;
+  /** Image thumbnails (e.g. the most and least anomalous test images), shown before the charts. */
+  galleries?: readonly ImageGallery[];
 }
 
 const require = createRequire(import.meta.url);
@@ -145,6 +148,12 @@ td.num, table.events td { font-variant-numeric: tabular-nums; }
 .chart { margin: 8px 0 4px; min-height: 40px; }
 .chart-error { color: ${palette.anomaly}; }
 .note { color: ${palette.muted}; font-size: 12px; }
+.gallery { display: flex; flex-wrap: wrap; gap: 10px; margin: 8px 0; }
+.gallery figure { margin: 0; padding: 4px; border: 3px solid #ccc; border-radius: 3px; background: #fafafa; text-align: center; font-size: 11px; width: 116px; }
+.gallery figure.label-0 { border-color: ${palette.normal}; }
+.gallery figure.label-1 { border-color: ${palette.anomaly}; }
+.gallery img { display: block; margin: 0 auto 3px; image-rendering: pixelated; }
+.gallery figcaption { overflow-wrap: anywhere; }
 `;
 
 const runner = `
@@ -241,6 +250,7 @@ export function buildHtmlReport(input: HtmlReportInput): string {
   } else {
     parts.push(...settings);
   }
+  (input.galleries ?? []).forEach((g, i) => parts.push(gallerySection(g, i)));
   if (charts.length > 0) {
     parts.push('<section id="charts"><h2>Charts</h2>');
     parts.push(
@@ -286,6 +296,20 @@ export function buildHtmlReport(input: HtmlReportInput): string {
   for (const js of vegaBundles()) parts.push(`<script>${js}</script>`);
   parts.push(`<script>${runner}</script>`, '</body>', '</html>', '');
   return parts.join('\n');
+}
+
+function gallerySection(g: ImageGallery, i: number): string {
+  const figures = g.images.map((im) => {
+    const src = `data:image/png;base64,${Buffer.from(im.png).toString('base64')}`;
+    const cls = im.label === undefined ? '' : ` class="label-${im.label ? 1 : 0}"`;
+    return `<figure${cls}><img src="${src}" alt="${escapeHtml(im.caption)}"><figcaption>${escapeHtml(im.caption)}<br>score ${escapeHtml(fmt(im.score, 4))}</figcaption></figure>`;
+  });
+  return [
+    `<section class="images" id="gallery-${i}"><h2>${escapeHtml(g.title)}</h2>`,
+    g.description ? `<p class="note">${escapeHtml(g.description)}</p>` : '',
+    `<div class="gallery">${figures.join('')}</div>`,
+    '</section>',
+  ].join('\n');
 }
 
 /** Writes the report atomically and returns its path. */

@@ -40,3 +40,8 @@ export {
 } from './incident-report.js';
 export { channelsChart, type ChannelsChartInput, type ShadedRange } from './channels-chart.js';
 export { METRIC_MEANINGS } from './metric-meanings.js';
+export {
+  imageThumbnail,
+  type GalleryImage,
+  type ImageGallery,
+} from './image-gallery.js';

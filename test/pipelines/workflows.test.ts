@@ -19,6 +19,8 @@ import { workflows } from '../../src/pipelines/index.js';
 import type { WorkflowContext } from '../../src/pipelines/workflows/workflow.js';
 import { packageRoot } from '../../src/version.js';
 import { dataset } from '../helpers/datasets.js';
+import { openReport } from '../helpers/chromium.js';
+import sharp from 'sharp';
 
 const root = packageRoot();
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -243,7 +245,106 @@ test('workflow images --quick: from an npz made by make-npz.mjs, and from MNIST 
     assert.equal(b.summary.testSets, 10);
     await assert.rejects(
       imagesWorkflow.run(context({ normalLabel: 7 }, out, join(out, 'c'))),
-      /exactly one of npz and mnist/,
+      /exactly one of npz, mnist and folders/,
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+/** Writes n PNGs of 20x16 RGB: a bright bar on top and a block bottom-left, or noise. */
+async function writePngs(dir: string, n: number, kind: 'shape' | 'noise', seed: number) {
+  mkdirSync(dir, { recursive: true });
+  let s = seed;
+  const rnd = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  for (let i = 0; i < n; i++) {
+    const bytes = Buffer.alloc(20 * 16 * 3);
+    for (let y = 0; y < 20; y++)
+      for (let x = 0; x < 16; x++)
+        for (let k = 0; k < 3; k++) {
+          const on = (y < 3 && x > 1) || (y > 14 && x < 5);
+          bytes[(y * 16 + x) * 3 + k] =
+            kind === 'shape' ? (on ? 220 - 40 * k : 20) + 20 * rnd() : 255 * rnd() * rnd();
+        }
+    await sharp(bytes, { raw: { width: 16, height: 20, channels: 3 } })
+      .png()
+      .toFile(join(dir, `${kind}-${i}.png`));
+  }
+}
+
+test('workflow images --quick on folders of PNGs with geom: AUC, scores.csv, report with the most and least anomalous images', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'normalcy-wf-folders-'));
+  try {
+    await writePngs(join(out, 'train', 'good'), 24, 'shape', 1);
+    await writePngs(join(out, 'test', 'good'), 6, 'shape', 2);
+    await writePngs(join(out, 'test', 'noise'), 6, 'noise', 3);
+    const config = {
+      folders: { train: 'train/good', test: 'test' },
+      resize: [12, 10],
+      detector: 'geom',
+      detectorConfig: { widths: [4, 8], batchSize: 32 },
+      galleryImages: 4,
+    };
+    const r = await imagesWorkflow.run(context(config, out, join(out, 'a')));
+    allFinite(r.summary);
+    nonEmpty(r.files);
+    assert.equal(r.summary.detector, 'geom');
+    assert.deepEqual(r.summary.imageShape, [12, 10, 3]);
+    assert.equal(r.summary.trainImages, 24);
+    assert.equal(r.summary.normalPerSet, 6);
+    assert.equal(r.summary.anomaliesPerSet, 6);
+    assert.ok((r.summary.aucRoc as number) >= 0 && (r.summary.aucRoc as number) <= 1);
+    const scores = readFileSync(join(out, 'a', 'scores.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(scores[0], 'image,class,anomalous,score');
+    assert.equal(scores.length, 13);
+    assert.ok(scores.some((l) => l.startsWith('noise/noise-0.png,noise,1,')));
+    const html = readFileSync(join(out, 'a', 'report.html'), 'utf8');
+    assert.match(html, /Most anomalous test images \(4 of 12\)/);
+    assert.match(html, /Least anomalous test images \(4 of 12\)/);
+    assert.equal(html.match(/<img src="data:image\/png;base64,/g)?.length, 8);
+    // In a browser, offline: every thumbnail decodes, every chart renders.
+    const page = await openReport(join(out, 'a', 'report.html'));
+    try {
+      assert.deepEqual(page.errors, []);
+      assert.deepEqual(page.blocked, []);
+      assert.ok(page.charts.every((c) => c.rendered === 'true'));
+      const widths = await page.page.$$eval('.gallery img', (els) =>
+        els.map((e) => (e as unknown as { naturalWidth: number }).naturalWidth),
+      );
+      assert.equal(widths.length, 8);
+      assert.ok(
+        widths.every((w) => w > 0),
+        String(widths),
+      );
+    } finally {
+      await page.close();
+    }
+
+    // Without subfolders the test images are unlabelled: ranked and shown, no AUC.
+    await writePngs(join(out, 'loose'), 4, 'noise', 4);
+    const u = await imagesWorkflow.run(
+      context({ ...config, folders: { train: 'train/good', test: 'loose' } }, out, join(out, 'b')),
+    );
+    assert.equal(u.summary.aucRoc, undefined);
+    assert.match(readFileSync(join(out, 'b', 'report.html'), 'utf8'), /have no labels/);
+    await assert.rejects(
+      imagesWorkflow.run(context({ ...config, detector: 'knn' }, out, join(out, 'c'))),
+      /detector knn does not read images \(image detectors: cae-ocsvm, geom/,
+    );
+    await assert.rejects(
+      imagesWorkflow.run(
+        context(
+          { ...config, folders: { train: 'train/good', test: 'nothing' } },
+          out,
+          join(out, 'd'),
+        ),
+      ),
+      /nothing: image folder not found/,
     );
   } finally {
     rmSync(out, { recursive: true, force: true });
