@@ -10,7 +10,8 @@
 // seeded for training, its other images are the normal test images, and `test` images of
 // the other classes (seeded) the anomalies. mnist / fashion-mnist: `train` images of the
 // class from the training split; the first `test` images of the test split.
-// K: 4 = rotations, 8 = rotations x flip, 36 = rotations x translations, 72 = all three.
+// K: 4 = rotations, 8 = rotations x flip, 9 = translations, 18 = flip x translations,
+// 36 = rotations x translations, 72 = all three.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpzImages } from '../src/data/npz.js';
@@ -91,19 +92,20 @@ function splitFor(k: number, sets: { train: ImageSet; test: ImageSet; shared: bo
   };
 }
 
-function transformsFor(k: number): Pick<GeomConfig, 'rotate' | 'flip' | 'shift'> {
-  switch (k) {
-    case 4:
-      return { rotate: true, flip: false, shift: 0 };
-    case 8:
-      return { rotate: true, flip: true, shift: 0 };
-    case 36:
-      return { rotate: true, flip: false, shift: 0.25 };
-    case 72:
-      return { rotate: true, flip: true, shift: 0.25 };
-    default:
-      throw new Error(`K must be 4, 8, 36 or 72, got ${k}`);
-  }
+/** The transformation set of each K (shift: a quarter of the image side). */
+const TRANSFORM_SETS: Record<number, Pick<GeomConfig, 'rotate' | 'flip'> & { shifted: boolean }> = {
+  4: { rotate: true, flip: false, shifted: false },
+  8: { rotate: true, flip: true, shifted: false },
+  9: { rotate: false, flip: false, shifted: true },
+  18: { rotate: false, flip: true, shifted: true },
+  36: { rotate: true, flip: false, shifted: true },
+  72: { rotate: true, flip: true, shifted: true },
+};
+
+function transformsFor(k: number): Pick<GeomConfig, 'rotate' | 'flip'> & { shifted: boolean } {
+  const t = TRANSFORM_SETS[k];
+  if (!t) throw new Error(`K must be one of ${Object.keys(TRANSFORM_SETS).join(', ')}, got ${k}`);
+  return t;
 }
 
 async function main(): Promise<void> {
@@ -123,9 +125,9 @@ async function main(): Promise<void> {
     `geom on ${name}: ${trainCount} training images a class, widths [${widths}], ${epochs} epochs, seed ${seed}`,
   );
   for (const K of ks) {
-    const t = transformsFor(K);
+    const { shifted, ...t } = transformsFor(K);
     // Translations by a quarter of the side (8 pixels at 32, 7 at 28), as in the paper.
-    const shift = t.shift ? Math.round(Math.min(h, w) * t.shift) : 0;
+    const shift = shifted ? Math.round(Math.min(h, w) / 4) : 0;
     for (const k of classes) {
       const s = splitFor(k, sets);
       const d = new GeomDetector({
