@@ -167,21 +167,6 @@ export async function train(
   config: TrainingConfig,
   options: TrainOptions = {},
 ): Promise<TrainingSummary> {
-  const releaseAllocator = enterTrainingAllocator();
-  try {
-    return await trainModel(model, loss, data, config, options);
-  } finally {
-    releaseAllocator();
-  }
-}
-
-async function trainModel(
-  model: Module,
-  loss: LossFn,
-  data: TrainingData,
-  config: TrainingConfig,
-  options: TrainOptions,
-): Promise<TrainingSummary> {
   if (data.count === 0)
     throw new Error('no training examples: the training series is shorter than one window');
   if (options.seed !== undefined) manualSeed(options.seed);
@@ -213,6 +198,21 @@ export async function trainBatches(
   batches: Batches,
   config: TrainingConfig,
   options: Omit<TrainOptions, 'validation'> = {},
+): Promise<TrainingSummary> {
+  // malloc's training setting (src/engine/allocator.ts) while the loop runs.
+  const releaseAllocator = enterTrainingAllocator();
+  try {
+    return await runEpochs(model, batches, config, options);
+  } finally {
+    releaseAllocator();
+  }
+}
+
+async function runEpochs(
+  model: Module,
+  batches: Batches,
+  config: TrainingConfig,
+  options: Omit<TrainOptions, 'validation'>,
 ): Promise<TrainingSummary> {
   const { count } = batches;
   if (count === 0)
