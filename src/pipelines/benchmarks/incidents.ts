@@ -8,7 +8,7 @@
 //   default forecaster: each fault found, its top culprit channel, false
 //   incidents, realised FPR on the normal steps.
 import { join } from 'node:path';
-import { sliceRows, type Series } from '../../data/series.js';
+import { sliceRows } from '../../data/series.js';
 import { serviceMetricsCase } from '../../data/service-metrics.js';
 import { Forecaster } from '../../detectors/forecaster.js';
 import { sineDemoData, sineDemoForecaster, SINE_ANOMALY_FROM } from '../sine-demo.js';
