@@ -55,12 +55,18 @@ export interface CaeOcsvmConfig {
   pixelScale: number | 'auto';
   /**
    * Per-image normalisation learnt on the training images (src/data/image-normalization.ts):
-   * 'none' (pixels times pixelScale), 'minmax', or 'gcn-minmax' (Deep SVDD's). Both
-   * normalisations are independent of pixelScale.
+   * 'none' (pixels times pixelScale), 'minmax', or 'gcn-minmax' (Deep SVDD's); 'auto' is
+   * 'gcn-minmax' for colour images and 'none' for grey ones. Both normalisations are
+   * independent of pixelScale. On CIFAR-10 (development split, seed 1) gcn-minmax lifted
+   * ship from 0.604 to 0.642 AUC-ROC (reconstruction error alone 0.686 to 0.782) and left
+   * cat at chance (0.445 to 0.435; reconstruction 0.540 to 0.596): without it, brightness
+   * and contrast dominate what the autoencoder keeps.
    */
-  normalization: ImageNormalization;
+  normalization: ImageNormalization | 'auto';
   /** Widths of the autoencoder's three encoder convolutions; features = last x (h/8) x (w/8). */
   encoderChannels: [number, number, number];
+  /** 'relu' after the last encoder convolution, or 'linear' (features may be negative). */
+  bottleneck: 'relu' | 'linear';
   /**
    * 'standardize': each encoder feature to mean 0, std 1 over the training images before the
    * SVM; 'none': the features as the encoder gives them (gamma 'scale' adapts to their overall
@@ -90,8 +96,9 @@ export interface CaeOcsvmConfig {
 export const CAE_OCSVM_DEFAULTS: CaeOcsvmConfig = {
   imageShape: [28, 28, 1],
   pixelScale: 'auto',
-  normalization: 'none',
+  normalization: 'auto',
   encoderChannels: [16, 8, 4],
+  bottleneck: 'relu',
   featureScaling: 'standardize',
   loss: 'bce',
   epochs: 10,
@@ -108,8 +115,9 @@ export const CAE_OCSVM_DEFAULTS: CaeOcsvmConfig = {
 export const CAE_OCSVM_SCHEMA: Schema = {
   imageShape: { type: 'int[]', min: 1, length: 3 },
   pixelScale: { type: 'number-or-enum', values: ['auto'], min: 0, exclusiveMin: true },
-  normalization: { type: 'enum', values: IMAGE_NORMALIZATIONS },
+  normalization: { type: 'enum', values: [...IMAGE_NORMALIZATIONS, 'auto'] },
   encoderChannels: { type: 'int[]', min: 1, max: 1024, length: 3 },
+  bottleneck: { type: 'enum', values: ['relu', 'linear'] },
   featureScaling: { type: 'enum', values: ['standardize', 'none'] },
   loss: { type: 'enum', values: ['bce', 'mse'] },
   ...trainingFields,
@@ -163,7 +171,8 @@ export class CaeOcsvmDetector implements Detector {
   }
 
   private newNet(): ConvAutoencoder {
-    return new ConvAutoencoder(chwOf(this.config.imageShape), this.config.encoderChannels);
+    const c = this.config;
+    return new ConvAutoencoder(chwOf(c.imageShape), c.encoderChannels, c.bottleneck);
   }
 
   /** Pixels of one image into dst: times pixelScale, or normalised. */
@@ -235,9 +244,11 @@ export class CaeOcsvmDetector implements Detector {
     this.channels = this.imageSize;
     this.seed = options.seed;
     this.pixelScale = resolvePixelScale(c.pixelScale, trainSeries.data);
-    this.normalizer = ImageNormalizer.fit(c.normalization, trainSeries.data, this.imageSize);
+    const kind: ImageNormalization =
+      c.normalization !== 'auto' ? c.normalization : c.imageShape[2] > 1 ? 'gcn-minmax' : 'none';
+    this.normalizer = ImageNormalizer.fit(kind, trainSeries.data, this.imageSize);
     // Min-max puts every training pixel in [0, 1] already.
-    if (c.loss === 'bce' && c.normalization === 'none') this.checkUnitRange(trainSeries);
+    if (c.loss === 'bce' && kind === 'none') this.checkUnitRange(trainSeries);
     this.featureMean = undefined;
     this.featureStd = undefined;
     this.svm = undefined;

@@ -45,6 +45,11 @@ export class ConvAutoencoder extends Module {
     readonly shape: ChwShape,
     /** Widths of the three encoder convolutions, outside in. */
     readonly widths: readonly [number, number, number] = CAE_ENCODER_CHANNELS,
+    /**
+     * 'linear': no ReLU after the last encoder convolution, so features can be negative and
+     * keep the distances between images that a ReLU would fold onto 0.
+     */
+    readonly bottleneck: 'relu' | 'linear' = 'relu',
   ) {
     super();
     const [c, h, w] = shape;
@@ -69,7 +74,7 @@ export class ConvAutoencoder extends Module {
         new ReLU(),
         new MaxPool2d(2),
         new Conv2d(c2, c3, 3, { padding: 1 }),
-        new ReLU(),
+        ...(bottleneck === 'relu' ? [new ReLU()] : []),
         new MaxPool2d(2),
       ),
     );

@@ -70,7 +70,7 @@ export function registerBench(program: Command): void {
     )
     .option(
       '--epochs <n>',
-      "mnist, fashion-mnist, cifar10: epochs of every detector that trains in epochs (default: each detector's own)",
+      "mnist, fashion-mnist, cifar10: epochs of every detector that trains in epochs, and at most as many pre-training epochs (default: each detector's own)",
       intFlag('--epochs', 1),
     )
     .option(

@@ -49,6 +49,15 @@ export function benchConfig(
     ...(o.quick ? e.conformance.config : {}),
     ...('imageShape' in e.schema ? { imageShape: [...shape] } : {}),
     ...(o.epochs !== undefined && 'epochs' in e.schema ? { epochs: o.epochs } : {}),
+    // Pre-training (deep-svdd) is capped by the same number, so --epochs bounds a whole run.
+    ...(o.epochs !== undefined && 'pretrainEpochs' in e.schema
+      ? {
+          pretrainEpochs: Math.min(
+            o.epochs,
+            (e.defaults as { pretrainEpochs: number }).pretrainEpochs,
+          ),
+        }
+      : {}),
   };
 }
 
