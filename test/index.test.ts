@@ -20,11 +20,13 @@ test('the public API exposes the layers and the shortcuts', () => {
     'auto',
     'autoencoder',
     'cae-ocsvm',
+    'deep-svdd',
     'discord',
     'forecaster',
     'geom',
     'isolation-forest',
     'knn',
+    'ocsvm',
     'pca',
     'rolling-zscore',
   ]);
