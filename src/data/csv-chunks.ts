@@ -14,8 +14,12 @@ import { DataError, describeError } from './errors.js';
 import { checkFile, corruptGzip, isGzip, notGzip } from './files.js';
 import type { Series } from './series.js';
 
-/** Rows per chunk unless the caller says otherwise. */
-export const CSV_CHUNK_ROWS = 65_536;
+/**
+ * Rows per chunk unless the caller says otherwise: small, so that the parsed records
+ * die young in V8's heap (65,536-row chunks were promoted and grew the heap to 110 MB
+ * reading 10^6 rows; 4,096-row chunks keep it near 40 MB).
+ */
+export const CSV_CHUNK_ROWS = 4096;
 
 const QUOTE = 34;
 

@@ -8,7 +8,6 @@ import { applyThreshold } from '../../thresholds/apply.js';
 import { markUnscored } from '../../detectors/scored-steps.js';
 import { contributionNames } from '../../alarms/detector-incidents.js';
 import { scoreInChunks, type ChunkScorable } from '../../detectors/chunked-scoring.js';
-import { CSV_CHUNK_ROWS } from '../../data/csv-chunks.js';
 import type { Series } from '../../data/series.js';
 import { ScoresCsvWriter } from '../../io/scores-csv.js';
 import { inFile, progress, scoreFile, UsageError } from '../common.js';
@@ -22,10 +21,13 @@ import { openModel, openModelRun, type OpenedModel } from '../model-run.js';
 
 type ScoreFlags = DataFlags & { model: string; data: string; out: string; series?: string };
 
-/** Rows per chunk: NORMALCY_CHUNK_ROWS (fewer: less memory, more overhead) or 65,536. */
+/** Steps scored per chunk unless NORMALCY_CHUNK_ROWS says otherwise. */
+const SCORE_CHUNK_ROWS = 65_536;
+
+/** Steps per chunk: NORMALCY_CHUNK_ROWS (fewer: less memory, more overhead) or 65,536. */
 function chunkRows(): number {
   const text = process.env.NORMALCY_CHUNK_ROWS;
-  if (text === undefined || text === '') return CSV_CHUNK_ROWS;
+  if (text === undefined || text === '') return SCORE_CHUNK_ROWS;
   const rows = Number(text);
   if (!Number.isInteger(rows) || rows < 1)
     throw new UsageError(`NORMALCY_CHUNK_ROWS must be a positive integer, got '${text}'`);
@@ -70,7 +72,7 @@ async function scoreToCsv(f: ScoreFlags): Promise<void> {
   let writer: ScoresCsvWriter | undefined;
   let count = 0;
   try {
-    for await (const part of scoreInChunks(scoring, seriesChunks(f, model, rows), rows)) {
+    for await (const part of scoreInChunks(scoring, seriesChunks(f, model), rows)) {
       const scores = markUnscored(model.detector, part.scores, part.start);
       const flags = applyThreshold(
         scores.map((s) => (Number.isFinite(s) ? s : -Infinity)),
@@ -98,13 +100,9 @@ async function scoreToCsv(f: ScoreFlags): Promise<void> {
 }
 
 /** The data in chunks matched to the model's channels; what matching did is said once. */
-async function* seriesChunks(
-  f: ScoreFlags,
-  model: OpenedModel,
-  rows: number,
-): AsyncGenerator<Series> {
+async function* seriesChunks(f: ScoreFlags, model: OpenedModel): AsyncGenerator<Series> {
   let noted = false;
-  for await (const read of readDataFileChunks(f.data, f, model.manifest, rows)) {
+  for await (const read of readDataFileChunks(f.data, f, model.manifest)) {
     if (read.note && !noted) progress(`${f.data}: ${read.note}`);
     noted ||= read.note !== undefined;
     yield read.series;
