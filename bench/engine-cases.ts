@@ -10,6 +10,7 @@ import {
   randperm,
   tidy,
   dispose,
+  enterTrainingAllocator,
   F,
   Adam,
   LSTM,
@@ -132,6 +133,8 @@ export const epochsOf = (c: Case, epochs: number): number =>
 
 /** Trains the case for epochsOf(c, epochs) epochs; returns the epoch times in seconds. */
 export function runCase(c: Case, epochs: number, log = true): number[] {
+  // The malloc setting the trainer trains under (src/engine/allocator.ts).
+  const releaseAllocator = enterTrainingAllocator();
   manualSeed(0);
   const { x, y } = c.makeData();
   const model = c.makeModel();
@@ -163,6 +166,7 @@ export function runCase(c: Case, epochs: number, log = true): number[] {
   }
   // Free this case's data and weights before the next case starts.
   dispose([x, y, ...model.params]);
+  releaseAllocator();
   return times;
 }
 

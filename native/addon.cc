@@ -19,6 +19,17 @@ NORMALCY_FN(SetNumThreads) {
   return info.Env().Undefined();
 }
 
+// Fixes glibc's mmap threshold and trim threshold now (bytes each); false
+// where glibc refuses the value.
+NORMALCY_FN(SetMallocThresholds) {
+  double mmap = Num(info, 0, "mmapBytes");
+  double trim = Num(info, 1, "trimBytes");
+  if (mmap < 0 || trim < 0) throw std::invalid_argument("malloc thresholds must be >= 0");
+  bool ok = mallopt(M_MMAP_THRESHOLD, static_cast<int>(mmap)) == 1 &&
+            mallopt(M_TRIM_THRESHOLD, static_cast<int>(trim)) == 1;
+  return Napi::Boolean::New(info.Env(), ok);
+}
+
 NORMALCY_FN(GetNumThreads) { return Napi::Number::New(info.Env(), at::get_num_threads()); }
 
 NORMALCY_FN(SetGradEnabled) {
@@ -34,14 +45,14 @@ NORMALCY_FN(LiveTensors) {
 
 NORMALCY_FN(ConfigInfo) { return Napi::String::New(info.Env(), at::show_config()); }
 
-// NORMALCY_MMAP_THRESHOLD=<bytes> fixes glibc's mmap threshold (glibc raises
-// it by itself as large blocks are freed, which is what makes big tensor
-// buffers cheap to reuse, as under PyTorch). Measured here: a synchronous loop
-// of 12,000 small LSTM steps that never returns to the event loop (so Node
-// never runs the finalizers of freed handles) fragmented the heap to 22 GB of
-// RSS under the dynamic threshold; the same loop yielding every 50 steps stays
-// flat at ~0.23 GB. A fixed 128 KiB threshold also keeps the synchronous loop
-// flat but made LSTM training 40% slower, so it is opt-in.
+// NORMALCY_MMAP_THRESHOLD=<bytes> fixes glibc's mmap threshold at load (glibc
+// raises it by itself as large blocks are freed, which is what makes big
+// tensor buffers cheap to reuse, as under PyTorch). Measured here: a
+// synchronous loop of 12,000 small LSTM steps that never returns to the event
+// loop (so Node never runs the finalizers of freed handles) fragmented the
+// heap to 22 GB of RSS under the dynamic threshold; a fixed 128 KiB threshold
+// keeps it flat but makes training 15-45% slower, so the engine switches
+// between the two at run time (src/engine/allocator.ts).
 static void ApplyMmapThreshold() {
   const char* fixed = std::getenv("NORMALCY_MMAP_THRESHOLD");
   if (fixed != nullptr && std::atoi(fixed) > 0) mallopt(M_MMAP_THRESHOLD, std::atoi(fixed));
@@ -53,6 +64,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("manualSeed", Napi::Function::New(env, ManualSeed));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads));
+  exports.Set("setMallocThresholds", Napi::Function::New(env, SetMallocThresholds));
   exports.Set("setGradEnabled", Napi::Function::New(env, SetGradEnabled));
   exports.Set("isGradEnabled", Napi::Function::New(env, IsGradEnabled));
   exports.Set("liveTensors", Napi::Function::New(env, LiveTensors));

@@ -23,6 +23,7 @@ export {
 } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export { tidy, keep, dispose } from './scope.js';
+export { enterTrainingAllocator, inTrainingAllocator } from './allocator.js';
 export {
   manualSeed,
   setNumThreads,

@@ -76,6 +76,8 @@ export interface NativeBinding {
   manualSeed(seed: number): void;
   setNumThreads(n: number): void;
   getNumThreads(): number;
+  /** Absent from addons built before it existed (then the allocator switch is a no-op). */
+  setMallocThresholds?(mmapBytes: number, trimBytes: number): boolean;
   setGradEnabled(enabled: boolean): void;
   isGradEnabled(): boolean;
   liveTensors(): number;
@@ -280,6 +282,13 @@ let threading: ThreadingInfo | undefined;
  * Torch's thread count is NORMALCY_THREADS, else the cores not busy with
  * other work when the addon loads (the trainer asks again at each fit).
  */
+let mmapThresholdFromUser = false;
+
+/** Whether NORMALCY_MMAP_THRESHOLD came from the user (then the engine never changes it). */
+export function mmapThresholdSetByUser(): boolean {
+  return mmapThresholdFromUser;
+}
+
 export function native(): NativeBinding {
   if (binding) return binding;
   const path = addonPath();
@@ -296,6 +305,8 @@ export function native(): NativeBinding {
   // loop, where Node runs the finalizers of freed tensor handles; under the dynamic
   // threshold their big buffers then came from a fragmented heap and `score` grew about
   // 3 KB per row (1.8 GB at 10^5 rows with an LSTM). Fixed, it stays flat (bench/score-memory.ts).
+  // During training the engine lifts it again (src/engine/allocator.ts).
+  mmapThresholdFromUser = process.env.NORMALCY_MMAP_THRESHOLD !== undefined;
   process.env.NORMALCY_MMAP_THRESHOLD ??= String(128 * 1024);
   const require = createRequire(import.meta.url);
   const loaded = require(path) as NativeBinding;

@@ -5,6 +5,7 @@
 import {
   Adam,
   adaptThreads,
+  enterTrainingAllocator,
   manualSeed,
   noGrad,
   randperm,
@@ -158,6 +159,21 @@ export async function train(
   data: TrainingData,
   config: TrainingConfig,
   options: TrainOptions = {},
+): Promise<TrainingSummary> {
+  const releaseAllocator = enterTrainingAllocator();
+  try {
+    return await trainModel(model, loss, data, config, options);
+  } finally {
+    releaseAllocator();
+  }
+}
+
+async function trainModel(
+  model: Module,
+  loss: LossFn,
+  data: TrainingData,
+  config: TrainingConfig,
+  options: TrainOptions,
 ): Promise<TrainingSummary> {
   if (data.count === 0)
     throw new Error('no training examples: the training series is shorter than one window');
