@@ -81,7 +81,7 @@ try {
   ];
   const trained = run(trainArgs(train, model));
   console.log(
-    `trained ${detector} (${network}) in ${trained.seconds.toFixed(1)} s, peak ${trained.peakMb.toFixed(0)} MB`,
+    `trained ${detector}${neural ? ` (${network})` : ''} in ${trained.seconds.toFixed(1)} s, peak ${trained.peakMb.toFixed(0)} MB`,
   );
   console.log(
     `NORMALCY_MMAP_THRESHOLD=${process.env.NORMALCY_MMAP_THRESHOLD ?? '(default)'} NORMALCY_CHUNK_ROWS=${process.env.NORMALCY_CHUNK_ROWS ?? '(default)'}; measuring ${measure}`,

@@ -4,23 +4,15 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../../src/data/random.js';
-import { seriesFromColumns, sliceRows, type Series } from '../../src/data/series.js';
+import { sliceRows, type Series } from '../../src/data/series.js';
+import { twoChannels as shifted } from '../helpers/two-channels.js';
 import { createDetector } from '../../src/detectors/registry.js';
 import { scoreInChunks, type ScoredChunk } from '../../src/detectors/chunked-scoring.js';
 import type { Detector } from '../../src/detectors/detector.js';
 
-/** Two noisy sines with a level shift in channel 1 over [0.6, 0.62) of the series. */
-function twoChannels(length: number, seed: number): Series {
-  const rng = createRng(seed);
-  const a = new Float32Array(length);
-  const b = new Float32Array(length);
-  for (let t = 0; t < length; t++) {
-    a[t] = Math.sin((2 * Math.PI * t) / 20) + 0.05 * (rng.next() - 0.5);
-    b[t] = Math.cos((2 * Math.PI * t) / 30) + 0.05 * (rng.next() - 0.5);
-    if (t >= 0.6 * length && t < 0.62 * length) b[t]! += 2;
-  }
-  return seriesFromColumns([a, b], { names: ['a', 'b'] });
-}
+/** The helper's two noisy sines with a shift in channel 1 over [0.6, 0.62) of the series. */
+const twoChannels = (length: number, seed: number): Series =>
+  shifted(length, seed, [Math.floor(0.6 * length), Math.floor(0.62 * length)]);
 
 /** The series in consecutive parts of uneven sizes, as a reader hands them over. */
 async function* parts(x: Series, seed: number): AsyncGenerator<Series> {
