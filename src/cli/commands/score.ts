@@ -17,7 +17,6 @@ import { writeTable } from '../../data/sources/table-sink.js';
 import { scoreRows } from '../../data/sources/score-table.js';
 import { seriesLabel } from '../data-source.js';
 import { addDataOptions, readDataFileChunks, type DataFlags } from '../data-flags.js';
-import { DATA_FORMS } from '../data-source.js';
 import { openModel, openModelRun, type OpenedModel } from '../model-run.js';
 
 type ScoreFlags = DataFlags & { model: string; data: string; out: string; series?: string };
@@ -40,7 +39,6 @@ export function registerScore(program: Command): void {
     .command('score')
     .description('score a series with a saved model (higher = more anomalous)')
     .requiredOption('--model <dir>', 'model directory written by train')
-    .requiredOption('--data <source>', `series to score: ${DATA_FORMS}`)
     .option(
       '--series <name>',
       'series name of the rows in a database --out (default: --table, else --data)',
@@ -53,7 +51,7 @@ export function registerScore(program: Command): void {
       'after',
       '\nExamples:\n  normalcy score --model model/ --data abn.csv --out scores.csv\n  normalcy score --model model/ --data metrics.csv --time-column time --out scores.csv\n  normalcy score --model model/ --data duckdb:plant.db --table pump7 --out duckdb:plant.db#scores\n\nSteps the model cannot score yet (the first window) have empty cells.\nA long CSV file is scored in chunks of NORMALCY_CHUNK_ROWS rows (default 65536) in\nbounded memory, with the same output, when the detector allows (see README).\nA database --out gets (series, step, time, score, anomalous) rows in one transaction;\nthe table is created if missing and a rerun replaces the rows of its series.',
     );
-  addDataOptions(command, true);
+  addDataOptions(command, true, 'series to score');
   command.action(async (f: ScoreFlags) => {
     if (parseSinkRef(f.out)) await scoreToTable(f);
     else await scoreToCsv(f);
