@@ -7,6 +7,9 @@ import {
   F,
   Linear,
   LSTM,
+  GRU,
+  randn,
+  manualSeed,
   Conv2d,
   noGrad,
   BatchNorm,
@@ -118,6 +121,36 @@ test('gru and lstm shapes: multi-layer, batch-first sequences and states', () =>
     batchFirst: true,
   });
   assert.deepEqual(g.output.shape, [4, 7, 6]);
+});
+
+test('lstm and gru cell: step by step, a batch of sequences gives the fused layer outputs', () => {
+  manualSeed(3);
+  const x = randn([4, 6, 3]);
+  const lstm = new LSTM({ inputSize: 3, hiddenSize: 5 });
+  const gru = new GRU({ inputSize: 3, hiddenSize: 5 });
+  noGrad(() => {
+    let h = zeros([4, 5]);
+    let c = zeros([4, 5]);
+    let g = zeros([4, 5]);
+    for (let t = 0; t < 6; t++) {
+      const xt = x.slice(1, t, t + 1).squeeze(1);
+      ({ h, c } = lstm.cell(xt, h, c));
+      g = gru.cell(xt, g);
+    }
+    const fused = lstm.run(x);
+    close(h.toFloat32Array(), fused.h.toFloat32Array());
+    close(c.toFloat32Array(), fused.c.toFloat32Array());
+    close(g.toFloat32Array(), gru.run(x).h.toFloat32Array());
+  });
+  assert.throws(
+    () =>
+      new LSTM({ inputSize: 3, hiddenSize: 5, layers: 2 }).cell(
+        zeros([1, 3]),
+        zeros([1, 5]),
+        zeros([1, 5]),
+      ),
+    /LSTM.cell: one step is defined for a single unidirectional layer with biases \(this one has 2 layer/,
+  );
 });
 
 test('batch norm: batch statistics in training, running statistics in eval', () => {

@@ -2,7 +2,7 @@
 // default, initialised as torch.nn.LSTM / GRU (uniform +-1/sqrt(hidden)).
 import { Module, newWeight } from './module.js';
 import { Tensor, zeros } from '../tensor.js';
-import { lstm, gru } from '../functional.js';
+import { lstm, gru, linear } from '../functional.js';
 
 export interface RecurrentConfig {
   inputSize: number;
@@ -54,6 +54,16 @@ abstract class Recurrent extends Module {
     }
   }
 
+  /** The single-step form exists for one unidirectional layer with biases only. */
+  protected checkCell(what: string): Tensor[] {
+    if (this.layers !== 1 || this.bidirectional || !this.bias)
+      throw new Error(
+        `${what}: one step is defined for a single unidirectional layer with biases ` +
+          `(this one has ${this.layers} layer(s), bidirectional ${this.bidirectional}, bias ${this.bias})`,
+      );
+    return this.flat;
+  }
+
   protected zeroState(x: Tensor): Tensor {
     const batch = x.shape[this.batchFirst ? 0 : 1]!;
     return zeros([this.layers * (this.bidirectional ? 2 : 1), batch, this.hiddenSize], x.dtype);
@@ -84,6 +94,19 @@ export class LSTM extends Recurrent {
   forward(x: Tensor): Tensor {
     return this.run(x).output;
   }
+  /**
+   * One time step for a batch, as torch.nn.LSTMCell with this layer's weights: x [batch, in]
+   * (or [1, in], the same input for every row), h and c [batch, hidden] -> the next h and c
+   * (gates i, f, g, o).
+   */
+  cell(x: Tensor, h: Tensor, c: Tensor): { h: Tensor; c: Tensor } {
+    const [wih, whh, bih, bhh] = this.checkCell('LSTM.cell');
+    const [i, f, g, o] = linear(x, wih!, bih)
+      .add(linear(h, whh!, bhh))
+      .chunk(4, 1);
+    const next = f!.sigmoid().mul(c).add(i!.sigmoid().mul(g!.tanh()));
+    return { h: o!.sigmoid().mul(next.tanh()), c: next };
+  }
 }
 
 export class GRU extends Recurrent {
@@ -95,5 +118,19 @@ export class GRU extends Recurrent {
   }
   forward(x: Tensor): Tensor {
     return this.run(x).output;
+  }
+  /**
+   * One time step for a batch, as torch.nn.GRUCell: x [batch, in] (or [1, in], broadcast),
+   * h [batch, hidden] -> the next h (gates r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn))).
+   */
+  cell(x: Tensor, h: Tensor): Tensor {
+    const [wih, whh, bih, bhh] = this.checkCell('GRU.cell');
+    const [xr, xz, xn] = linear(x, wih!, bih).chunk(3, 1);
+    const [hr, hz, hn] = linear(h, whh!, bhh).chunk(3, 1);
+    const r = xr!.add(hr!).sigmoid();
+    const z = xz!.add(hz!).sigmoid();
+    const n = xn!.add(r.mul(hn!)).tanh();
+    // (1 - z) * n + z * h
+    return n.add(z.mul(h.sub(n)));
   }
 }
