@@ -197,6 +197,8 @@ export interface NativeBinding {
     bidirectional: boolean,
     batchFirst: boolean,
   ): [H, H];
+  lstmStep(x: H, h: H, c: H, wih: H, whh: H, bih: Opt<H>, bhh: Opt<H>, openRow: number): void;
+  gruStep(x: H, h: H, wih: H, whh: H, bih: Opt<H>, bhh: Opt<H>, openRow: number): void;
   conv1d(
     x: H,
     w: H,

@@ -2,12 +2,12 @@
 // last `window` steps starts its recurrent state at zero at the window's first step, so
 // consecutive windows share no state; but the windows still open at a time step all take
 // that step's input. Keeping those `window` states as the rows of one batch, a new input
-// advances all of them at once (one batched cell step per layer: the same arithmetic as
-// running each window through the network, in one matrix product instead of `window`
-// sequential ones), the oldest row has then seen its whole window and feeds the head, and
-// a zero row starts the window that opens at the next step.
+// advances all of them at once (one batched, in-place cell step per layer: the same
+// arithmetic as running each window through the network, in one matrix product instead of
+// `window` sequential ones). The rows form a ring: at step t row t mod window is reset to
+// zero (the window opening now) before the step, and row (t + 1) mod window, opened
+// window - 1 steps ago, has then seen its whole window and feeds the head.
 import {
-  cat,
   dispose,
   keep,
   noGrad,
@@ -48,10 +48,10 @@ export interface RecurrentStage {
 }
 
 export class SlidingRecurrentWindows implements SlidingForecast {
-  /** Per stage: h (and c for an LSTM), [window, hidden]; row k opened k steps ago. */
-  private states: Tensor[][] = [];
-  /** Per stage, the initial state of a window, [1, hidden]. */
-  private readonly zeroRows: Tensor[];
+  /** Per stage: h (and c for an LSTM), [window, hidden], rows as in the file comment. */
+  private states: { h: Tensor; c?: Tensor }[] = [];
+  /** Steps taken since the last reset. */
+  private steps = 0;
 
   constructor(
     private readonly stages: RecurrentStage[],
@@ -59,48 +59,42 @@ export class SlidingRecurrentWindows implements SlidingForecast {
     private readonly head: (last: Tensor) => Tensor,
     private readonly window: number,
   ) {
-    this.zeroRows = stages.map(({ layer }) => keep(zeros([1, layer.hiddenSize])));
     this.reset();
   }
 
   reset(): void {
     dispose(this.states);
+    const w = this.window;
     this.states = this.stages.map(({ layer }) => {
-      const n = layer instanceof LSTM ? 2 : 1;
-      return Array.from({ length: n }, () => keep(zeros([this.window, layer.hiddenSize])));
+      const h = keep(zeros([w, layer.hiddenSize]));
+      return layer instanceof LSTM ? { h, c: keep(zeros([w, layer.hiddenSize])) } : { h };
     });
+    this.steps = 0;
   }
 
   push(step: Float32Array): Float32Array {
     const w = this.window;
-    const { out, states } = tidy(() =>
+    const open = this.steps % w;
+    const done = (open + 1) % w;
+    const out = tidy(() =>
       noGrad(() => {
-        // One input row for every window: the cells broadcast it over the batch.
+        // One input row for every window: the steps broadcast it over the batch.
         let y = tensor(step, [1, step.length]);
-        const states = this.stages.map(({ layer, after }, i) => {
+        this.stages.forEach(({ layer, after }, i) => {
           const s = this.states[i]!;
-          const next =
-            s.length === 2
-              ? (({ h, c }) => [h, c])((layer as LSTM).cell(y, s[0]!, s[1]!))
-              : [(layer as GRU).cell(y, s[0]!)];
-          y = after ? after(next[0]!) : next[0]!;
-          return next;
+          if (layer instanceof LSTM) layer.step(y, { h: s.h, c: s.c! }, open);
+          else layer.step(y, s.h, open);
+          y = after ? after(s.h) : s.h;
         });
-        const out = this.head(y.slice(0, w - 1, w)).toFloat32Array();
-        // Shift: the finished window leaves, a zero state opens the next one.
-        const shifted = states.map((s, i) =>
-          s.map((t) => cat([this.zeroRows[i]!, t.slice(0, 0, w - 1)])),
-        );
-        return { out, states: shifted };
+        return this.head(y.slice(0, done, done + 1)).toFloat32Array();
       }),
     );
-    dispose(this.states);
-    this.states = states.map((s) => s.map((t) => keep(t)));
+    this.steps++;
     return out;
   }
 
   dispose(): void {
-    dispose([this.states, this.zeroRows]);
+    dispose(this.states);
     this.states = [];
   }
 }

@@ -2,7 +2,7 @@
 // default, initialised as torch.nn.LSTM / GRU (uniform +-1/sqrt(hidden)).
 import { Module, newWeight } from './module.js';
 import { Tensor, zeros } from '../tensor.js';
-import { lstm, gru, linear } from '../functional.js';
+import { lstm, gru, lstmStep, gruStep } from '../functional.js';
 
 export interface RecurrentConfig {
   inputSize: number;
@@ -95,17 +95,13 @@ export class LSTM extends Recurrent {
     return this.run(x).output;
   }
   /**
-   * One time step for a batch, as torch.nn.LSTMCell with this layer's weights: x [batch, in]
-   * (or [1, in], the same input for every row), h and c [batch, hidden] -> the next h and c
-   * (gates i, f, g, o).
+   * One time step for a batch, in place, as torch.nn.LSTMCell with this layer's weights:
+   * x [batch, in] (or [1, in], the same input for every row), h and c [batch, hidden].
+   * Row `openRow` (if >= 0) of h and c is reset to zero first: a sequence starting now.
+   * Inference only (no autograd).
    */
-  cell(x: Tensor, h: Tensor, c: Tensor): { h: Tensor; c: Tensor } {
-    const [wih, whh, bih, bhh] = this.checkCell('LSTM.cell');
-    const [i, f, g, o] = linear(x, wih!, bih)
-      .add(linear(h, whh!, bhh))
-      .chunk(4, 1);
-    const next = f!.sigmoid().mul(c).add(i!.sigmoid().mul(g!.tanh()));
-    return { h: o!.sigmoid().mul(next.tanh()), c: next };
+  step(x: Tensor, state: { h: Tensor; c: Tensor }, openRow = -1): void {
+    lstmStep(x, state.h, state.c, this.checkCell('LSTM.step'), openRow);
   }
 }
 
@@ -120,17 +116,11 @@ export class GRU extends Recurrent {
     return this.run(x).output;
   }
   /**
-   * One time step for a batch, as torch.nn.GRUCell: x [batch, in] (or [1, in], broadcast),
-   * h [batch, hidden] -> the next h (gates r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn))).
+   * One time step for a batch, in place, as torch.nn.GRUCell: x [batch, in] (or [1, in],
+   * broadcast), h [batch, hidden]; row `openRow` (if >= 0) is reset to zero first.
+   * Inference only (no autograd).
    */
-  cell(x: Tensor, h: Tensor): Tensor {
-    const [wih, whh, bih, bhh] = this.checkCell('GRU.cell');
-    const [xr, xz, xn] = linear(x, wih!, bih).chunk(3, 1);
-    const [hr, hz, hn] = linear(h, whh!, bhh).chunk(3, 1);
-    const r = xr!.add(hr!).sigmoid();
-    const z = xz!.add(hz!).sigmoid();
-    const n = xn!.add(r.mul(hn!)).tanh();
-    // (1 - z) * n + z * h
-    return n.add(z.mul(h.sub(n)));
+  step(x: Tensor, h: Tensor, openRow = -1): void {
+    gruStep(x, h, this.checkCell('GRU.step'), openRow);
   }
 }
