@@ -63,8 +63,33 @@ export interface OneClassSvmHandle {
 type H = Handle;
 type Num = H | number;
 type Opt<T> = T | undefined | null;
+/** The settings of torch's fused recurrent kernels, after the inputs and weights. */
+export type RecurrentFlags = [
+  hasBiases: boolean,
+  layers: number,
+  dropout: number,
+  train: boolean,
+  bidirectional: boolean,
+  batchFirst: boolean,
+];
+/** A convolution's geometry after x, weight and bias (one list entry per spatial dimension). */
+export type ConvGeometry = [
+  stride: number[],
+  padding: number[],
+  dilation: number[],
+  groups: number,
+];
+/** The same for a transposed convolution, in the order torch's kernel takes it. */
+export type ConvTransposeGeometry = [
+  stride: number[],
+  padding: number[],
+  outputPadding: number[],
+  groups: number,
+  dilation: number[],
+];
+type ConvKernel = (x: H, w: H, b: Opt<H>, ...geometry: ConvGeometry) => H;
+type ConvTransposeKernel = (x: H, w: H, b: Opt<H>, ...geometry: ConvTransposeGeometry) => H;
 
-/** Signatures of the addon's functions (see native/*.cc). */
 export interface NativeBinding {
   TensorHandle: new (...args: never[]) => Handle;
   OptimizerHandle: new (
@@ -82,6 +107,7 @@ export interface NativeBinding {
   isGradEnabled(): boolean;
   liveTensors(): number;
   configInfo(): string;
+  setFusedInference(enabled: boolean): void;
   fromArray(data: ArrayBufferView, shape: number[], dtype?: string): H;
   toArray(t: H): Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
   shape(t: H): number[];
@@ -174,69 +200,14 @@ export interface NativeBinding {
   chunk(t: H, chunks: number, dim?: number): H[];
   pad(t: H, pads: number[], mode?: string, value?: number): H;
   linear(x: H, w: H, b?: Opt<H>): H;
-  lstm(
-    x: H,
-    h0: H,
-    c0: H,
-    params: H[],
-    hasBiases: boolean,
-    layers: number,
-    dropout: number,
-    train: boolean,
-    bidirectional: boolean,
-    batchFirst: boolean,
-  ): [H, H, H];
-  gru(
-    x: H,
-    h0: H,
-    params: H[],
-    hasBiases: boolean,
-    layers: number,
-    dropout: number,
-    train: boolean,
-    bidirectional: boolean,
-    batchFirst: boolean,
-  ): [H, H];
+  lstm(x: H, h0: H, c0: H, params: H[], ...flags: RecurrentFlags): [H, H, H];
+  gru(x: H, h0: H, params: H[], ...flags: RecurrentFlags): [H, H];
   lstmStep(x: H, h: H, c: H, wih: H, whh: H, bih: Opt<H>, bhh: Opt<H>, openRow: number): void;
   gruStep(x: H, h: H, wih: H, whh: H, bih: Opt<H>, bhh: Opt<H>, openRow: number): void;
-  conv1d(
-    x: H,
-    w: H,
-    b: Opt<H>,
-    stride: number[],
-    padding: number[],
-    dilation: number[],
-    groups: number,
-  ): H;
-  conv2d(
-    x: H,
-    w: H,
-    b: Opt<H>,
-    stride: number[],
-    padding: number[],
-    dilation: number[],
-    groups: number,
-  ): H;
-  convTranspose1d(
-    x: H,
-    w: H,
-    b: Opt<H>,
-    stride: number[],
-    padding: number[],
-    outputPadding: number[],
-    groups: number,
-    dilation: number[],
-  ): H;
-  convTranspose2d(
-    x: H,
-    w: H,
-    b: Opt<H>,
-    stride: number[],
-    padding: number[],
-    outputPadding: number[],
-    groups: number,
-    dilation: number[],
-  ): H;
+  conv1d: ConvKernel;
+  conv2d: ConvKernel;
+  convTranspose1d: ConvTransposeKernel;
+  convTranspose2d: ConvTransposeKernel;
   maxPool1d(x: H, kernel: number[], stride: number[], padding: number[], ceilMode: boolean): H;
   maxPool2d(x: H, kernel: number[], stride: number[], padding: number[], ceilMode: boolean): H;
   avgPool1d(x: H, kernel: number[], stride: number[], padding: number[]): H;
