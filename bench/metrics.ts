@@ -12,18 +12,10 @@ import {
   vus,
 } from '../src/metrics/index.js';
 import { dataset } from '../test/helpers/datasets.js';
+import { createRng } from '../src/data/random.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+/** mulberry32: the library's own generator. */
+const rng = (seed: number): (() => number) => createRng(seed).next;
 
 function time<T>(f: () => T): [T, number] {
   const t0 = process.hrtime.bigint();

@@ -3,7 +3,7 @@
 // otherwise), thresholds of saved models, and result files written atomically.
 import { existsSync } from 'node:fs';
 import { readFileBytes } from '../data/files.js';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { parse as parseYaml } from 'yaml';
 import { readRanges, readLabelColumn } from '../data/labels.js';
@@ -88,6 +88,18 @@ export function fractionFlag(name: string) {
       throw new InvalidArgumentError(`${name} must be a number between 0 and 1`);
     return n;
   };
+}
+
+/**
+ * --fpr of the commands that score with a saved model: the threshold at this
+ * false-positive rate on the model's held-out normal scores (`use`: what the
+ * threshold is for, e.g. 'flag steps at').
+ */
+export function modelFprOption(use = 'threshold at'): Option {
+  return new Option(
+    '--fpr <rate>',
+    `${use} this false-positive rate on the model's held-out normal scores (default: the model's threshold)`,
+  ).argParser(fractionFlag('--fpr'));
 }
 
 /** A number in [min, max], e.g. a percentile in 0-100. */

@@ -8,20 +8,19 @@ import type { Series } from '../data/series.js';
 import type { Manifest } from '../detectors/model-dir.js';
 import { matchTrainedChannels } from '../detectors/trained-channels.js';
 import { UsageError } from './common.js';
-import { DATA_FORMS, queryOption, readData, tableOption, type SourceFlags } from './data-source.js';
-
-export { DATA_FORMS };
+import { addSourceOptions, readData, type SourceFlags } from './data-source.js';
 
 export interface DataFlags extends SourceFlags {
   columns?: string;
   timeColumn?: string;
 }
 
-/** Adds --columns and --time-column to a command. */
-export function addDataOptions(command: Command, scoring: boolean): Command {
-  return command
-    .addOption(tableOption())
-    .addOption(queryOption())
+/**
+ * Adds --columns, --time-column, --table and --query to a command, and --data
+ * where `data` says what the series is for.
+ */
+export function addDataOptions(command: Command, scoring: boolean, data?: string): Command {
+  return addSourceOptions(command, data)
     .option(
       '--columns <names>',
       scoring

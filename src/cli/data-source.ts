@@ -1,6 +1,6 @@
 // --data for every command that reads a series: a file, or a database table or query
 // (--table / --query), resolved by the data layer's one reader.
-import { Option } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Series } from '../data/series.js';
 import { readSource, type ReadSourceOptions } from '../data/sources/read-source.js';
 import { displayRef, parseDatabaseRef } from '../data/sources/source-ref.js';
@@ -10,8 +10,17 @@ import { UsageError } from './common.js';
 export const DATA_FORMS =
   '.csv/.tsv/.txt (optionally .gz), .npy, .npz, .parquet, duckdb:FILE.db or postgres://... (with --table or --query)';
 
+/**
+ * Adds --table and --query and, where `data` says what the series is for,
+ * --data itself (required).
+ */
+export function addSourceOptions(command: Command, data?: string): Command {
+  if (data !== undefined) command.requiredOption('--data <source>', `${data}: ${DATA_FORMS}`);
+  return command.addOption(tableOption()).addOption(queryOption());
+}
+
 /** --table: the table of a database --data. */
-export function tableOption(): Option {
+function tableOption(): Option {
   return new Option(
     '--table <name>',
     'table to read when --data is a database (schema.table allowed) (default: none)',
@@ -19,7 +28,7 @@ export function tableOption(): Option {
 }
 
 /** --query: the SQL whose rows are read from a database --data. */
-export function queryOption(): Option {
+function queryOption(): Option {
   return new Option(
     '--query <sql>',
     'SQL whose rows are read when --data is a database (for a .parquet file the file is the view `data`) (default: none)',

@@ -13,12 +13,19 @@ export type FieldSpec =
   | { type: 'boolean' }
   | { type: 'string' }
   | { type: 'enum'; values: readonly string[] }
-  /** A number in range, or one of the named values. */
-  | { type: 'number-or-enum'; values: readonly string[]; min?: number; exclusiveMin?: boolean }
+  /** A number in range (an integer with `integer`), or one of the named values. */
+  | {
+      type: 'number-or-enum';
+      values: readonly string[];
+      min?: number;
+      exclusiveMin?: boolean;
+      integer?: boolean;
+    }
   | { type: 'int[]'; min?: number; max?: number; length?: number; minLength?: number }
   /** A list of names, e.g. detector names. */
   | { type: 'string[]'; minLength?: number }
-  | { type: 'object'; fields: Schema };
+  /** A complete nested object (or null where `nullable`). */
+  | { type: 'object'; fields: Schema; nullable?: boolean };
 
 export type Schema = Readonly<Record<string, FieldSpec>>;
 
@@ -57,7 +64,8 @@ export function allowedText(spec: FieldSpec): string {
       return `one of ${spec.values.join(', ')}`;
     case 'number-or-enum': {
       const range = rangeText(spec.min, undefined, spec.exclusiveMin);
-      return `a number${range ? ` ${range}` : ''} or one of ${spec.values.join(', ')}`;
+      const kind = spec.integer ? 'an integer' : 'a number';
+      return `${kind}${range ? ` ${range}` : ''} or one of ${spec.values.join(', ')}`;
     }
     case 'int[]': {
       const shape =
@@ -72,7 +80,7 @@ export function allowedText(spec: FieldSpec): string {
     case 'string[]':
       return `a list of${spec.minLength ? ` at least ${spec.minLength}` : ''} strings`;
     case 'object':
-      return `an object with ${Object.keys(spec.fields).join(', ')}`;
+      return `an object with ${Object.keys(spec.fields).join(', ')}${spec.nullable ? ', or null' : ''}`;
   }
 }
 
@@ -106,7 +114,9 @@ function fieldOk(v: unknown, spec: FieldSpec): boolean {
     case 'number-or-enum':
       return typeof v === 'string'
         ? spec.values.includes(v)
-        : typeof v === 'number' && Number.isFinite(v) && inRange(v, spec);
+        : typeof v === 'number' &&
+            (spec.integer ? Number.isInteger(v) : Number.isFinite(v)) &&
+            inRange(v, spec);
     case 'int[]':
       return (
         Array.isArray(v) &&
@@ -121,7 +131,7 @@ function fieldOk(v: unknown, spec: FieldSpec): boolean {
         v.every((x) => typeof x === 'string')
       );
     case 'object':
-      return isMapping(v);
+      return isMapping(v) || (v === null && spec.nullable === true);
   }
 }
 
@@ -131,7 +141,8 @@ function isMapping(v: unknown): v is Record<string, unknown> {
 
 function checkField(path: string, v: unknown, spec: FieldSpec): void {
   if (!fieldOk(v, spec)) throw new ConfigError(`${path}: ${show(v)} is not ${allowedText(spec)}`);
-  if (spec.type === 'object') checkObject(path, v as Record<string, unknown>, spec.fields, false);
+  if (spec.type === 'object' && v !== null)
+    checkObject(path, v as Record<string, unknown>, spec.fields, false);
 }
 
 function checkObject(

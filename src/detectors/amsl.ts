@@ -12,13 +12,13 @@
 // docs/amsl-fidelity.md lists where this differs from the paper's code, and why. The random views at scoring time
 // draw from a generator re-seeded at every call, so the same input always gets the
 // same scores.
-import { Adam, noGrad, tensor, tidy, F } from '../engine/index.js';
+import { noGrad, tensor, tidy, F } from '../engine/index.js';
 import { Scaler } from '../data/scalers.js';
 import { createRng, deriveSeed, rngFromState, shuffleInPlace, type Rng } from '../data/random.js';
 import { createSeries, type Series } from '../data/series.js';
 import { AmslNetwork, viewTargets } from '../models/amsl-network.js';
 import { AMSL_VIEW_COUNT, amslViews, viewTimeMap, type ViewOptions } from '../models/amsl-views.js';
-import { seedWeights, TrainingCancelled, checkConverging } from '../models/trainer.js';
+import { seedWeights, trainBatches } from '../models/trainer.js';
 import type { Tensor } from '../engine/index.js';
 import { checkScores, checkSeries } from './input-checks.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
@@ -26,7 +26,6 @@ import { restoredBasics, saveDetector } from './saved-detector.js';
 import {
   NotFittedError,
   type Detector,
-  type EpochReport,
   type FitOptions,
   type TrainingSummary,
 } from './detector.js';
@@ -227,61 +226,28 @@ export class AmslDetector implements Detector {
     this.net?.dispose();
     const net = this.buildNetwork();
     this.net = net;
+    // One generator, as before the shared loop: each epoch's shuffle, then that
+    // epoch's random views, batch after batch.
     const rng = createRng(deriveSeed(seed, 'shuffle'));
-    const opt = new Adam(net.parameters(), { lr: c.learningRate });
-    const count = trainSeries.length;
-    const order = Array.from({ length: count }, (_, i) => i);
-    const history: EpochReport[] = [];
+    const order = Array.from({ length: trainSeries.length }, (_, i) => i);
     const scratch = this.viewScratch(c.batchSize);
-    const started = performance.now();
-    net.train();
-    for (let epoch = 1; epoch <= c.epochs; epoch++) {
-      const t0 = performance.now();
-      shuffleInPlace(order, rng);
-      let sum = 0;
-      for (let i = 0; i < count; i += c.batchSize) {
-        if (options.signal?.aborted) throw new TrainingCancelled();
-        const rows = order.slice(i, Math.min(i + c.batchSize, count));
-        sum += tidy(() => {
-          const { x } = this.viewTensor(data, rows, rng, scratch);
-          opt.zeroGrad();
-          const l = this.loss(net, x, rows.length);
-          l.backward();
-          opt.step();
-          return l.item() * rows.length;
-        });
+    const { validation } = options;
+    this.summary = await trainBatches(
+      net,
+      {
+        count: trainSeries.length,
+        order: () => Int32Array.from(shuffleInPlace(order, rng)),
+        loss: (rows) => this.loss(net, this.viewTensor(data, rows, rng, scratch).x, rows.length),
+        // The held-out loss is the mean score (the sum of the views' reconstruction errors).
+        validationLoss: validation
+          ? () => this.score(validation).reduce((a, b) => a + b, 0) / validation.length
+          : undefined,
         // Every batch: see scoreAsync.
-        await yieldToEventLoop();
-      }
-      const report: EpochReport = {
-        epoch,
-        loss: sum / count,
-        seconds: (performance.now() - t0) / 1000,
-      };
-      checkConverging(epoch, report.loss);
-      if (options.validation) {
-        const s = this.score(options.validation);
-        report.validationLoss = s.reduce((a, b) => a + b, 0) / s.length;
-        net.train();
-      }
-      history.push(report);
-      options.onEpoch?.(report);
-      await yieldToEventLoop();
-    }
-    net.eval();
-    const last = history[history.length - 1]!;
-    const best = history.reduce((b, r) =>
-      (r.validationLoss ?? r.loss) < (b.validationLoss ?? b.loss) ? r : b,
+        yieldEvery: 1,
+      },
+      { ...c, patience: 0, minDelta: 0 },
+      { signal: options.signal, onEpoch: options.onEpoch },
     );
-    this.summary = {
-      epochs: history.length,
-      bestEpoch: best.epoch,
-      finalLoss: last.loss,
-      bestValidationLoss: options.validation ? best.validationLoss : undefined,
-      stoppedEarly: false,
-      seconds: (performance.now() - started) / 1000,
-      history,
-    };
     return this.summary;
   }
 

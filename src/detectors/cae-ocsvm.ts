@@ -38,11 +38,12 @@ import {
   type TrainingSummary,
 } from './detector.js';
 import { resolveConfig, type Schema } from '../config/schema.js';
-import { trainingFields } from './config-fields.js';
+import { trainingFields, type TrainingFields } from './config-fields.js';
 import { columnMeanStd } from '../data/column-stats.js';
 import { PerRowStream, type StreamOptions, type StreamScorer } from './stream-scorer.js';
 
-export interface CaeOcsvmConfig {
+/** With the trainer's fields (validationSplit: a share of the training images). */
+export interface CaeOcsvmConfig extends TrainingFields {
   /** Image shape [height, width, channels]; a Series row holds h * w * c pixels in that order. */
   imageShape: [number, number, number];
   /** Factor applied to every pixel; 'auto' = 1/255 when the training maximum exceeds 1, else 1. */
@@ -53,14 +54,6 @@ export interface CaeOcsvmConfig {
    * one-class autoencoders predicting a blank image (loss flat at the background's).
    */
   loss: 'bce' | 'mse';
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  /** Early stopping on the validation (or training) loss; 0 = never. */
-  patience: number;
-  minDelta: number;
-  /** Share of the training images held out for early stopping when fit gets no validation set. */
-  validationSplit: number;
   /** One-Class SVM nu in (0, 1]: upper bound on the share of training images left outside. */
   nu: number;
   /** RBF kernel width on the standardised features: a number, 'scale' or 'auto' (scikit-learn's rules). */

@@ -2,6 +2,7 @@
 // schema sits beside its defaults, in its own file).
 import type { ScalerKind } from '../data/scalers.js';
 import type { SmoothingConfig } from './smoothing.js';
+import type { TrainingConfig } from '../models/trainer.js';
 import {
   nonNegative,
   nonNegativeInt,
@@ -34,6 +35,9 @@ export const layerSizes = (minLength: number): FieldSpec => ({
   minLength,
 });
 
+/** The trainer's fields (models/trainer.ts's TrainingConfig, documented there), all given. */
+export type TrainingFields = Required<Omit<TrainingConfig, 'weightDecay'>>;
+
 /** The trainer's fields (models/trainer.ts). */
 export const trainingFields: Schema = {
   epochs: positiveInt,
@@ -44,35 +48,36 @@ export const trainingFields: Schema = {
   validationSplit: { type: 'number', min: 0, max: 1, exclusiveMax: true },
 };
 
-/** The fields the neural window detectors (forecaster, autoencoder) share after their own. */
-export interface WindowTrainingConfig {
-  dropout: number;
+/** How a window detector prepares a series before modelling and smooths its scores after. */
+export interface PreparationConfig {
   /** Keep every r-th block mean before modelling; scores are spread back to full rate. */
   downsample: number;
   scaler: ScalerKind | 'none';
   smoothing: SmoothingConfig;
+}
+
+export const PREPARATION_DEFAULTS: PreparationConfig = {
+  downsample: 1,
+  scaler: 'zscore',
+  smoothing: { kind: 'none', span: 1 },
+};
+
+export const preparationFields: Schema = {
+  downsample: positiveInt,
+  scaler: scalerField,
+  smoothing: smoothingField,
+};
+
+/** The fields the neural window detectors (forecaster, autoencoder) share after their own. */
+export interface WindowTrainingConfig extends TrainingFields, PreparationConfig {
+  dropout: number;
   /** Divide scores by the standard deviation of the training scores. */
   normalize: boolean;
-  /** The most epochs: early stopping usually ends training sooner. */
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  /** Early stopping: epochs without a validation improvement of at least minDelta; 0 = never. */
-  patience: number;
-  /** Smallest drop of the validation loss (mean squared error of scaled data) that counts. */
-  minDelta: number;
-  /**
-   * Share of the training windows held out (seeded shuffle) for early stopping when fit gets
-   * no validation series; 0 = none (the training loss is monitored).
-   */
-  validationSplit: number;
 }
 
 export const WINDOW_TRAINING_DEFAULTS: WindowTrainingConfig = {
   dropout: 0,
-  downsample: 1,
-  scaler: 'zscore',
-  smoothing: { kind: 'none', span: 1 },
+  ...PREPARATION_DEFAULTS,
   normalize: false,
   epochs: 30,
   batchSize: 256,
@@ -84,9 +89,7 @@ export const WINDOW_TRAINING_DEFAULTS: WindowTrainingConfig = {
 
 export const windowTrainingFields: Schema = {
   dropout: dropoutField,
-  downsample: positiveInt,
-  scaler: scalerField,
-  smoothing: smoothingField,
+  ...preparationFields,
   normalize: { type: 'boolean' },
   ...trainingFields,
 };

@@ -40,7 +40,6 @@ import {
   type TrainingSummary,
 } from './detector.js';
 import { nonNegative, positiveInt, resolveConfig, type Schema } from '../config/schema.js';
-import { ConfigError } from '../config/errors.js';
 import { smoothingField } from './config-fields.js';
 import { downsampleBy, fitWindowScaler, preparedValues } from './window-prep.js';
 
@@ -87,7 +86,7 @@ const MAX_AUTO_WINDOW = 500;
 
 /** The fields of the discord detector's config, their types and ranges. */
 export const DISCORD_SCHEMA: Schema = {
-  window: { type: 'number-or-enum', values: ['auto'], min: 2 },
+  window: { type: 'number-or-enum', values: ['auto'], min: 2, integer: true },
   join: { type: 'enum', values: ['train', 'self'] },
   normalization: { type: 'enum', values: ['znorm', 'mean', 'none'] },
   combine: { type: 'enum', values: ['max', 'mean'] },
@@ -135,9 +134,6 @@ export class DiscordDetector implements Detector {
 
   constructor(config: Partial<DiscordConfig> = {}) {
     this.config = resolveConfig(config, DISCORD_SCHEMA, DISCORD_DEFAULTS, 'discord config');
-    const w = this.config.window;
-    if (w !== 'auto' && !Number.isInteger(w))
-      throw new ConfigError(`discord config.window: ${w} is not an integer >= 2 or 'auto'`);
   }
 
   get fitted(): boolean {

@@ -41,21 +41,31 @@ export {
   NoveltySurprise,
   scoreNoveltyStream,
   NOVELTY_SURPRISE_DEFAULTS,
+  NOVELTY_SURPRISE_SCHEMA,
   type NoveltySurpriseConfig,
 } from './streaming/novelty-surprise.js';
 export {
   WindowedLikelihood,
   scoreStream as scoreWindowedLikelihoodStream,
   WINDOWED_LIKELIHOOD_DEFAULTS,
+  WINDOWED_LIKELIHOOD_SCHEMA,
   type WindowedLikelihoodConfig,
 } from './streaming/windowed-likelihood.js';
 export { scoreAsStream, type StreamingDetector } from './streaming/streaming-detector.js';
 export {
   createStreamingDetector,
   registerStreamingDetector,
+  streamingDetectorEntry,
   streamingDetectorNames,
+  STREAMING_DETECTORS,
   type StreamingEntry,
 } from './streaming/registry.js';
-export { Damp, scoreDampStream, DAMP_DEFAULTS, type DampConfig } from './streaming/damp.js';
+export {
+  Damp,
+  scoreDampStream,
+  DAMP_DEFAULTS,
+  DAMP_SCHEMA,
+  type DampConfig,
+} from './streaming/damp.js';
 export { smooth, type SmoothingConfig, type SmoothingKind } from './smoothing.js';
 export { evaluateScores, type Evaluation } from './evaluation.js';

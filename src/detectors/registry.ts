@@ -20,18 +20,12 @@ import { DiscordDetector, DISCORD_SCHEMA, DISCORD_DEFAULTS } from './discord.js'
 import { AutoDetector, AUTO_SCHEMA, AUTO_DEFAULTS, type AutoConfig } from './auto.js';
 import type { Detector } from './detector.js';
 import type { Tensor } from '../engine/index.js';
-import { validateConfig, type Schema } from '../config/schema.js';
-import { ConfigError } from '../config/errors.js';
+import { NamedRegistry, type SchemaEntry } from './named-registry.js';
 
 /** A detector's registry entry: the one place its name, config schema and defaults meet. */
-export interface DetectorEntry {
+export interface DetectorEntry extends SchemaEntry {
   create(config: Record<string, unknown>): Detector;
   fromSaved(manifest: Manifest, weights: Record<string, Tensor>): Detector;
-  describe: string;
-  /** Its config fields: checked by its constructor, the CLI's --config and flags, listed in --help. */
-  schema: Schema;
-  /** Its config defaults (fields the schema lists). */
-  defaults: object;
   /** A small config for the shared conformance suite (test/detectors/conformance.test.ts). */
   conformance: ConformanceCase;
 }
@@ -69,7 +63,7 @@ function entry(
 
 const sineSmoothing = { kind: 'moving-average', span: 100 };
 
-const registry = new Map<string, DetectorEntry>([
+const registry = new NamedRegistry<DetectorEntry>('detector', [
   [
     'forecaster',
     entry(Forecaster, {
@@ -245,7 +239,7 @@ const registry = new Map<string, DetectorEntry>([
 ]);
 
 export function detectorNames(): string[] {
-  return [...registry.keys()];
+  return registry.names();
 }
 
 export function createDetector(name: string, config: Record<string, unknown> = {}): Detector {
@@ -254,10 +248,7 @@ export function createDetector(name: string, config: Record<string, unknown> = {
 
 /** The registry entry of `name`; a ConfigError listing the known detectors otherwise. */
 export function detectorEntry(name: string): DetectorEntry {
-  const e = registry.get(name);
-  if (!e)
-    throw new ConfigError(`unknown detector '${name}' (available: ${detectorNames().join(', ')})`);
-  return e;
+  return registry.get(name);
 }
 
 /**
@@ -268,12 +259,12 @@ export function validateDetectorConfig(
   name: string,
   config: Record<string, unknown>,
 ): Record<string, unknown> {
-  return validateConfig(config, detectorEntry(name).schema, `${name} config`);
+  return registry.validate(name, config);
 }
 
 /** Rebuilds a detector from a manifest and its weights (already read and checked). */
 export function detectorFromSaved(manifest: Manifest, weights: Record<string, Tensor>): Detector {
-  const e = registry.get(manifest.detector);
+  const e = registry.find(manifest.detector);
   if (!e) throw new Error(`unknown detector '${manifest.detector}' in the manifest`);
   return e.fromSaved(manifest, weights);
 }
@@ -291,7 +282,7 @@ export interface LoadedModel extends SavedModel {
 export function loadModel(dir: string): LoadedModel {
   const saved = readSavedModel(dir);
   const { manifest } = saved;
-  const e = registry.get(manifest.detector);
+  const e = registry.find(manifest.detector);
   if (!e)
     throw new Error(
       `${dir}: unknown detector '${manifest.detector}' in manifest.json (known: ${detectorNames().join(', ')})`,
@@ -310,4 +301,9 @@ export function loadDetector(dir: string): Detector {
 
 export function registerDetector(name: string, entry: DetectorEntry): void {
   registry.set(name, entry);
+}
+
+/** For `--help`: every detector's fields with their defaults. */
+export function describeDetectorFields(): string {
+  return registry.describeFields();
 }

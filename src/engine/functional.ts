@@ -1,6 +1,11 @@
 // Functional forms of the fused nn ops and losses (the ATen kernels that
 // PyTorch's nn modules call), for model code written over tensors.
-import { native } from './native.js';
+import {
+  native,
+  type ConvGeometry,
+  type ConvTransposeGeometry,
+  type RecurrentFlags,
+} from './native.js';
 import { Tensor } from './tensor.js';
 
 type Pair = number | [number, number];
@@ -24,50 +29,29 @@ export interface RecurrentOptions {
   batchFirst: boolean;
 }
 
+const flags = (o: RecurrentOptions): RecurrentFlags => [
+  o.hasBiases,
+  o.layers,
+  o.dropout,
+  o.training,
+  o.bidirectional,
+  o.batchFirst,
+];
+
 /**
  * Multi-layer LSTM over a whole sequence, torch's fused kernel. params per layer
  * (and direction): w_ih [4h, in], w_hh [4h, h], then b_ih, b_hh when hasBiases.
  */
-export function lstm(
-  x: Tensor,
-  h0: Tensor,
-  c0: Tensor,
-  params: Tensor[],
-  o: RecurrentOptions,
-): { output: Tensor; h: Tensor; c: Tensor } {
-  const [out, h, c] = native().lstm(
-    x.handle,
-    h0.handle,
-    c0.handle,
-    params.map((p) => p.handle),
-    o.hasBiases,
-    o.layers,
-    o.dropout,
-    o.training,
-    o.bidirectional,
-    o.batchFirst,
-  );
+export function lstm(x: Tensor, h0: Tensor, c0: Tensor, params: Tensor[], o: RecurrentOptions) {
+  const handles = params.map((p) => p.handle);
+  const [out, h, c] = native().lstm(x.handle, h0.handle, c0.handle, handles, ...flags(o));
   return { output: new Tensor(out), h: new Tensor(h), c: new Tensor(c) };
 }
 
 /** Multi-layer GRU; params per layer: w_ih [3h, in], w_hh [3h, h], b_ih, b_hh. */
-export function gru(
-  x: Tensor,
-  h0: Tensor,
-  params: Tensor[],
-  o: RecurrentOptions,
-): { output: Tensor; h: Tensor } {
-  const [out, h] = native().gru(
-    x.handle,
-    h0.handle,
-    params.map((p) => p.handle),
-    o.hasBiases,
-    o.layers,
-    o.dropout,
-    o.training,
-    o.bidirectional,
-    o.batchFirst,
-  );
+export function gru(x: Tensor, h0: Tensor, params: Tensor[], o: RecurrentOptions) {
+  const handles = params.map((p) => p.handle);
+  const [out, h] = native().gru(x.handle, h0.handle, handles, ...flags(o));
   return { output: new Tensor(out), h: new Tensor(h) };
 }
 
@@ -78,21 +62,6 @@ export interface ConvOptions {
   groups?: number;
 }
 
-/** x [n, c, l], weight [out, c/groups, k]. */
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor, o: ConvOptions = {}): Tensor {
-  return new Tensor(
-    native().conv1d(
-      x.handle,
-      weight.handle,
-      opt(bias),
-      single(o.stride ?? 1),
-      single(o.padding ?? 0),
-      single(o.dilation ?? 1),
-      o.groups ?? 1,
-    ),
-  );
-}
-
 export interface Conv2dOptions {
   stride?: Pair;
   padding?: Pair;
@@ -100,60 +69,50 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
+type Transpose1dOptions = ConvOptions & { outputPadding?: number };
+type Transpose2dOptions = Conv2dOptions & { outputPadding?: Pair };
+
+/** Geometry lists with one entry per spatial dimension (1: conv1d, 2: conv2d). */
+function lists(o: Transpose2dOptions, dims: 1 | 2) {
+  const list = dims === 1 ? (v: Pair) => single(v as number) : pair;
+  const [stride, padding, dilation] = [o.stride ?? 1, o.padding ?? 0, o.dilation ?? 1].map(list);
+  return {
+    stride: stride!,
+    padding: padding!,
+    dilation: dilation!,
+    out: list(o.outputPadding ?? 0),
+  };
+}
+function convGeometry(o: Conv2dOptions, dims: 1 | 2): ConvGeometry {
+  const g = lists(o, dims);
+  return [g.stride, g.padding, g.dilation, o.groups ?? 1];
+}
+function transposeGeometry(o: Transpose2dOptions, dims: 1 | 2): ConvTransposeGeometry {
+  const g = lists(o, dims);
+  return [g.stride, g.padding, g.out, o.groups ?? 1, g.dilation];
+}
+
+/** x [n, c, l], weight [out, c/groups, k]. */
+export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor, o: ConvOptions = {}): Tensor {
+  return new Tensor(native().conv1d(x.handle, weight.handle, opt(bias), ...convGeometry(o, 1)));
+}
+
 /** x [n, c, h, w], weight [out, c/groups, kh, kw]. */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor, o: Conv2dOptions = {}): Tensor {
-  return new Tensor(
-    native().conv2d(
-      x.handle,
-      weight.handle,
-      opt(bias),
-      pair(o.stride ?? 1),
-      pair(o.padding ?? 0),
-      pair(o.dilation ?? 1),
-      o.groups ?? 1,
-    ),
-  );
+  return new Tensor(native().conv2d(x.handle, weight.handle, opt(bias), ...convGeometry(o, 2)));
 }
 
 /** weight [in, out/groups, k]. */
-export function convTranspose1d(
-  x: Tensor,
-  weight: Tensor,
-  bias?: Tensor,
-  o: ConvOptions & { outputPadding?: number } = {},
-): Tensor {
+export function convTranspose1d(x: Tensor, w: Tensor, bias?: Tensor, o: Transpose1dOptions = {}) {
   return new Tensor(
-    native().convTranspose1d(
-      x.handle,
-      weight.handle,
-      opt(bias),
-      single(o.stride ?? 1),
-      single(o.padding ?? 0),
-      single(o.outputPadding ?? 0),
-      o.groups ?? 1,
-      single(o.dilation ?? 1),
-    ),
+    native().convTranspose1d(x.handle, w.handle, opt(bias), ...transposeGeometry(o, 1)),
   );
 }
 
 /** weight [in, out/groups, kh, kw]. */
-export function convTranspose2d(
-  x: Tensor,
-  weight: Tensor,
-  bias?: Tensor,
-  o: Conv2dOptions & { outputPadding?: Pair } = {},
-): Tensor {
+export function convTranspose2d(x: Tensor, w: Tensor, bias?: Tensor, o: Transpose2dOptions = {}) {
   return new Tensor(
-    native().convTranspose2d(
-      x.handle,
-      weight.handle,
-      opt(bias),
-      pair(o.stride ?? 1),
-      pair(o.padding ?? 0),
-      pair(o.outputPadding ?? 0),
-      o.groups ?? 1,
-      pair(o.dilation ?? 1),
-    ),
+    native().convTranspose2d(x.handle, w.handle, opt(bias), ...transposeGeometry(o, 2)),
   );
 }
 
@@ -258,26 +217,22 @@ export function logSoftmax(x: Tensor, dim = -1): Tensor {
   return x.logSoftmax(dim);
 }
 
+type LossKernel = 'mseLoss' | 'bceLoss' | 'bceWithLogits' | 'crossEntropy';
+const loss = (kernel: LossKernel, a: Tensor, b: Tensor, reduction: Reduction): Tensor =>
+  new Tensor(native()[kernel](a.handle, b.handle, reduction));
+
 /** Mean squared error; shapes must match exactly (no silent broadcasting). */
 export function mse(prediction: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
-  return new Tensor(native().mseLoss(prediction.handle, target.handle, reduction));
+  return loss('mseLoss', prediction, target, reduction);
 }
 /** Binary cross-entropy of probabilities in [0, 1]. */
 export function bce(probability: Tensor, target: Tensor, reduction: Reduction = 'mean'): Tensor {
-  return new Tensor(native().bceLoss(probability.handle, target.handle, reduction));
+  return loss('bceLoss', probability, target, reduction);
 }
-export function bceWithLogits(
-  logits: Tensor,
-  target: Tensor,
-  reduction: Reduction = 'mean',
-): Tensor {
-  return new Tensor(native().bceWithLogits(logits.handle, target.handle, reduction));
+export function bceWithLogits(logits: Tensor, target: Tensor, reduction: Reduction = 'mean') {
+  return loss('bceWithLogits', logits, target, reduction);
 }
 /** Cross-entropy of logits [n, classes] against class indices [n]. */
-export function crossEntropy(
-  logits: Tensor,
-  target: Tensor,
-  reduction: Reduction = 'mean',
-): Tensor {
-  return new Tensor(native().crossEntropy(logits.handle, target.handle, reduction));
+export function crossEntropy(logits: Tensor, target: Tensor, reduction: Reduction = 'mean') {
+  return loss('crossEntropy', logits, target, reduction);
 }

@@ -63,8 +63,33 @@ export interface OneClassSvmHandle {
 type H = Handle;
 type Num = H | number;
 type Opt<T> = T | undefined | null;
+/** The settings of torch's fused recurrent kernels, after the inputs and weights. */
+export type RecurrentFlags = [
+  hasBiases: boolean,
+  layers: number,
+  dropout: number,
+  train: boolean,
+  bidirectional: boolean,
+  batchFirst: boolean,
+];
+/** A convolution's geometry after x, weight and bias (one list entry per spatial dimension). */
+export type ConvGeometry = [
+  stride: number[],
+  padding: number[],
+  dilation: number[],
+  groups: number,
+];
+/** The same for a transposed convolution, in the order torch's kernel takes it. */
+export type ConvTransposeGeometry = [
+  stride: number[],
+  padding: number[],
+  outputPadding: number[],
+  groups: number,
+  dilation: number[],
+];
+type ConvKernel = (x: H, w: H, b: Opt<H>, ...geometry: ConvGeometry) => H;
+type ConvTransposeKernel = (x: H, w: H, b: Opt<H>, ...geometry: ConvTransposeGeometry) => H;
 
-/** Signatures of the addon's functions (see native/*.cc). */
 export interface NativeBinding {
   TensorHandle: new (...args: never[]) => Handle;
   OptimizerHandle: new (
@@ -174,67 +199,12 @@ export interface NativeBinding {
   chunk(t: H, chunks: number, dim?: number): H[];
   pad(t: H, pads: number[], mode?: string, value?: number): H;
   linear(x: H, w: H, b?: Opt<H>): H;
-  lstm(
-    x: H,
-    h0: H,
-    c0: H,
-    params: H[],
-    hasBiases: boolean,
-    layers: number,
-    dropout: number,
-    train: boolean,
-    bidirectional: boolean,
-    batchFirst: boolean,
-  ): [H, H, H];
-  gru(
-    x: H,
-    h0: H,
-    params: H[],
-    hasBiases: boolean,
-    layers: number,
-    dropout: number,
-    train: boolean,
-    bidirectional: boolean,
-    batchFirst: boolean,
-  ): [H, H];
-  conv1d(
-    x: H,
-    w: H,
-    b: Opt<H>,
-    stride: number[],
-    padding: number[],
-    dilation: number[],
-    groups: number,
-  ): H;
-  conv2d(
-    x: H,
-    w: H,
-    b: Opt<H>,
-    stride: number[],
-    padding: number[],
-    dilation: number[],
-    groups: number,
-  ): H;
-  convTranspose1d(
-    x: H,
-    w: H,
-    b: Opt<H>,
-    stride: number[],
-    padding: number[],
-    outputPadding: number[],
-    groups: number,
-    dilation: number[],
-  ): H;
-  convTranspose2d(
-    x: H,
-    w: H,
-    b: Opt<H>,
-    stride: number[],
-    padding: number[],
-    outputPadding: number[],
-    groups: number,
-    dilation: number[],
-  ): H;
+  lstm(x: H, h0: H, c0: H, params: H[], ...flags: RecurrentFlags): [H, H, H];
+  gru(x: H, h0: H, params: H[], ...flags: RecurrentFlags): [H, H];
+  conv1d: ConvKernel;
+  conv2d: ConvKernel;
+  convTranspose1d: ConvTransposeKernel;
+  convTranspose2d: ConvTransposeKernel;
   maxPool1d(x: H, kernel: number[], stride: number[], padding: number[], ceilMode: boolean): H;
   maxPool2d(x: H, kernel: number[], stride: number[], padding: number[], ceilMode: boolean): H;
   avgPool1d(x: H, kernel: number[], stride: number[], padding: number[]): H;

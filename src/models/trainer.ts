@@ -100,22 +100,6 @@ function meanLoss(model: Module, data: TrainingData, batchSize: number, loss: Lo
 
 export type LossFn = (x: Tensor, y: Tensor) => Tensor;
 
-/**
- * Checks the early-stopping fields of a detector's config: patience a
- * non-negative integer, minDelta >= 0, validationSplit in [0, 1).
- */
-export function checkTraining(
-  c: Pick<TrainingConfig, 'patience' | 'minDelta' | 'validationSplit'>,
-  what: string,
-): void {
-  if (!Number.isInteger(c.patience) || c.patience < 0)
-    throw new Error(`${what}: patience must be a non-negative integer, got ${c.patience}`);
-  if (!(c.minDelta >= 0)) throw new Error(`${what}: minDelta must be >= 0, got ${c.minDelta}`);
-  const v = c.validationSplit ?? 0;
-  if (!(v >= 0 && v < 1))
-    throw new Error(`${what}: validationSplit must be in [0, 1), got ${c.validationSplit}`);
-}
-
 /** The examples of data at these indices, as training data of their own. */
 function subset(data: TrainingData, indices: Int32Array): TrainingData {
   return {
@@ -152,6 +136,29 @@ export function checkConverging(epoch: number, loss: number, what = 'loss'): voi
     );
 }
 
+/** The loss of one batch, from the indices of its examples (autograd on, inside tidy). */
+export type BatchLoss = (indices: Int32Array) => Tensor;
+
+/**
+ * What the training loop steps through, for a model whose batches are not
+ * input/target pairs (AMSL draws random views of each batch): the per-batch
+ * loss hook and, optionally, its own epoch order and held-out loss.
+ */
+export interface Batches {
+  /** Number of training examples. */
+  count: number;
+  loss: BatchLoss;
+  /**
+   * The order of the examples for the next epoch (a permutation of 0..count-1);
+   * default: torch's seeded randperm.
+   */
+  order?: () => Int32Array;
+  /** The loss monitored for early stopping after each epoch; default: the training loss. */
+  validationLoss?: () => number;
+  /** Batches between returns to the event loop (default 16). */
+  yieldEvery?: number;
+}
+
 /** Trains model in place; returns the summary with per-epoch history. */
 export async function train(
   model: Module,
@@ -160,32 +167,63 @@ export async function train(
   config: TrainingConfig,
   options: TrainOptions = {},
 ): Promise<TrainingSummary> {
-  const releaseAllocator = enterTrainingAllocator();
-  try {
-    return await trainModel(model, loss, data, config, options);
-  } finally {
-    releaseAllocator();
-  }
-}
-
-async function trainModel(
-  model: Module,
-  loss: LossFn,
-  data: TrainingData,
-  config: TrainingConfig,
-  options: TrainOptions,
-): Promise<TrainingSummary> {
   if (data.count === 0)
     throw new Error('no training examples: the training series is shorter than one window');
-  // A long-lived process (a service, a watcher) may start training on a busier
-  // or quieter machine than the one it loaded on.
-  adaptThreads();
   if (options.seed !== undefined) manualSeed(options.seed);
   const { train: examples, validation } =
     // With a single example there is nothing to hold out: the training loss is monitored.
     !options.validation && config.validationSplit && data.count >= 2
       ? splitValidation(data, config.validationSplit)
       : { train: data, validation: options.validation };
+  const batches: Batches = {
+    count: examples.count,
+    loss: (idx) => {
+      const { x, y } = examples.batch(idx);
+      return loss(x, y);
+    },
+  };
+  if (validation && validation.count > 0)
+    batches.validationLoss = () => meanLoss(model, validation, config.batchSize, loss);
+  // Seeded above, before the split: the loop's shuffles continue that stream.
+  return trainBatches(model, batches, config, { ...options, seed: undefined });
+}
+
+/**
+ * The loop itself: Adam over the batches in each epoch's order, per-epoch
+ * report, divergence check, early stopping with best-weights restore.
+ * `options.seed` seeds torch's generator first (the default order draws from it).
+ */
+export async function trainBatches(
+  model: Module,
+  batches: Batches,
+  config: TrainingConfig,
+  options: Omit<TrainOptions, 'validation'> = {},
+): Promise<TrainingSummary> {
+  // malloc's training setting (src/engine/allocator.ts) while the loop runs.
+  const releaseAllocator = enterTrainingAllocator();
+  try {
+    return await runEpochs(model, batches, config, options);
+  } finally {
+    releaseAllocator();
+  }
+}
+
+async function runEpochs(
+  model: Module,
+  batches: Batches,
+  config: TrainingConfig,
+  options: Omit<TrainOptions, 'validation'>,
+): Promise<TrainingSummary> {
+  const { count } = batches;
+  if (count === 0)
+    throw new Error('no training examples: the training series is shorter than one window');
+  // A long-lived process (a service, a watcher) may start training on a busier
+  // or quieter machine than the one it loaded on.
+  adaptThreads();
+  if (options.seed !== undefined) manualSeed(options.seed);
+  const nextOrder =
+    batches.order ?? (() => tidy(() => randperm(count).to('int32').data() as Int32Array));
+  const yieldEvery = batches.yieldEvery ?? 16;
   const opt = new Adam(model.parameters(), {
     lr: config.learningRate,
     weightDecay: config.weightDecay ?? 0,
@@ -200,29 +238,29 @@ async function trainModel(
   model.train();
   for (let epoch = 1; epoch <= config.epochs; epoch++) {
     const t0 = performance.now();
-    const order = tidy(() => randperm(examples.count).to('int32').data() as Int32Array);
+    const order = nextOrder();
     let sum = 0;
-    for (let i = 0; i < examples.count; i += config.batchSize) {
+    for (let i = 0; i < count; i += config.batchSize) {
       if (options.signal?.aborted) throw new TrainingCancelled();
-      const idx = order.subarray(i, Math.min(i + config.batchSize, examples.count));
+      const idx = order.subarray(i, Math.min(i + config.batchSize, count));
       sum += tidy(() => {
-        const { x, y } = examples.batch(idx);
         opt.zeroGrad();
-        const l = loss(x, y);
+        const l = batches.loss(idx);
         l.backward();
         opt.step();
         return l.item() * idx.length;
       });
-      if ((i / config.batchSize) % 16 === 15) await yieldToEventLoop();
+      if ((i / config.batchSize) % yieldEvery === yieldEvery - 1) await yieldToEventLoop();
     }
     const report: EpochReport = {
       epoch,
-      loss: sum / examples.count,
+      loss: sum / count,
       seconds: (performance.now() - t0) / 1000,
     };
     checkConverging(epoch, report.loss, 'loss');
-    if (validation && validation.count > 0) {
-      report.validationLoss = meanLoss(model, validation, config.batchSize, loss);
+    if (batches.validationLoss) {
+      report.validationLoss = batches.validationLoss();
+      model.train();
       checkConverging(epoch, report.validationLoss, 'validation loss');
     }
     history.push(report);
@@ -251,7 +289,7 @@ async function trainModel(
     epochs: history.length,
     bestEpoch,
     finalLoss: last.loss,
-    bestValidationLoss: validation ? best : undefined,
+    bestValidationLoss: batches.validationLoss ? best : undefined,
     stoppedEarly,
     seconds: (performance.now() - started) / 1000,
     history,

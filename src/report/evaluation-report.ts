@@ -3,21 +3,13 @@
 // CDF, ROC, PR, per-threshold curves, training loss) as SVG and PNG files and
 // one self-contained HTML page.
 import { join } from 'node:path';
-import { rocCurve } from '../metrics/roc.js';
-import { prCurve } from '../metrics/pr.js';
-import { thresholdTable } from '../metrics/threshold-table.js';
 import { maskToRanges } from '../metrics/ranges.js';
 import type { EpochReport } from '../detectors/detector.js';
-import type { ChartSpec } from './common.js';
 import { scoreChart } from './score-chart.js';
 import { errorCdfChart } from './error-cdf-chart.js';
-import { rocChart } from './roc-chart.js';
-import { prChart } from './pr-chart.js';
-import { thresholdChart } from './threshold-chart.js';
-import { lossChart } from './loss-chart.js';
-import { writeChart } from './write-chart.js';
 import { detectEvents } from './events.js';
-import { writeHtmlReport, type ReportChart } from './html-report.js';
+import { writeHtmlReport } from './html-report.js';
+import { writeReportCharts, type NamedChart } from './standard-charts.js';
 
 export interface EvaluationReportInput {
   title: string;
@@ -47,12 +39,7 @@ export async function writeEvaluationReport(
   input: EvaluationReportInput,
 ): Promise<WrittenReport> {
   const ranges = maskToRanges(input.labels).map((r) => ({ ...r, label: 'labelled anomaly' }));
-  const roc = rocCurve(input.scores, input.labels);
-  const pr = prCurve(input.scores, input.labels);
-  const table = thresholdTable(input.scores, input.labels);
-  const auc = typeof input.metrics.auc_roc === 'number' ? input.metrics.auc_roc : undefined;
-  const ap = typeof input.metrics.auc_pr === 'number' ? input.metrics.auc_pr : undefined;
-  const charts: { name: string; title: string; description: string; spec: ChartSpec }[] = [
+  const charts: NamedChart[] = [
     {
       name: 'score',
       title: 'Anomaly score',
@@ -85,64 +72,17 @@ export async function writeEvaluationReport(
       }),
     });
   }
-  charts.push(
-    {
-      name: 'roc',
-      title: 'ROC',
-      description: 'True-positive rate against false-positive rate.',
-      spec: rocChart({ curves: { fpr: roc.fpr, tpr: roc.tpr, auc } }),
-    },
-    {
-      name: 'pr',
-      title: 'Precision-recall',
-      description: 'Precision against recall.',
-      spec: prChart({
-        curves: { recall: pr.recall, precision: pr.precision, averagePrecision: ap },
-      }),
-    },
-    {
-      name: 'per-threshold',
-      title: 'Per-threshold metrics',
-      description:
-        'Detection ratio (normal steps kept), recall and F1 at each threshold, with the break-even point.',
-      spec: thresholdChart({
-        threshold: table.threshold,
-        detectionRatio: table.detectionRatio,
-        recall: table.recall,
-        f1: table.f1,
-      }),
-    },
-  );
-  if (input.history && input.history.length > 0) {
-    const validation = input.history.every((h) => h.validationLoss !== undefined)
-      ? input.history.map((h) => h.validationLoss!)
-      : undefined;
-    charts.push({
-      name: 'training-loss',
-      title: 'Training loss',
-      description: 'Loss per epoch on training and held-out data.',
-      spec: lossChart({
-        train: input.history.map((h) => h.loss),
-        ...(validation ? { validation } : {}),
-      }),
-    });
-  }
-  const images: string[] = [];
-  for (const c of charts) {
-    const written = await writeChart(join(dir, c.name), c.spec);
-    images.push(written.pngPath, written.svgPath);
-  }
+  const written = await writeReportCharts(dir, charts, {
+    labelled: { scores: input.scores, labels: input.labels, metrics: input.metrics },
+    history: input.history,
+  });
   const html = writeHtmlReport(join(dir, 'report.html'), {
     title: input.title,
     subtitle: input.subtitle,
     config: input.config,
     metrics: input.metrics,
-    charts: charts.map((c): ReportChart => ({
-      title: c.title,
-      description: c.description,
-      spec: c.spec,
-    })),
+    charts: written.charts,
     events: detectEvents(input.scores, input.threshold),
   });
-  return { html, images };
+  return { html, images: written.images };
 }

@@ -20,19 +20,12 @@ import {
 } from '../alarms/incident-files.js';
 import { channelNamesOr } from '../alarms/culprits.js';
 import { maskToRanges } from '../metrics/ranges.js';
-import { rocCurve } from '../metrics/roc.js';
-import { prCurve } from '../metrics/pr.js';
-import { thresholdTable } from '../metrics/threshold-table.js';
 import type { ChartSpec } from './common.js';
 import { channelsChart, type ShadedRange } from './channels-chart.js';
 import { errorCdfChart } from './error-cdf-chart.js';
-import { rocChart } from './roc-chart.js';
-import { prChart } from './pr-chart.js';
-import { thresholdChart } from './threshold-chart.js';
-import { lossChart } from './loss-chart.js';
-import { writeChart } from './write-chart.js';
 import { writeHtmlReport } from './html-report.js';
 import { METRIC_MEANINGS } from './metric-meanings.js';
+import { writeReportCharts, type NamedChart } from './standard-charts.js';
 
 export interface IncidentReportInput {
   title: string;
@@ -60,13 +53,6 @@ export interface WrittenIncidentReport {
   html: string;
   images: string[];
   incidentEvaluation?: IncidentEvaluation;
-}
-
-interface NamedChart {
-  name: string;
-  title: string;
-  description: string;
-  spec: ChartSpec;
 }
 
 function shortTime(iso: string): string {
@@ -168,63 +154,19 @@ export async function writeIncidentReport(
     });
   }
   const hasBoth = labels && labels.includes(1) && labels.includes(0);
-  if (labels && hasBoth) {
-    const keep = Array.from(scores.keys()).filter((i) => Number.isFinite(scores[i]));
-    const s = Float32Array.from(keep, (i) => scores[i]!);
-    const l = Uint8Array.from(keep, (i) => labels[i]!);
-    const roc = rocCurve(s, l);
-    const pr = prCurve(s, l);
-    const table = thresholdTable(s, l);
-    const auc = typeof input.metrics?.auc_roc === 'number' ? input.metrics.auc_roc : undefined;
-    const ap = typeof input.metrics?.auc_pr === 'number' ? input.metrics.auc_pr : undefined;
-    charts.push(
-      {
-        name: 'roc',
-        title: 'ROC',
-        description: 'True-positive rate against false-positive rate over every threshold.',
-        spec: rocChart({ curves: { fpr: roc.fpr, tpr: roc.tpr, auc } }),
-      },
-      {
-        name: 'pr',
-        title: 'Precision-recall',
-        description: 'Precision against recall over every threshold.',
-        spec: prChart({
-          curves: { recall: pr.recall, precision: pr.precision, averagePrecision: ap },
-        }),
-      },
-      {
-        name: 'per-threshold',
-        title: 'Per-threshold metrics',
-        description:
-          'Detection ratio (normal steps kept), recall and F1 at each threshold, with the break-even point.',
-        spec: thresholdChart({
-          threshold: table.threshold,
-          detectionRatio: table.detectionRatio,
-          recall: table.recall,
-          f1: table.f1,
-        }),
-      },
-    );
-  }
-  if (input.history && input.history.length > 0) {
-    const validation = input.history.every((h) => h.validationLoss !== undefined)
-      ? input.history.map((h) => h.validationLoss!)
-      : undefined;
-    charts.push({
-      name: 'training-loss',
-      title: 'Training loss',
-      description: 'Loss per epoch on training and held-out data.',
-      spec: lossChart({
-        train: input.history.map((h) => h.loss),
-        ...(validation ? { validation } : {}),
-      }),
-    });
-  }
-  const images: string[] = [];
-  for (const c of charts) {
-    const written = await writeChart(join(dir, c.name), c.spec);
-    images.push(written.pngPath, written.svgPath);
-  }
+  const keep = Array.from(scores.keys()).filter((i) => Number.isFinite(scores[i]));
+  const { images, charts: pageCharts } = await writeReportCharts(dir, charts, {
+    ...(labels && hasBoth
+      ? {
+          labelled: {
+            scores: Float32Array.from(keep, (i) => scores[i]!),
+            labels: Uint8Array.from(keep, (i) => labels[i]!),
+            metrics: input.metrics,
+          },
+        }
+      : {}),
+    history: input.history,
+  });
   const metrics = { ...(input.metrics ?? {}) };
   if (evaluation) {
     metrics.incidents = incidents.length;
@@ -247,7 +189,7 @@ export async function writeIncidentReport(
     config: input.config,
     metrics,
     metricMeanings: METRIC_MEANINGS,
-    charts: charts.map((c) => ({ title: c.title, description: c.description, spec: c.spec })),
+    charts: pageCharts,
   });
   return { html, images, ...(evaluation ? { incidentEvaluation: evaluation } : {}) };
 }

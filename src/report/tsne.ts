@@ -14,6 +14,28 @@
 // - start: N(0, 1e-4) from the seeded generator, so the same seed and data give
 //   the same embedding.
 import { createRng } from '../data/random.js';
+import type { Schema } from '../config/schema.js';
+
+/** A t-SNE map of a series' windows: which windows, how many points, how long to run. */
+export interface TsneWindowSettings {
+  /** Steps per window. */
+  window: number;
+  /** Steps between window starts. */
+  shift: number;
+  /** The most windows mapped (a seeded subsample beyond). */
+  maxPoints: number;
+  perplexity: number;
+  iterations: number;
+}
+
+/** The fields of TsneWindowSettings in a config file, their types and ranges. */
+export const TSNE_WINDOW_SCHEMA: Schema = {
+  window: { type: 'int', min: 1 },
+  shift: { type: 'int', min: 1 },
+  maxPoints: { type: 'int', min: 10, max: 2000 },
+  perplexity: { type: 'number', min: 1 },
+  iterations: { type: 'int', min: 10 },
+};
 
 export interface TsneOptions {
   /** Effective number of neighbours; default 30, lowered to (n - 1) / 3 for small n. */

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dataset, datasetsDir } from '../helpers/datasets.js';
 import { readNpy } from '../../src/data/npy.js';
+import { numbers } from '../helpers/json-numbers.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -19,15 +20,6 @@ function bench(name: string, out: string, ...extra: string[]) {
   assert.equal(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
-}
-
-/** Every number in a JSON value, with its path. */
-function numbers(value: unknown, path = ''): [string, number][] {
-  if (typeof value === 'number') return [[path, value]];
-  if (Array.isArray(value)) return value.flatMap((v, i) => numbers(v, `${path}[${i}]`));
-  if (value && typeof value === 'object')
-    return Object.entries(value).flatMap(([k, v]) => numbers(v, `${path}.${k}`));
-  return [];
 }
 
 function checkResults(out: string, name: string, summary: Record<string, unknown>) {

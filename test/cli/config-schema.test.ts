@@ -200,7 +200,10 @@ test("train --help lists each detector's fields with their defaults and allowed 
   let text = '';
   train.configureOutput({ writeOut: (s: string) => (text += s), writeErr: () => {} });
   train.outputHelp();
-  assert.match(text, /forecaster:\n +network = 'lstm' \(one of dense, lstm, gru, stacked\)/);
-  assert.match(text, /amsl:\n +segmentShape = \[125,45\] \(a list of 2 integers >= 1\)/);
-  for (const name of detectorNames()) assert.match(text, new RegExp(`\n  ${name}:\n`));
+  assert.match(
+    text,
+    /forecaster: predicts [^\n]*\n +network = 'lstm' \(one of dense, lstm, gru, stacked\)/,
+  );
+  assert.match(text, /amsl: AMSL[^\n]*\n +segmentShape = \[125,45\] \(a list of 2 integers >= 1\)/);
+  for (const name of detectorNames()) assert.match(text, new RegExp(`\n  ${name}: [^\n]+\n`));
 });

@@ -15,6 +15,16 @@ import { startPostgres, type TestServer } from '../helpers/servers.js';
 const cli = join(packageRoot(), 'dist', 'src', 'cli', 'main.js');
 const run = (...args: string[]) =>
   spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+/** `score` with the model on the DuckDB table pump. */
+const scorePump = (model: string) => [
+  'score',
+  '--model',
+  model,
+  '--data',
+  `duckdb:${join(dir, 'plant.db')}`,
+  '--table',
+  'pump',
+];
 
 let dir: string;
 let server: TestServer;
@@ -104,17 +114,7 @@ test('train on a DuckDB table, score CSV, Parquet and PostgreSQL alike, write sc
     `duckdb:${join(dir, 'results.db')}#scores`,
   );
   assert.equal(toDuck.status, 0, toDuck.stderr);
-  const toPg = run(
-    'score',
-    '--model',
-    model,
-    '--data',
-    `duckdb:${join(dir, 'plant.db')}`,
-    '--table',
-    'pump',
-    '--out',
-    `${server.url}#scores`,
-  );
+  const toPg = run(...scorePump(model), '--out', `${server.url}#scores`);
   assert.equal(toPg.status, 0, toPg.stderr);
   for (const base of [`duckdb:${join(dir, 'results.db')}`, server.url]) {
     const back = await readSource(base, {
@@ -131,19 +131,7 @@ test('train on a DuckDB table, score CSV, Parquet and PostgreSQL alike, write sc
 
 test('misused --table/--query are usage errors; a missing table is a runtime error naming it', () => {
   const model = join(dir, 'model');
-  const both = run(
-    'score',
-    '--model',
-    model,
-    '--data',
-    `duckdb:${join(dir, 'plant.db')}`,
-    '--table',
-    'pump',
-    '--query',
-    'SELECT 1',
-    '--out',
-    join(dir, 'x.csv'),
-  );
+  const both = run(...scorePump(model), '--query', 'SELECT 1', '--out', join(dir, 'x.csv'));
   assert.equal(both.status, 2);
   assert.match(both.stderr, /--table or --query, not both/);
   const onFile = run(

@@ -19,6 +19,23 @@ const data = serviceMetricsCase({ trainSteps: 3000, testSteps: 2000, seed: 5 });
 writeFileSync(join(dir, 'train.csv'), seriesToCsv(data.train, 'time'));
 writeFileSync(join(dir, 'test.csv'), seriesToCsv(data.test, 'time'));
 const model = join(dir, 'model');
+/** A small dense forecaster on train.csv, with its time column. */
+const trainModel = (out: string) =>
+  run(
+    'train',
+    '--data',
+    join(dir, 'train.csv'),
+    '--time-column',
+    'time',
+    '--network',
+    'dense',
+    '--window',
+    '12',
+    '--epochs',
+    '4',
+    '--out',
+    out,
+  );
 
 /** The test file with its columns in another order, renamed, or without the time column. */
 function variant(name: string, edit: (header: string[], rows: string[][]) => void): string {
@@ -32,21 +49,7 @@ function variant(name: string, edit: (header: string[], rows: string[][]) => voi
 }
 
 test('train: default detector, channel names and time column in the manifest', () => {
-  const r = run(
-    'train',
-    '--data',
-    join(dir, 'train.csv'),
-    '--time-column',
-    'time',
-    '--network',
-    'dense',
-    '--window',
-    '12',
-    '--epochs',
-    '4',
-    '--out',
-    model,
-  );
+  const r = trainModel(model);
   assert.equal(r.status, 0, r.stderr);
   const m = readManifest(model);
   assert.equal(m.detector, 'forecaster');
@@ -284,24 +287,7 @@ test('drifted data: one drift finding instead of many incidents; recalibrate on 
   const recent = join(dir, 'recent.csv');
   writeFileSync(recent, readFileSync(drifted, 'utf8').split('\n').slice(0, 801).join('\n') + '\n');
   const copy = join(dir, 'model-recalibrated');
-  assert.equal(
-    run(
-      'train',
-      '--data',
-      join(dir, 'train.csv'),
-      '--time-column',
-      'time',
-      '--network',
-      'dense',
-      '--window',
-      '12',
-      '--epochs',
-      '4',
-      '--out',
-      copy,
-    ).status,
-    0,
-  );
+  assert.equal(trainModel(copy).status, 0);
   const t = run('threshold', '--model', copy, '--recalibrate', recent, '--json');
   assert.equal(t.status, 0, t.stderr);
   assert.match(t.stdout, /recalibrated on \d+ scores of .*recent.csv/);

@@ -183,29 +183,22 @@ test('a directory where a file is expected, and --out under /proc, are refused a
 });
 
 test('label ranges in a .csv: reversed and out-of-range ranges are named, not swallowed', async () => {
-  const reversed = csv('reversed.csv', 'start,end\n30,10\n');
-  await refused(
-    1,
-    /reversed\.csv line 2: start 30 is after end 10/,
+  const evaluateWith = (labels: string) => [
     'evaluate',
     '--model',
     model,
     '--data',
     series,
     '--labels',
-    reversed,
-  );
+    labels,
+  ];
+  const reversed = csv('reversed.csv', 'start,end\n30,10\n');
+  await refused(1, /reversed\.csv line 2: start 30 is after end 10/, ...evaluateWith(reversed));
   const outside = csv('outside.csv', 'start,end\n1990,2500\n');
   await refused(
     1,
     /outside\.csv: range \[1990, 2500\] ends past the last row 1999 \(the series has 2000 steps\)/,
-    'evaluate',
-    '--model',
-    model,
-    '--data',
-    series,
-    '--labels',
-    outside,
+    ...evaluateWith(outside),
   );
 });
 
@@ -214,31 +207,16 @@ test('a model manifest holding null, or without its scaler, is refused naming th
   const r = await runCli('train', '--detector', 'pca', '--data', series, '--out', copy);
   assert.equal(r.code, 0, r.stderr);
   const path = modelFilePath(copy);
+  const scoreArgs = ['score', '--model', copy, '--data', series, '--out', join(dir, 's.csv')];
   const manifest = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
   writeFileSync(path, 'null');
-  await refused(
-    1,
-    /manifest\.json: the manifest must be a JSON object, found null/,
-    'score',
-    '--model',
-    copy,
-    '--data',
-    series,
-    '--out',
-    join(dir, 's.csv'),
-  );
+  await refused(1, /manifest\.json: the manifest must be a JSON object, found null/, ...scoreArgs);
   delete manifest.scaler;
   writeFileSync(path, JSON.stringify(manifest));
   await refused(
     1,
     /manifest\.json: field 'scaler' is missing, but config\.scaler is 'zscore'/,
-    'score',
-    '--model',
-    copy,
-    '--data',
-    series,
-    '--out',
-    join(dir, 's.csv'),
+    ...scoreArgs,
   );
 });
 

@@ -45,20 +45,23 @@ writeFileSync(
   ].join('\n'),
 );
 const model = join(dir, 'model');
-
-test('train reads a YAML config', () => {
-  const r = run(
+/** A forecaster trained on normal.csv with the fields of a config file. */
+const trainWithConfig = (config: string, out: string, ...more: string[]) =>
+  run(
     'train',
     '--detector',
     'forecaster',
     '--data',
     join(dir, 'normal.csv'),
     '--config',
-    join(dir, 'model.yaml'),
+    config,
     '--out',
-    model,
-    '--json',
+    out,
+    ...more,
   );
+
+test('train reads a YAML config', () => {
+  const r = trainWithConfig(join(dir, 'model.yaml'), model, '--json');
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /epoch 2: loss/);
   const manifest = JSON.parse(readFileSync(modelFilePath(model), 'utf8')) as {
@@ -73,17 +76,7 @@ test('train reads a YAML config', () => {
 
 test('a bad config is a usage error (exit code 2) naming the field and the allowed values', () => {
   writeFileSync(join(dir, 'bad.yaml'), 'network: lsmt\n');
-  const r = run(
-    'train',
-    '--detector',
-    'forecaster',
-    '--data',
-    join(dir, 'normal.csv'),
-    '--config',
-    join(dir, 'bad.yaml'),
-    '--out',
-    join(dir, 'never'),
-  );
+  const r = trainWithConfig(join(dir, 'bad.yaml'), join(dir, 'never'));
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /config\.network: 'lsmt' is not one of dense, lstm, gru, stacked/);
   assert.ok(!existsSync(join(dir, 'never')));

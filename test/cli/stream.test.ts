@@ -24,23 +24,23 @@ function feed(dir: string): string {
   return path;
 }
 
-test('stream: scores every row, the first ones learned only, and flags the jump', () => {
+/** `stream` on the feed's value column. */
+const streamValue = (data: string) => ['stream', '--data', data, '--column', 'value'];
+
+/** Runs `check` on the feed in a fresh directory, removed afterwards. */
+function withFeed(check: (dir: string, data: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'normalcy-stream-'));
   try {
-    const data = feed(dir);
+    check(dir, feed(dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('stream: scores every row, the first ones learned only, and flags the jump', () =>
+  withFeed((dir, data) => {
     const out = join(dir, 'scores.csv');
-    const r = run(
-      'stream',
-      '--data',
-      data,
-      '--column',
-      'value',
-      '--out',
-      out,
-      '--threshold',
-      '0.3',
-      '--json',
-    );
+    const r = run(...streamValue(data), '--out', out, '--threshold', '0.3', '--json');
     assert.equal(r.status, 0, r.stderr);
     const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
       rows: number;
@@ -73,15 +73,10 @@ test('stream: scores every row, the first ones learned only, and flags the jump'
     );
     assert.equal(r2.status, 0, r2.stderr);
     assert.equal(JSON.parse(r2.stdout.trim().split('\n').at(-1)!).probation, 50);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('stream: two value columns, a bad probation and a missing file are named', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'normalcy-stream-'));
-  try {
-    const data = feed(dir);
+test('stream: two value columns, a bad probation and a missing file are named', () =>
+  withFeed((dir, data) => {
     const out = join(dir, 'scores.csv');
     const two = run('stream', '--data', data, '--out', out);
     assert.notEqual(two.status, 0);
@@ -90,23 +85,66 @@ test('stream: two value columns, a bad probation and a missing file are named', 
       /feed\.csv.*reads one column, the file has 2 \(value, other\).*--column/,
     );
     assert.ok(!existsSync(out), 'nothing written on error');
-    const bad = run(
-      'stream',
-      '--data',
-      data,
-      '--column',
-      'value',
-      '--probation',
-      '0',
-      '--out',
-      out,
-    );
-    assert.notEqual(bad.status, 0);
+    const bad = run(...streamValue(data), '--probation', '0', '--out', out);
+    assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--probation must be a positive integer/);
     const missing = run('stream', '--data', join(dir, 'nope.csv'), '--out', out);
     assert.notEqual(missing.status, 0);
     assert.match(missing.stderr, /nope\.csv/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
+
+test('stream: any registered detector, its fields from --config, checked against its schema', () =>
+  withFeed((dir, data) => {
+    const config = join(dir, 'damp.yaml');
+    writeFileSync(config, 'window: 24\nrest: 0\n');
+    const out = join(dir, 'damp.csv');
+    const r = run(
+      ...streamValue(data),
+      '--detector',
+      'damp',
+      '--config',
+      config,
+      '--threshold',
+      '0.3',
+      '--out',
+      out,
+      '--json',
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(JSON.parse(r.stdout.trim().split('\n').at(-1)!).alarms.includes(900));
+
+    writeFileSync(config, 'window: 1.5\n');
+    const bad = run(
+      'stream',
+      '--data',
+      data,
+      '--detector',
+      'damp',
+      '--config',
+      config,
+      '--out',
+      out,
+    );
+    assert.equal(bad.status, 2);
+    assert.match(
+      bad.stderr,
+      /damp\.yaml: damp config\.window: 1\.5 is not an integer >= 2 or one of auto/,
+    );
+    writeFileSync(config, 'widen: 0.1\nwindows: 3\n');
+    const unknown = run('stream', '--data', data, '--config', config, '--out', out);
+    assert.equal(unknown.status, 2);
+    assert.match(
+      unknown.stderr,
+      /novelty-surprise config\.windows: unknown field \(known fields: valueBins/,
+    );
+
+    const help = run('stream', '--help');
+    assert.equal(help.status, 0);
+    for (const line of [
+      'damp: streaming left discords',
+      "window = 'auto' (an integer >= 2 or one of auto)",
+      'suppress = 200 (an integer >= 0)',
+      'valueBins = [5,10,20,40] (a list of integers >= 1)',
+    ])
+      assert.ok(help.stdout.includes(line), `--help lacks ${line}:\n${help.stdout}`);
+  }));

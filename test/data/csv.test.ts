@@ -6,12 +6,9 @@ import { dataset } from '../helpers/datasets.js';
 import { scratchFile, throwsDataError } from './support.js';
 
 describe('CSV: the sine one-line layout', () => {
-  it('reads 320,000 values on one line as one channel, fast', () => {
-    const path = dataset('sine', 'normal.csv');
-    readCsv(path); // warm up the JIT; the timed read below is the steady state
-    const start = performance.now();
-    const s = readCsv(path);
-    const elapsed = performance.now() - start;
+  // Its speed (goal < 100 ms) is measured by bench/csv-read.ts, not here.
+  it('reads 320,000 values on one line as one channel', () => {
+    const s = readCsv(dataset('sine', 'normal.csv'));
     assert.equal(s.length, 320000);
     assert.equal(s.channels, 1);
     assert.equal(s.timestamps, undefined);
@@ -19,7 +16,6 @@ describe('CSV: the sine one-line layout', () => {
     assert.equal(s.data[1], Math.fround(-0.01749));
     assert.equal(s.data[2], Math.fround(0.0082786));
     assert.equal(s.data[319999], Math.fround(0.057359));
-    assert.ok(elapsed < 100, `one-line read took ${elapsed.toFixed(1)} ms`);
   });
 
   it('matches the anomaly description: abn equals normal before step 160,000', () => {

@@ -57,16 +57,8 @@ const cases: Case[] = [
     name: 'GRU forecaster',
     detector: 'forecaster',
     ...series,
-    config: {
-      network: 'gru',
-      hidden: [16],
-      window: 25,
-      horizon: 1,
-      downsample: 4,
-      trainShift: 4,
-      epochs: 2,
-      smoothing,
-    },
+    // The registry's forecaster case with a GRU.
+    config: { ...detectorEntry('forecaster').conformance.config, network: 'gru' },
   },
   {
     name: 'stacked forecaster with batch norm',

@@ -107,11 +107,11 @@ test('save and load keep the estimated window and the scores', async () => {
 test('bad configurations are refused naming the field', () => {
   assert.throws(
     () => new DiscordDetector({ window: 1 }),
-    /discord config\.window: 1 is not a number >= 2 or one of auto/,
+    /discord config\.window: 1 is not an integer >= 2 or one of auto/,
   );
   assert.throws(
     () => new DiscordDetector({ window: 2.5 }),
-    /discord config\.window: 2\.5 is not an integer >= 2 or 'auto'/,
+    /discord config\.window: 2\.5 is not an integer >= 2 or one of auto/,
   );
   assert.throws(
     () => new DiscordDetector({ normalization: 'z' as never }),

@@ -10,6 +10,8 @@ import {
 } from '../../src/detectors/streaming/registry.js';
 import { scoreAsStream } from '../../src/detectors/streaming/streaming-detector.js';
 import { createRng } from '../../src/data/random.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { validateConfig } from '../../src/config/schema.js';
 
 // A noisy daily-like sine, 3,000 rows, with a spike at row 2,500.
 const SPIKE = 2500;
@@ -39,6 +41,26 @@ for (const name of streamingDetectorNames()) {
       const prefix = scoreAsStream(fresh(), values.subarray(0, 1000), { probation });
       assert.deepEqual(prefix, all.subarray(0, 1000));
       assert.deepEqual(scoreAsStream(fresh(), values, { probation }), all);
+    });
+
+    test('its schema is the one source of its config: defaults, refusals, the config it keeps', () => {
+      const { schema, defaults } = streamingDetectorEntry(name);
+      validateConfig({ ...defaults }, schema);
+      assert.deepEqual(Object.keys(defaults).sort(), Object.keys(schema).sort());
+      assert.deepEqual(createStreamingDetector(name, {}, probation).config, defaults);
+      assert.throws(
+        () => createStreamingDetector(name, { bogus: 1 }, probation),
+        (err: Error) =>
+          err instanceof ConfigError &&
+          err.message.startsWith(`${name} config.bogus: unknown field (known fields: `),
+      );
+      const [field] = Object.keys(schema);
+      assert.throws(
+        () => createStreamingDetector(name, { [field!]: 'nonsense' }, probation),
+        (err: Error) =>
+          err instanceof ConfigError &&
+          err.message.startsWith(`${name} config.${field}: 'nonsense' is not `),
+      );
     });
 
     test('a non-finite row scores 0 and leaves the later scores as if it were absent', () => {

@@ -66,6 +66,16 @@ test('conv_transpose2d and max-pool: gradients flow through both', () => {
   );
 });
 
+/** Options of F.lstm / F.gru: batch first, one direction, no dropout, training. */
+const recurrent = (layers: number) => ({
+  layers,
+  hasBiases: true,
+  dropout: 0,
+  training: true,
+  bidirectional: false,
+  batchFirst: true,
+});
+
 test('lstm: gradients of input, initial state and every weight, two layers', () => {
   manualSeed(5);
   const hidden = 3;
@@ -79,14 +89,7 @@ test('lstm: gradients of input, initial state and every weight, two layers', () 
     r([4 * hidden]),
     r([4 * hidden]),
   ];
-  const opts = {
-    layers: 2,
-    hasBiases: true,
-    dropout: 0,
-    training: true,
-    bidirectional: false,
-    batchFirst: true,
-  };
+  const opts = recurrent(2);
   gradcheck(
     [r([2, 4, 2]), r([2, 2, hidden]), r([2, 2, hidden]), ...params],
     ([x, h0, c0, ...p]) => {
@@ -99,14 +102,7 @@ test('lstm: gradients of input, initial state and every weight, two layers', () 
 test('gru: gradients of input and weights', () => {
   manualSeed(6);
   const hidden = 2;
-  const opts = {
-    layers: 1,
-    hasBiases: true,
-    dropout: 0,
-    training: true,
-    bidirectional: false,
-    batchFirst: true,
-  };
+  const opts = recurrent(1);
   gradcheck(
     [r([1, 3, 2]), r([3 * hidden, 2]), r([3 * hidden, hidden]), r([3 * hidden]), r([3 * hidden])],
     ([x, ...p]) => F.gru(x!, r([1, 1, hidden]).mul(0), p, opts).output.sum(),

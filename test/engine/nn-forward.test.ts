@@ -11,12 +11,9 @@ import {
   noGrad,
   BatchNorm,
 } from '../../src/engine/index.js';
+import { closeAll } from '../helpers/close.js';
 
-const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5) => {
-  assert.equal(a.length, b.length, `length ${a.length} vs ${b.length}`);
-  for (let i = 0; i < a.length; i++)
-    assert.ok(Math.abs(a[i]! - b[i]!) <= tol, `index ${i}: ${a[i]} vs ${b[i]}`);
-};
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-5) => closeAll(a, b, tol);
 const sig = (x: number) => 1 / (1 + Math.exp(-x));
 
 test('linear: x W^T + b', () => {

@@ -13,12 +13,9 @@ import {
   manualSeed,
   dispose,
 } from '../../src/engine/index.js';
+import { closeAll } from '../helpers/close.js';
 
-const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6) => {
-  assert.equal(a.length, b.length, `length ${a.length} vs ${b.length}`);
-  for (let i = 0; i < a.length; i++)
-    assert.ok(Math.abs(a[i]! - b[i]!) <= tol, `index ${i}: ${a[i]} vs ${b[i]}`);
-};
+const close = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-6) => closeAll(a, b, tol);
 
 test('typed arrays round-trip through tensors for every dtype', () => {
   const f32 = tensor(new Float32Array([1.5, -2, 3]), [3]);

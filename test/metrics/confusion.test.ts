@@ -13,9 +13,7 @@ import {
   recall,
   specificity,
 } from '../../src/metrics/index.js';
-
-const close = (a: number, b: number, eps = 1e-12) =>
-  assert.ok(Math.abs(a - b) <= eps, `${a} is not ${b}`);
+import { close } from '../helpers/close.js';
 
 // tp 2 (0, 4), fp 2 (1, 5), fn 1 (2), tn 5
 const pred = Uint8Array.from([1, 1, 0, 0, 1, 1, 0, 0, 0, 0]);

@@ -15,9 +15,8 @@ import {
   probationaryLength,
   scaledSigmoid,
 } from '../../src/metrics/index.js';
+import { close } from '../helpers/close.js';
 
-const close = (a: number, b: number, eps = 1e-12) =>
-  assert.ok(Math.abs(a - b) <= eps, `${a} is not ${b}`);
 const standard = NAB_PROFILES.standard;
 
 test('scaled sigmoid', () => {

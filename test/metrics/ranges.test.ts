@@ -10,9 +10,7 @@ import {
   rangeRecall,
   rangesToMask,
 } from '../../src/metrics/index.js';
-
-const close = (a: number, b: number, eps = 1e-12) =>
-  assert.ok(Math.abs(a - b) <= eps, `${a} is not ${b}`);
+import { close } from '../helpers/close.js';
 
 test('masks and ranges convert both ways', () => {
   const mask = Uint8Array.from([1, 1, 0, 0, 1, 0, 1]);

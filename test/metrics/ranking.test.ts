@@ -11,17 +11,10 @@ import {
   thresholdTable,
 } from '../../src/metrics/index.js';
 import { applyThreshold } from '../../src/thresholds/index.js';
+import { close } from '../helpers/close.js';
+import { lcg } from '../helpers/lcg.js';
 
-const close = (a: number, b: number, eps = 1e-12) =>
-  assert.ok(Math.abs(a - b) <= eps, `${a} is not ${b}`);
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+const rng = lcg;
 
 test('ROC AUC with ties equals the Mann-Whitney statistic (hand case)', () => {
   const scores = Float64Array.from([0.1, 0.4, 0.35, 0.8, 0.4]);

@@ -1,17 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { averagePrecision, maskToRanges, rocAuc, vus } from '../../src/metrics/index.js';
+import { close as closeTo } from '../helpers/close.js';
+import { lcg } from '../helpers/lcg.js';
 
-const close = (a: number, b: number, eps = 1e-9) =>
-  assert.ok(Math.abs(a - b) <= eps, `${a} is not ${b}`);
+const close = (a: number, b: number, eps = 1e-9) => closeTo(a, b, eps);
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+const rng = lcg;
 
 function sample(n: number, seed: number): { scores: Float64Array; labels: Uint8Array } {
   const r = rng(seed);

@@ -1,8 +1,14 @@
-// The training loop's held-out split (validationSplit) and early stopping on it.
+// The training loop's held-out split (validationSplit) and early stopping on it, and
+// trainBatches' hooks (per-batch loss, epoch order, held-out loss).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualSeed, tensor, Linear, F } from '../../src/engine/index.js';
-import { splitValidation, train, type TrainingData } from '../../src/models/trainer.js';
+import {
+  splitValidation,
+  train,
+  trainBatches,
+  type TrainingData,
+} from '../../src/models/trainer.js';
 
 /** y = 2x + 1 examples that record which indices the loop asked for. */
 function recordingData(count: number): TrainingData & { seen: Set<number> } {
@@ -131,4 +137,50 @@ test('train: the split is the same for the same seed (same losses)', async () =>
   };
   assert.deepEqual(await run(5), await run(5));
   assert.notDeepEqual(await run(5), await run(6));
+});
+
+test("trainBatches: the loss hook sees each epoch's order in batches; the held-out loss picks the best epoch", async () => {
+  manualSeed(0);
+  const model = new Linear(1, 1);
+  const data = recordingData(20);
+  // Epoch e visits the examples in a rotation by e: the hook's order, not torch's.
+  let epoch = 0;
+  const orders = Array.from({ length: 3 }, (_, e) =>
+    Int32Array.from({ length: 20 }, (_, i) => (i + e) % 20),
+  );
+  const seen: number[][] = [];
+  const held = [0.5, 0.2, 0.3];
+  const s = await trainBatches(
+    model,
+    {
+      count: 20,
+      order: () => orders[epoch++]!,
+      loss: (idx) => {
+        seen.push(Array.from(idx));
+        const { x, y } = data.batch(idx);
+        return F.mse(model.forward(x), y);
+      },
+      validationLoss: () => held[epoch - 1]!,
+      yieldEvery: 1,
+    },
+    config,
+  );
+  assert.equal(seen.length, 9); // 3 epochs of batches of 8, 8 and 4
+  assert.deepEqual(seen[0], [0, 1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(seen[3], [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(seen[8], [18, 19, 0, 1]);
+  assert.deepEqual(
+    s.history.map((r) => r.validationLoss),
+    held,
+  );
+  assert.equal(s.bestEpoch, 2);
+  assert.equal(s.bestValidationLoss, 0.2);
+  assert.equal(model.training, false);
+  const never = () => {
+    throw new Error('no batch to take a loss of');
+  };
+  await assert.rejects(
+    trainBatches(model, { count: 0, loss: never }, config),
+    /no training examples/,
+  );
 });

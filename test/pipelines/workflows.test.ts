@@ -19,6 +19,7 @@ import { workflows } from '../../src/pipelines/index.js';
 import type { WorkflowContext } from '../../src/pipelines/workflows/workflow.js';
 import { packageRoot } from '../../src/version.js';
 import { dataset } from '../helpers/datasets.js';
+import { numbers } from '../helpers/json-numbers.js';
 
 const root = packageRoot();
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
@@ -26,15 +27,6 @@ const cli = join(root, 'dist', 'src', 'cli', 'main.js');
 function context(config: Record<string, unknown>, baseDir: string, out: string): WorkflowContext {
   mkdirSync(out, { recursive: true });
   return { config, baseDir, out, seed: 1, quick: true, log: () => {} };
-}
-
-/** Every number in a JSON value, with its path. */
-function numbers(value: unknown, path = ''): [string, number][] {
-  if (typeof value === 'number') return [[path, value]];
-  if (Array.isArray(value)) return value.flatMap((v, i) => numbers(v, `${path}[${i}]`));
-  if (value && typeof value === 'object')
-    return Object.entries(value).flatMap(([k, v]) => numbers(v, `${path}.${k}`));
-  return [];
 }
 
 function allFinite(summary: unknown): void {

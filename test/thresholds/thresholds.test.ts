@@ -16,9 +16,8 @@ import {
   thresholdAtPercentile,
   thresholdToJson,
 } from '../../src/thresholds/index.js';
+import { close } from '../helpers/close.js';
 
-const close = (a: number, b: number, eps = 1e-12) =>
-  assert.ok(Math.abs(a - b) <= eps, `${a} is not ${b}`);
 const sum = (a: Uint8Array) => a.reduce((s, v) => s + v, 0);
 
 test('applyThreshold: score > value is anomalous', () => {

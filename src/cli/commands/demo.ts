@@ -7,9 +7,7 @@
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { existsSync } from 'node:fs';
-import { readSeries } from '../../data/read-series.js';
 import { sliceRows } from '../../data/series.js';
-import { Forecaster } from '../../detectors/forecaster.js';
 import { evaluateScores } from '../../detectors/evaluation.js';
 import { thresholdAtTargetRate } from '../../thresholds/target-rate.js';
 import { applyThreshold } from '../../thresholds/apply.js';
@@ -19,7 +17,7 @@ import { incidentSummary } from '../../alarms/incident-files.js';
 import { scoredPart } from '../../detectors/scored-steps.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { DEFAULT_SEED } from '../../data/random.js';
-import { generateSine } from '../../data/sine.js';
+import { sineDemoData, sineDemoForecaster, SINE_ANOMALY_FROM } from '../../pipelines/sine-demo.js';
 import type { Series } from '../../data/series.js';
 import { writeIncidentReport } from '../../report/incident-report.js';
 import { flatMetrics, intFlag, progress, writeScoresCsv, fitWithProgress } from '../common.js';
@@ -47,18 +45,7 @@ export function registerDemo(program: Command): void {
       progress(
         `sine: ${train.length} training steps, ${validation.length} held-out normal steps, ${abn.length} test steps`,
       );
-      // One period of the sine is 400 steps: downsampling by 4 keeps 100 points per period,
-      // and the score is averaged over one period so noise does not mask the amplitude change.
-      const detector = new Forecaster({
-        network: 'lstm',
-        hidden: [32],
-        window: 25,
-        horizon: 1,
-        downsample: 4,
-        trainShift: 2,
-        epochs: f.epochs,
-        smoothing: { kind: 'moving-average', span: 100 },
-      });
+      const detector = sineDemoForecaster({ trainShift: 2, epochs: f.epochs });
       const summary = await fitWithProgress(
         detector,
         train,
@@ -68,7 +55,7 @@ export function registerDemo(program: Command): void {
       const normalScores = scoredPart(detector, detector.score(validation));
       const { threshold } = thresholdAtTargetRate(normalScores, 0.01);
       const labels = new Uint8Array(abn.length);
-      labels.fill(1, 160_000);
+      labels.fill(1, SINE_ANOMALY_FROM);
       const found = detectorIncidents(detector, abn, {
         threshold: threshold.value,
         targetRate: 0.01,
@@ -158,15 +145,9 @@ export function registerDemo(program: Command): void {
  * equals the normal copy before).
  */
 function sineData(dir: string | undefined, seed: number): { normal: Series; abn: Series } {
-  if (dir === undefined) {
-    return {
-      normal: generateSine({ length: 320_000, seed }),
-      abn: generateSine({ length: 320_000, seed, anomalyFrom: 160_000 }),
-    };
-  }
-  for (const name of ['normal.csv', 'abn.csv']) {
-    if (!existsSync(join(dir, name)))
-      throw new Error(`${join(dir, name)}: sine data not found (check --data-dir)`);
-  }
-  return { normal: readSeries(join(dir, 'normal.csv')), abn: readSeries(join(dir, 'abn.csv')) };
+  if (dir !== undefined)
+    for (const name of ['normal.csv', 'abn.csv'])
+      if (!existsSync(join(dir, name)))
+        throw new Error(`${join(dir, name)}: sine data not found (check --data-dir)`);
+  return sineDemoData(dir === undefined ? [] : [dir], seed);
 }

@@ -14,9 +14,8 @@ import {
   stepMilliseconds,
 } from '../../alarms/incident-files.js';
 import { DEFAULT_PRUNE } from '../../alarms/detect-incidents.js';
-import { fractionFlag, intFlag, numberFlag, progress } from '../common.js';
+import { modelFprOption, intFlag, numberFlag, progress } from '../common.js';
 import { addDataOptions } from '../data-flags.js';
-import { DATA_FORMS } from '../data-source.js';
 import { openModelRun, runIncidents, type ModelRunFlags } from '../model-run.js';
 
 interface DetectFlags extends ModelRunFlags {
@@ -34,13 +33,8 @@ export function registerDetect(program: Command): void {
       'find the incidents in a series with a saved model: times, duration, severity, culprit channels',
     )
     .requiredOption('--model <dir>', 'model directory written by train')
-    .requiredOption('--data <source>', `series to examine: ${DATA_FORMS}`)
     .requiredOption('--out <dir>', 'directory for incidents.csv and incidents.json')
-    .option(
-      '--fpr <rate>',
-      "flag steps at this false-positive rate on the model's held-out normal scores (default: the model's threshold)",
-      fractionFlag('--fpr'),
-    )
+    .addOption(modelFprOption('flag steps at'))
     .option(
       '--merge-gap <steps>',
       'merge flagged runs at most this many steps apart (default: the correlation length of the held-out normal scores, at least 5)',
@@ -62,7 +56,7 @@ export function registerDetect(program: Command): void {
       'after',
       '\nExamples:\n  normalcy detect --model model/ --data metrics.csv --out incidents/\n  normalcy detect --model model/ --data metrics.csv --time-column time --out incidents/ --json\n\nAn incident opens when a score rises above what held-out normal data reaches\nat 1/20 of the target rate and lasts while steps stay flagged at the threshold.\nWhen the data is flagged far more often than the target in many separate\nincidents, one drift finding replaces them: retrain or recalibrate.',
     );
-  addDataOptions(command, true);
+  addDataOptions(command, true, 'series to examine');
   command.action(async (f: DetectFlags) => {
     if (!(f.prune >= 0 && f.prune < 1)) throw new Error('--prune must be in [0, 1)');
     const run = await openModelRun(f);

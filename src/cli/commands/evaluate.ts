@@ -4,32 +4,20 @@
 import type { Command } from 'commander';
 import { loadModel } from '../../detectors/registry.js';
 import { evaluateScores } from '../../detectors/evaluation.js';
-import { fractionFlag, inFile, modelThreshold, readLabels, scoreFile } from '../common.js';
-import {
-  DATA_FORMS,
-  queryOption,
-  readData,
-  tableOption,
-  type SourceFlags,
-} from '../data-source.js';
+import { modelFprOption, inFile, modelThreshold, readLabels, scoreFile } from '../common.js';
+import { addSourceOptions, readData, type SourceFlags } from '../data-source.js';
 
 export function registerEvaluate(program: Command): void {
-  program
+  const command = program
     .command('evaluate')
     .description('evaluate a saved model on a labelled series')
-    .requiredOption('--model <dir>', 'model directory written by train')
-    .requiredOption('--data <source>', `series to score: ${DATA_FORMS}`)
-    .addOption(tableOption())
-    .addOption(queryOption())
+    .requiredOption('--model <dir>', 'model directory written by train');
+  addSourceOptions(command, 'series to score')
     .requiredOption(
       '--labels <file>',
       'anomaly labels: ranges (.json, or start,end .csv) or a 0/1 column (.csv) (required)',
     )
-    .option(
-      '--fpr <rate>',
-      "threshold at this false-positive rate on the model's held-out normal scores (default: the model's threshold)",
-      fractionFlag('--fpr'),
-    )
+    .addOption(modelFprOption())
     .option('--json', 'end with one JSON line of the metrics (default: off)')
     .addHelpText(
       'after',

@@ -6,9 +6,8 @@ import { bySeverity } from '../../alarms/incident.js';
 import { rankChannels, sumContributions } from '../../alarms/culprits.js';
 import { incidentToJson } from '../../alarms/incident-files.js';
 import { parseTimestamp } from '../../data/timestamps.js';
-import { fractionFlag, intFlag, UsageError } from '../common.js';
+import { modelFprOption, intFlag, UsageError } from '../common.js';
 import { addDataOptions } from '../data-flags.js';
-import { DATA_FORMS } from '../data-source.js';
 import { openModelRun, runIncidents, type ModelRunFlags } from '../model-run.js';
 import type { Series } from '../../data/series.js';
 
@@ -44,20 +43,15 @@ export function registerExplain(program: Command): void {
     .command('explain')
     .description('rank the channels that drive the score, at a step or time, or for each incident')
     .requiredOption('--model <dir>', 'model directory written by train')
-    .requiredOption('--data <source>', `series to explain: ${DATA_FORMS}`)
     .option('--at <step|time>', 'a 0-based step or an ISO-8601 time (default: every incident)')
     .option('--top <k>', 'channels to list', intFlag('--top'), 3)
-    .option(
-      '--fpr <rate>',
-      "threshold at this false-positive rate on the model's held-out normal scores (default: the model's threshold)",
-      fractionFlag('--fpr'),
-    )
+    .addOption(modelFprOption())
     .option('--json', 'end with one JSON line (default: off)')
     .addHelpText(
       'after',
       '\nExamples:\n  normalcy explain --model model/ --data metrics.csv\n  normalcy explain --model model/ --data metrics.csv --at 2024-03-02T14:00:00Z --top 5',
     );
-  addDataOptions(command, true);
+  addDataOptions(command, true, 'series to explain');
   command.action(async (f: ExplainFlags) => {
     const run = await openModelRun(f);
     const found = runIncidents(run);

@@ -8,13 +8,7 @@ import { slidingWindows } from '../../data/windows.js';
 import { writeNpy } from '../../data/npy.js';
 import type { Series } from '../../data/series.js';
 import { intFlag, numberFlag, progress, readConfigFile, UsageError } from '../common.js';
-import {
-  DATA_FORMS,
-  queryOption,
-  readData,
-  tableOption,
-  type SourceFlags,
-} from '../data-source.js';
+import { addSourceOptions, readData, type SourceFlags } from '../data-source.js';
 import { mergeSettings, type Schema } from '../../config/schema.js';
 
 export interface FeaturizeSettings {
@@ -93,14 +87,12 @@ export function featurize(series: Series, s: Partial<FeaturizeSettings>): Featur
 }
 
 export function registerFeaturize(program: Command): void {
-  program
+  const command = program
     .command('featurize')
     .description(
       'write the features of a series (downsampled, spectra, windows) as a float32 .npy file',
-    )
-    .requiredOption('--data <source>', `series: ${DATA_FORMS}`)
-    .addOption(tableOption())
-    .addOption(queryOption())
+    );
+  addSourceOptions(command, 'series')
     .requiredOption('--out <file.npy>', '.npy file to write (atomically)')
     .option(
       '--config <file>',

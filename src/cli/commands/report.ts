@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../../io/atomic-write.js';
 import { incidentSummary } from '../../alarms/incident-files.js';
 import {
   flatMetrics,
-  fractionFlag,
+  modelFprOption,
   progress,
   progressBar,
   readConfigFile,
@@ -21,7 +21,6 @@ import {
 } from '../common.js';
 import { mergeSettings, type Schema } from '../../config/schema.js';
 import { addDataOptions } from '../data-flags.js';
-import { DATA_FORMS } from '../data-source.js';
 import { openModelRun, runIncidents, type ModelRunFlags } from '../model-run.js';
 
 interface ReportSettings {
@@ -59,24 +58,19 @@ export function registerReport(program: Command): void {
       'write the incident report of a series under a saved model (HTML with charts); with --labels, the evaluation too',
     )
     .requiredOption('--model <dir>', 'model directory written by train')
-    .requiredOption('--data <source>', `series to examine: ${DATA_FORMS}`)
     .option(
       '--labels <file>',
       'anomaly labels: ranges (.json, or start,end .csv) or a 0/1 column (.csv) (default: none, an incident report without evaluation)',
     )
     .requiredOption('--out <dir>', 'directory for report.html, the charts and metrics.json')
-    .option(
-      '--fpr <rate>',
-      "threshold at this false-positive rate on the model's held-out normal scores (default: the model's threshold)",
-      fractionFlag('--fpr'),
-    )
+    .addOption(modelFprOption())
     .option('--title <text>', "report title (default: 'normalcy report: <detector> on <data>')")
     .option('--config <file>', 'settings (.json or YAML): fpr, title (default: none)')
     .addHelpText(
       'after',
       '\nExamples:\n  normalcy report --model model/ --data metrics.csv --out report/\n  normalcy report --model model/ --data abn.csv --labels labels.json --out report/\n  normalcy report --model model/ --data abn.csv --labels labels.csv --fpr 0.01 --out report/',
     );
-  addDataOptions(command, true);
+  addDataOptions(command, true, 'series to examine');
   command.action(async (f: ReportFlags) => {
     const s = mergeSettings<ReportSettings>(
       readConfigFile(f.config),

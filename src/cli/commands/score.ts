@@ -10,7 +10,6 @@ import { writeTable } from '../../data/sources/table-sink.js';
 import { scoreRows } from '../../data/sources/score-table.js';
 import { seriesLabel } from '../data-source.js';
 import { addDataOptions, type DataFlags } from '../data-flags.js';
-import { DATA_FORMS } from '../data-source.js';
 import { openModelRun } from '../model-run.js';
 
 export function registerScore(program: Command): void {
@@ -18,7 +17,6 @@ export function registerScore(program: Command): void {
     .command('score')
     .description('score a series with a saved model (higher = more anomalous)')
     .requiredOption('--model <dir>', 'model directory written by train')
-    .requiredOption('--data <source>', `series to score: ${DATA_FORMS}`)
     .option(
       '--series <name>',
       'series name of the rows in a database --out (default: --table, else --data)',
@@ -31,7 +29,7 @@ export function registerScore(program: Command): void {
       'after',
       '\nExamples:\n  normalcy score --model model/ --data abn.csv --out scores.csv\n  normalcy score --model model/ --data metrics.csv --time-column time --out scores.csv\n  normalcy score --model model/ --data duckdb:plant.db --table pump7 --out duckdb:plant.db#scores\n\nSteps the model cannot score yet (the first window) have empty cells.\nA database --out gets (series, step, time, score, anomalous) rows in one transaction;\nthe table is created if missing and a rerun replaces the rows of its series.',
     );
-  addDataOptions(command, true);
+  addDataOptions(command, true, 'series to score');
   command.action(
     async (f: DataFlags & { model: string; data: string; out: string; series?: string }) => {
       // One read of one model version: the threshold comes from the same manifest as the weights.

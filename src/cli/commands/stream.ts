@@ -4,8 +4,12 @@
 import { Option, type Command } from 'commander';
 import { readSeries } from '../../data/read-series.js';
 import { DataError } from '../../data/errors.js';
-import { scoreNoveltyStream } from '../../detectors/streaming/novelty-surprise.js';
-import { scoreStream } from '../../detectors/streaming/windowed-likelihood.js';
+import {
+  createStreamingDetector,
+  STREAMING_DETECTORS,
+} from '../../detectors/streaming/registry.js';
+import { scoreAsStream } from '../../detectors/streaming/streaming-detector.js';
+import { readConfigFile, UsageError } from '../common.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import { probationaryLength } from '../../metrics/nab/windows.js';
 
@@ -14,7 +18,8 @@ interface StreamFlags {
   out: string;
   column?: string;
   timeColumn?: string;
-  detector: 'novelty-surprise' | 'windowed-likelihood';
+  detector: string;
+  config?: string;
   probation?: string;
   threshold?: string;
   json?: boolean;
@@ -45,9 +50,10 @@ export function registerStream(program: Command): void {
     )
     .addOption(
       new Option('--detector <name>', 'streaming detector')
-        .choices(['novelty-surprise', 'windowed-likelihood'])
+        .choices(STREAMING_DETECTORS.names())
         .default('novelty-surprise'),
     )
+    .option('--config <file>', "YAML or JSON file of the detector's fields (default: its defaults)")
     .option(
       '--probation <rows>',
       'rows learned before the first score (default: 15% of the rows, at most 750)',
@@ -59,9 +65,23 @@ export function registerStream(program: Command): void {
     .option('--json', 'end with one JSON line: rows, probation, alarms (default: off)')
     .addHelpText(
       'after',
-      '\nExamples:\n  normalcy stream --data nab/data/realKnownCause/nyc_taxi.csv --out taxi-scores.csv\n  normalcy stream --data feed.csv --column cpu --threshold 0.3 --out cpu-scores.csv --json',
+      '\nExamples:\n  normalcy stream --data nab/data/realKnownCause/nyc_taxi.csv --out taxi-scores.csv\n  normalcy stream --data feed.csv --column cpu --threshold 0.3 --out cpu-scores.csv --json\n  normalcy stream --data feed.csv --detector damp --config damp.yaml --out damp-scores.csv',
+    )
+    .addHelpText(
+      'after',
+      () =>
+        `\nDetector fields (name = default (allowed)):\n${STREAMING_DETECTORS.describeFields()}`,
     )
     .action((f: StreamFlags) => {
+      const config = readConfigFile(f.config);
+      // Checked before the data is read; a bad field names the file.
+      try {
+        STREAMING_DETECTORS.validate(f.detector, config);
+      } catch (err) {
+        if (err instanceof UsageError && f.config)
+          throw new UsageError(`${f.config}: ${err.message}`);
+        throw err;
+      }
       const series = readSeries(f.data, {
         ...(f.column !== undefined ? { columns: [columnRef(f.column)] } : {}),
         ...(f.timeColumn !== undefined ? { timestamp: columnRef(f.timeColumn) } : {}),
@@ -79,16 +99,14 @@ export function registerStream(program: Command): void {
           ? Math.max(1, probationaryLength(series.length))
           : Number(f.probation);
       if (!Number.isInteger(probation) || probation < 1)
-        throw new Error(`--probation must be a positive integer, got ${f.probation}`);
+        throw new UsageError(`--probation must be a positive integer, got ${f.probation}`);
       const threshold = f.threshold === undefined ? undefined : Number(f.threshold);
       if (threshold !== undefined && !Number.isFinite(threshold))
-        throw new Error(`--threshold must be a number, got ${f.threshold}`);
+        throw new UsageError(`--threshold must be a number, got ${f.threshold}`);
       const values = Float64Array.from(series.data);
       const times = series.timestamps;
-      const scores =
-        f.detector === 'novelty-surprise'
-          ? scoreNoveltyStream(values, { probation, ...(times ? { times } : {}) })
-          : scoreStream(values, {}, probation);
+      const detector = createStreamingDetector(f.detector, config, probation);
+      const scores = scoreAsStream(detector, values, { probation, ...(times ? { times } : {}) });
 
       const header = ['step', ...(times ? ['timestamp'] : []), 'value', 'score'];
       if (threshold !== undefined) header.push('alarm');

@@ -4,17 +4,15 @@ import type { Command } from 'commander';
 import { sliceRows } from '../../data/series.js';
 import {
   createDetector,
-  detectorEntry,
+  describeDetectorFields,
   detectorNames,
   validateDetectorConfig,
 } from '../../detectors/registry.js';
-import { describeSchema } from '../../config/schema.js';
 import { DEFAULT_SEED } from '../../data/random.js';
 import { scoredPart } from '../../detectors/scored-steps.js';
 import { thresholdAtTargetRate } from '../../thresholds/target-rate.js';
 import { FORECASTER_DEFAULTS } from '../../detectors/forecaster.js';
 import { addDataOptions, readDataFile, type DataFlags } from '../data-flags.js';
-import { DATA_FORMS } from '../data-source.js';
 import {
   fractionFlag,
   intFlag,
@@ -48,7 +46,6 @@ export function registerTrain(program: Command): void {
       'train a detector on normal data and save it with a threshold from held-out normal data',
     )
     .option('--detector <name>', `detector (${detectorNames().join(', ')})`, 'forecaster')
-    .requiredOption('--data <source>', `normal training series: ${DATA_FORMS}`)
     .requiredOption('--out <dir>', 'model directory to write')
     .option(
       '--config <file>',
@@ -97,15 +94,9 @@ export function registerTrain(program: Command): void {
     )
     .addHelpText(
       'after',
-      () =>
-        `\nDetector fields (name = default (allowed)):\n${detectorNames()
-          .map((n) => {
-            const e = detectorEntry(n);
-            return `  ${n}:\n${describeSchema(e.schema, e.defaults)}`;
-          })
-          .join('\n')}`,
+      () => `\nDetector fields (name = default (allowed)):\n${describeDetectorFields()}`,
     );
-  addDataOptions(command, false);
+  addDataOptions(command, false, 'normal training series');
   command.action(async (f: TrainFlags) => {
     if (!detectorNames().includes(f.detector))
       throw new UsageError(

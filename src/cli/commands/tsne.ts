@@ -14,7 +14,12 @@ import { join } from 'node:path';
 import { makeDirs } from '../../io/make-dirs.js';
 import { windowCount } from '../../data/windows.js';
 import { loadDetector } from '../../detectors/registry.js';
-import { tsne, subsampleIndices } from '../../report/tsne.js';
+import {
+  tsne,
+  subsampleIndices,
+  TSNE_WINDOW_SCHEMA,
+  type TsneWindowSettings,
+} from '../../report/tsne.js';
 import { tsneChart } from '../../report/tsne-chart.js';
 import { writeChart } from '../../report/write-chart.js';
 import {
@@ -27,33 +32,15 @@ import {
   stderrIsTty,
   UsageError,
 } from '../common.js';
-import {
-  DATA_FORMS,
-  queryOption,
-  readData,
-  tableOption,
-  type SourceFlags,
-} from '../data-source.js';
+import { addSourceOptions, readData, type SourceFlags } from '../data-source.js';
 import { mergeSettings, type Schema } from '../../config/schema.js';
 
-interface TsneSettings {
-  window: number;
-  shift: number;
-  maxPoints: number;
-  perplexity: number;
-  iterations: number;
+interface TsneSettings extends TsneWindowSettings {
   seed: number;
 }
 
 /** Fields of a tsne --config file (the flags' names, camelCase). */
-export const TSNE_SCHEMA: Schema = {
-  window: { type: 'int', min: 1 },
-  shift: { type: 'int', min: 1 },
-  maxPoints: { type: 'int', min: 10, max: 2000 },
-  perplexity: { type: 'number', min: 1 },
-  iterations: { type: 'int', min: 10 },
-  seed: { type: 'int', min: 0 },
-};
+export const TSNE_SCHEMA: Schema = { ...TSNE_WINDOW_SCHEMA, seed: { type: 'int', min: 0 } };
 
 const DEFAULTS: TsneSettings = {
   window: 1,
@@ -111,14 +98,12 @@ function channelStats(data: Float32Array, channels: number) {
 }
 
 export function registerTsne(program: Command): void {
-  program
+  const command = program
     .command('tsne')
     .description(
       't-SNE maps of windows of a labelled series, before (raw) and after (the model view), normal vs anomalous',
-    )
-    .requiredOption('--data <source>', `series: ${DATA_FORMS}`)
-    .addOption(tableOption())
-    .addOption(queryOption())
+    );
+  addSourceOptions(command, 'series')
     .requiredOption(
       '--labels <file>',
       'anomaly labels: ranges (.json, or start,end .csv) or a 0/1 column (.csv) (required)',

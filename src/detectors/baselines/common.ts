@@ -8,10 +8,10 @@
 // over the covering windows, the row of the worst covering window, or the row of the
 // window centred on the step: see window-alignment.ts), and a step's score is their sum.
 import { tidy, type Tensor } from '../../engine/index.js';
-import { Scaler, type ScalerKind } from '../../data/scalers.js';
+import { Scaler } from '../../data/scalers.js';
 import type { Series } from '../../data/series.js';
 import { TrainingCancelled } from '../../models/trainer.js';
-import { smooth, type SmoothingConfig } from '../smoothing.js';
+import { smooth } from '../smoothing.js';
 import { checkScores, checkSeries } from '../input-checks.js';
 import type { Manifest, SaveExtras } from '../model-dir.js';
 import { restoredBasics, saveDetector } from '../saved-detector.js';
@@ -36,26 +36,24 @@ import {
   type TrainingSummary,
 } from '../detector.js';
 import { positiveInt, resolveConfig, type Schema } from '../../config/schema.js';
-import { scalerField, smoothingField } from '../config-fields.js';
+import {
+  PREPARATION_DEFAULTS,
+  preparationFields,
+  type PreparationConfig,
+} from '../config-fields.js';
 import { gatherWindows } from '../../data/windows.js';
 import { downsampleBy, fitWindowScaler, scaledValues } from '../window-prep.js';
 
-export interface BaselineConfig {
+export interface BaselineConfig extends PreparationConfig {
   /** Steps per window; 1 = per-step vectors. */
   window: number;
-  /** Keep every r-th block mean before modelling; scores are spread back to full rate. */
-  downsample: number;
-  scaler: ScalerKind | 'none';
-  smoothing: SmoothingConfig;
   /** How window results reach the steps they cover (window > 1). */
   alignment: WindowAlignment;
 }
 
 export const BASELINE_DEFAULTS: BaselineConfig = {
   window: 1,
-  downsample: 1,
-  scaler: 'zscore',
-  smoothing: { kind: 'none', span: 1 },
+  ...PREPARATION_DEFAULTS,
   // Chosen on the series harness half A with pca (window 10): max 0.435 AUC-PR, mean 0.420,
   // centre 0.366 (half B: 0.364, 0.328, 0.293).
   alignment: 'max',
@@ -64,9 +62,7 @@ export const BASELINE_DEFAULTS: BaselineConfig = {
 /** The config fields every baseline has. */
 export const baselineFields: Schema = {
   window: positiveInt,
-  downsample: positiveInt,
-  scaler: scalerField,
-  smoothing: smoothingField,
+  ...preparationFields,
   alignment: { type: 'enum', values: WINDOW_ALIGNMENTS },
 };
 

@@ -19,7 +19,8 @@
 // 0 and fix the window length ('auto': their dominant period) and the flat tolerance.
 import { dominantPeriod } from '../../data/period.js';
 import { RESYNC_ROWS, slidingDots } from '../subsequence/matrix-profile.js';
-import type { StreamingDetector } from './streaming-detector.js';
+import { checkProbation, type StreamingDetector } from './streaming-detector.js';
+import { nonNegative, nonNegativeInt, resolveConfig, type Schema } from '../../config/schema.js';
 
 export interface DampConfig {
   /** Steps per window, or 'auto': the probation's dominant period. */
@@ -53,6 +54,16 @@ export const DAMP_DEFAULTS: DampConfig = {
   // low-FP / low-FN), znorm 2.95 / 2.68 / 3.11: z-normalised noise windows all look alike far.
   normalization: 'mean',
   rest: 'window',
+};
+
+/** The fields of damp's config, their types and ranges. */
+export const DAMP_SCHEMA: Schema = {
+  window: { type: 'number-or-enum', values: ['auto'], min: 2, integer: true },
+  initialChunk: nonNegativeInt,
+  lookahead: nonNegativeInt,
+  flatStd: nonNegative,
+  normalization: { type: 'enum', values: ['znorm', 'mean'] },
+  rest: { type: 'number-or-enum', values: ['window'], min: 0, integer: true },
 };
 
 const FALLBACK_WINDOW = 32;
@@ -104,19 +115,8 @@ export class Damp implements StreamingDetector {
     /** The whole series when known in advance (batch): enables forward pruning. */
     private readonly future?: ArrayLike<number>,
   ) {
-    this.config = { ...DAMP_DEFAULTS, ...config };
-    const c = this.config;
-    if (c.window !== 'auto' && !(Number.isInteger(c.window) && c.window >= 2))
-      throw new Error(`damp: window must be an integer >= 2 or 'auto', got ${String(c.window)}`);
-    if (c.rest !== 'window' && !(Number.isInteger(c.rest) && c.rest >= 0))
-      throw new Error(
-        `damp: rest must be a non-negative integer or 'window', got ${String(c.rest)}`,
-      );
-    for (const k of ['initialChunk', 'lookahead'] as const)
-      if (!(Number.isInteger(c[k]) && c[k] >= 0))
-        throw new Error(`damp: ${k} must be a non-negative integer, got ${String(c[k])}`);
-    if (!Number.isInteger(probation) || probation < 1)
-      throw new Error(`damp: probation must be a positive integer, got ${probation}`);
+    this.config = resolveConfig(config, DAMP_SCHEMA, DAMP_DEFAULTS, 'damp config');
+    checkProbation(this.name, probation);
     this.values = new Float64Array(Math.max(1024, future?.length ?? 0));
   }
 

@@ -20,7 +20,16 @@
 // rows are replayed through the same machinery once the scale is fixed (they are
 // learned, and feed the rest period) but always score 0.
 
-import { scoreAsStream, type StreamingDetector } from './streaming-detector.js';
+import { checkProbation, scoreAsStream, type StreamingDetector } from './streaming-detector.js';
+import {
+  nonNegative,
+  nonNegativeInt,
+  positive,
+  positiveInt,
+  resolveConfig,
+  type Schema,
+} from '../../config/schema.js';
+import { ConfigError } from '../../config/errors.js';
 
 export interface NoveltyShapeConfig {
   segments: number;
@@ -59,6 +68,22 @@ export const NOVELTY_SURPRISE_DEFAULTS: NoveltySurpriseConfig = {
   rest: 60,
 };
 
+/** The fields of novelty-surprise's config, their types and ranges. */
+export const NOVELTY_SURPRISE_SCHEMA: Schema = {
+  valueBins: { type: 'int[]', min: 1 },
+  hourBins: { type: 'int[]', min: 1 },
+  shape: {
+    type: 'object',
+    nullable: true,
+    fields: { segments: positiveInt, segmentLength: positiveInt, bins: positiveInt },
+  },
+  widen: nonNegative,
+  rateWindow: positiveInt,
+  prior: positive,
+  scoreScale: positive,
+  rest: nonNegativeInt,
+};
+
 /** One family of keys with its memory of what it has seen and how often novelty came lately. */
 class KeyFamily {
   private readonly seen = new Set<string | number>();
@@ -89,11 +114,6 @@ class KeyFamily {
   }
 }
 
-function checkBins(name: string, bins: unknown): void {
-  if (!Array.isArray(bins) || !bins.every((b) => Number.isInteger(b) && b >= 1))
-    throw new Error(`novelty-surprise: ${name} must be a list of positive integers`);
-}
-
 export class NoveltySurprise implements StreamingDetector {
   readonly name = 'novelty-surprise';
   readonly config: NoveltySurpriseConfig;
@@ -116,34 +136,18 @@ export class NoveltySurprise implements StreamingDetector {
     config: Partial<NoveltySurpriseConfig> = {},
     readonly probation = 1,
   ) {
-    this.config = { ...NOVELTY_SURPRISE_DEFAULTS, ...config };
+    this.config = resolveConfig(
+      config,
+      NOVELTY_SURPRISE_SCHEMA,
+      NOVELTY_SURPRISE_DEFAULTS,
+      'novelty-surprise config',
+    );
     const c = this.config;
-    checkBins('valueBins', c.valueBins);
-    checkBins('hourBins', c.hourBins);
     if (c.valueBins.length === 0 && c.hourBins.length === 0 && !c.shape)
-      throw new Error(
-        'novelty-surprise: at least one family (valueBins, hourBins or shape) is needed',
+      throw new ConfigError(
+        'novelty-surprise config: at least one family (valueBins, hourBins or shape) is needed',
       );
-    if (c.shape) {
-      for (const k of ['segments', 'segmentLength', 'bins'] as const) {
-        if (!Number.isInteger(c.shape[k]) || c.shape[k] < 1)
-          throw new Error(
-            `novelty-surprise: shape.${k} must be a positive integer, got ${c.shape[k]}`,
-          );
-      }
-    }
-    if (!(c.widen >= 0)) throw new Error(`novelty-surprise: widen must be >= 0, got ${c.widen}`);
-    if (!Number.isInteger(c.rateWindow) || c.rateWindow < 1)
-      throw new Error(
-        `novelty-surprise: rateWindow must be a positive integer, got ${c.rateWindow}`,
-      );
-    for (const k of ['prior', 'scoreScale'] as const) {
-      if (!(c[k] > 0)) throw new Error(`novelty-surprise: ${k} must be positive, got ${c[k]}`);
-    }
-    if (!Number.isInteger(c.rest) || c.rest < 0)
-      throw new Error(`novelty-surprise: rest must be a non-negative integer, got ${c.rest}`);
-    if (!Number.isInteger(probation) || probation < 1)
-      throw new Error(`novelty-surprise: probation must be a positive integer, got ${probation}`);
+    checkProbation(this.name, probation);
     this.history = new Float64Array(c.shape ? c.shape.segments * c.shape.segmentLength : 1);
     this.restScores = new Float64Array(Math.max(1, c.rest));
   }

@@ -1,5 +1,6 @@
 // The contract of the streaming detectors (NAB's rules): each row is scored from
 // the rows before it, then learned; nothing is fitted in advance.
+import { ConfigError } from '../../config/errors.js';
 
 export interface StreamingDetector {
   /** Registry name, e.g. "novelty-surprise". */
@@ -12,6 +13,12 @@ export interface StreamingDetector {
    * use the time of day; others ignore it. Non-finite values score 0 and are skipped.
    */
   update(value: number, timeMs?: number): number;
+}
+
+/** Refuses a probation that is not a positive integer (the detectors that fix a scale on it). */
+export function checkProbation(name: string, probation: number): void {
+  if (!Number.isInteger(probation) || probation < 1)
+    throw new ConfigError(`${name} probation: ${probation} is not an integer >= 1`);
 }
 
 /**

@@ -18,6 +18,13 @@
 // first `minHistory` rows (and the probationary rows the caller names) score 0.
 import { RollingWindow } from './rolling-window.js';
 import { scoreAsStream, type StreamingDetector } from './streaming-detector.js';
+import {
+  nonNegativeInt,
+  positive,
+  positiveInt,
+  resolveConfig,
+  type Schema,
+} from '../../config/schema.js';
 
 export interface WindowedLikelihoodConfig {
   /** Values behind the median and scale. */
@@ -52,6 +59,18 @@ export const WINDOWED_LIKELIHOOD_DEFAULTS: WindowedLikelihoodConfig = {
   logScale: 600,
   rawCap: 50,
   suppress: 200,
+};
+
+/** The fields of windowed-likelihood's config, their types and ranges. */
+export const WINDOWED_LIKELIHOOD_SCHEMA: Schema = {
+  longWindow: positiveInt,
+  shortWindow: positiveInt,
+  historyWindow: positiveInt,
+  minHistory: { type: 'int', min: 2 },
+  minStd: positive,
+  logScale: positive,
+  rawCap: positive,
+  suppress: nonNegativeInt,
 };
 
 /** log10 of the upper tail Q(z) of the standard normal, accurate for large z too. */
@@ -102,22 +121,16 @@ export class WindowedLikelihood implements StreamingDetector {
   private previousCount = 0;
 
   constructor(config: Partial<WindowedLikelihoodConfig> = {}) {
-    this.config = { ...WINDOWED_LIKELIHOOD_DEFAULTS, ...config };
+    this.config = resolveConfig(
+      config,
+      WINDOWED_LIKELIHOOD_SCHEMA,
+      WINDOWED_LIKELIHOOD_DEFAULTS,
+      'windowed-likelihood config',
+    );
     const c = this.config;
-    for (const k of ['longWindow', 'shortWindow', 'historyWindow'] as const) {
-      if (!Number.isInteger(c[k]) || c[k] < 1)
-        throw new Error(`windowed-likelihood: ${k} must be a positive integer, got ${c[k]}`);
-    }
-    if (!Number.isInteger(c.minHistory) || c.minHistory < 2)
-      throw new Error(`windowed-likelihood: minHistory must be an integer >= 2`);
-    for (const k of ['minStd', 'logScale', 'rawCap'] as const) {
-      if (!(c[k] > 0)) throw new Error(`windowed-likelihood: ${k} must be positive`);
-    }
     this.values = new RollingWindow(c.longWindow);
     this.averages = new RollingWindow(c.historyWindow);
     this.recentRaw = new Float64Array(c.shortWindow);
-    if (!Number.isInteger(c.suppress) || c.suppress < 0)
-      throw new Error(`windowed-likelihood: suppress must be a non-negative integer`);
     this.previous = new Float64Array(Math.max(1, c.suppress));
   }
 

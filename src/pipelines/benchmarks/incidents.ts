@@ -8,12 +8,10 @@
 //   default forecaster: each fault found, its top culprit channel, false
 //   incidents, realised FPR on the normal steps.
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
-import { readSeries } from '../../data/read-series.js';
-import { sliceRows, type Series } from '../../data/series.js';
-import { generateSine } from '../../data/sine.js';
+import { sliceRows } from '../../data/series.js';
 import { serviceMetricsCase } from '../../data/service-metrics.js';
 import { Forecaster } from '../../detectors/forecaster.js';
+import { sineDemoData, sineDemoForecaster, SINE_ANOMALY_FROM } from '../sine-demo.js';
 import { evaluateScores } from '../../detectors/evaluation.js';
 import { scoredPart } from '../../detectors/scored-steps.js';
 import { thresholdAtTargetRate } from '../../thresholds/target-rate.js';
@@ -39,38 +37,13 @@ function realisedFpr(
   return n === 0 ? NaN : flagged / n;
 }
 
-function sineData(ctx: BenchContext): { normal: Series; abn: Series; source: string } {
-  for (const dir of [ctx.dataDir, join(ctx.dataDir, 'sine')]) {
-    if (existsSync(join(dir, 'normal.csv')) && existsSync(join(dir, 'abn.csv')))
-      return {
-        normal: readSeries(join(dir, 'normal.csv')),
-        abn: readSeries(join(dir, 'abn.csv')),
-        source: dir,
-      };
-  }
-  return {
-    normal: generateSine({ length: 320_000, seed: ctx.seed }),
-    abn: generateSine({ length: 320_000, seed: ctx.seed, anomalyFrom: 160_000 }),
-    source: 'generated sine',
-  };
-}
-
 async function sineCase(ctx: BenchContext): Promise<Record<string, number | string>> {
-  const data = sineData(ctx);
+  const data = sineDemoData([ctx.dataDir, join(ctx.dataDir, 'sine')], ctx.seed);
   const normal = ctx.quick ? sliceRows(data.normal, 0, 40_000) : data.normal;
   const from = ctx.quick ? 140_000 : 0;
   const abn = ctx.quick ? sliceRows(data.abn, from, 180_000) : data.abn;
   const cut = Math.floor(normal.length * 0.8);
-  const detector = new Forecaster({
-    network: 'lstm',
-    hidden: [32],
-    window: 25,
-    horizon: 1,
-    downsample: 4,
-    trainShift: ctx.quick ? 4 : 2,
-    epochs: ctx.quick ? 1 : 5,
-    smoothing: { kind: 'moving-average', span: 100 },
-  });
+  const detector = sineDemoForecaster({ trainShift: ctx.quick ? 4 : 2, epochs: ctx.quick ? 1 : 5 });
   await detector.fit(sliceRows(normal, 0, cut), {
     validation: sliceRows(normal, cut),
     seed: ctx.seed,
@@ -82,7 +55,7 @@ async function sineCase(ctx: BenchContext): Promise<Record<string, number | stri
     targetRate: TARGET,
     normalScores,
   });
-  const anomalyFrom = 160_000 - from;
+  const anomalyFrom = SINE_ANOMALY_FROM - from;
   const labels = new Uint8Array(abn.length).fill(1, anomalyFrom);
   const first = found.scores.findIndex(Number.isFinite);
   const m = evaluateScores(found.scores.subarray(first), labels.subarray(first), threshold);

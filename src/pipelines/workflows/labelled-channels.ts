@@ -39,7 +39,12 @@ import { scoreChart } from '../../report/score-chart.js';
 import { rocChart } from '../../report/roc-chart.js';
 import { thresholdChart } from '../../report/threshold-chart.js';
 import { tsneChart } from '../../report/tsne-chart.js';
-import { tsne, subsampleIndices } from '../../report/tsne.js';
+import {
+  tsne,
+  subsampleIndices,
+  TSNE_WINDOW_SCHEMA,
+  type TsneWindowSettings,
+} from '../../report/tsne.js';
 import { writeChart } from '../../report/write-chart.js';
 import { writeFileAtomic } from '../../io/atomic-write.js';
 import type { Schema } from '../../config/schema.js';
@@ -69,14 +74,6 @@ const THRESHOLD_SCHEMA: Schema = {
   scaleChecks: { type: 'boolean' },
 };
 
-const TSNE_SCHEMA: Schema = {
-  window: { type: 'int', min: 1 },
-  shift: { type: 'int', min: 1 },
-  maxPoints: { type: 'int', min: 10, max: 2000 },
-  perplexity: { type: 'number', min: 1 },
-  iterations: { type: 'int', min: 10 },
-};
-
 /** Fields of examples/labelled-channels/config.yaml (`model`, `threshold` and `tsne` are mappings, checked on their own). */
 export const LABELLED_CHANNELS_SCHEMA: Schema = {
   labels: { type: 'string' },
@@ -88,14 +85,6 @@ export const LABELLED_CHANNELS_SCHEMA: Schema = {
 
 type ThresholdSettings = TelemanomThresholdOptions;
 
-interface TsneSettings {
-  window: number;
-  shift: number;
-  maxPoints: number;
-  perplexity: number;
-  iterations: number;
-}
-
 interface Settings {
   labels: string;
   data: string;
@@ -103,7 +92,7 @@ interface Settings {
   column: number;
   model: Partial<ForecasterConfig>;
   threshold: ThresholdSettings;
-  tsne: TsneSettings;
+  tsne: TsneWindowSettings;
 }
 
 /** telemanom's forecaster, smaller: [32, 32] instead of [80, 80], every 2nd training window. */
@@ -122,7 +111,7 @@ const MODEL_DEFAULTS: Partial<ForecasterConfig> = {
 /** telemanom's threshold settings (errors of data scaled to [-1, 1]). */
 const THRESHOLD_DEFAULTS: ThresholdSettings = { ...TELEMANOM_THRESHOLD, scaleChecks: true };
 
-const TSNE_DEFAULTS: TsneSettings = {
+const TSNE_DEFAULTS: TsneWindowSettings = {
   window: 25,
   shift: 5,
   maxPoints: 600,
@@ -152,7 +141,7 @@ function settings(ctx: WorkflowContext): Settings {
   validatePartialConfig(rest, LABELLED_CHANNELS_SCHEMA, {
     model: FORECASTER_SCHEMA,
     threshold: THRESHOLD_SCHEMA,
-    tsne: TSNE_SCHEMA,
+    tsne: TSNE_WINDOW_SCHEMA,
   });
   const c = rest as Partial<Omit<Settings, 'channels'>>;
   if (c.labels === undefined) throw new ConfigError('config: labels (the label table) is required');

@@ -77,54 +77,18 @@ test('a plan runs on two workers and collects into DuckDB with the scores of a l
   const planText = `run: plant\nmodels: ${join(dir, 'models')}\ndetector: pca\nconfig: { window: 8, components: 2 }\nfpr: 0.05\nseed: 3\nseries:\n  - name: line1\n    train: ${train}\n    test: ${testFile}\n    channels: [a, b, c]\n  - name: line2\n    train: ${train}\n    test: ${testFile}\n`;
   writeFileSync(join(dir, 'plan.yaml'), planText);
   await Promise.all([startWorker('q1'), startWorker('q1')]);
-  const submitted = run(
-    'fleet',
-    'submit',
-    '--plan',
-    join(dir, 'plan.yaml'),
-    '--redis',
-    redis.url,
-    '--queue',
-    'q1',
-  );
+  const submit = () =>
+    run('fleet', 'submit', '--plan', join(dir, 'plan.yaml'), '--redis', redis.url, '--queue', 'q1');
+  const submitted = submit();
   assert.equal(submitted.status, 0, submitted.stderr);
   assert.match(submitted.stdout, /4 job\(s\) submitted/);
-  const again = run(
-    'fleet',
-    'submit',
-    '--plan',
-    join(dir, 'plan.yaml'),
-    '--redis',
-    redis.url,
-    '--queue',
-    'q1',
-  );
+  const again = submit();
   assert.match(again.stdout, /0 job\(s\) submitted, 4 already there/);
   const out = `duckdb:${join(dir, 'results.db')}`;
-  const collected = run(
-    'fleet',
-    'collect',
-    '--run',
-    'plant',
-    '--redis',
-    redis.url,
-    '--queue',
-    'q1',
-    '--out',
-    out,
-  );
+  const onQueue = ['--run', 'plant', '--redis', redis.url, '--queue', 'q1'];
+  const collected = run('fleet', 'collect', ...onQueue, '--out', out);
   assert.equal(collected.status, 0, collected.stderr);
-  const status = run(
-    'fleet',
-    'status',
-    '--run',
-    'plant',
-    '--redis',
-    redis.url,
-    '--queue',
-    'q1',
-    '--json',
-  );
+  const status = run('fleet', 'status', ...onQueue, '--json');
   assert.deepEqual(JSON.parse(status.stdout).counts, { completed: 4 });
 
   // The same jobs run here, one after another, give the same scores and incidents.
