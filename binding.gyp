@@ -9,6 +9,7 @@
         "native/math_ops.cc",
         "native/shape_ops.cc",
         "native/nn_ops.cc",
+        "native/inference.cc",
         "native/optimizer.cc",
         "native/svm.cc"
       ],
@@ -17,10 +18,18 @@
         "/usr/include/torch/csrc/api/include",
         "/usr/include/libsvm"
       ],
-      "libraries": ["-ltorch", "-ltorch_cpu", "-lc10", "-lsvm"],
+      "libraries": ["-ltorch", "-ltorch_cpu", "-lc10", "-lsvm", "-l:libdnnl.so.2"],
       "cflags!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O2", "-frtti", "-fexceptions", "-Wno-unused-parameter"],
+      "cflags_cc": [
+        "-std=c++17",
+        "-O2",
+        "-fno-trapping-math",
+        "-fopenmp-simd",
+        "-frtti",
+        "-fexceptions",
+        "-Wno-unused-parameter"
+      ],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"]
     }
   ]

@@ -1,6 +1,7 @@
 // Inference benchmark: windows scored per second by the default LSTM
 // forecaster, dense autoencoder and conv1d autoencoder: the network's forward
-// pass in normalcy's engine (no autograd, eval mode), the whole detector
+// pass in normalcy's engine (no autograd, eval mode), with its fused inference
+// kernels (the default) and with torch's own (setFusedInference(false)), the whole detector
 // score() path (windowing, forward, errors, alignment), PyTorch under
 // torch.no_grad (Debian's python3-torch, same threads and batch) and, where it
 // is installed, onnxruntime-node (CPU) on the same networks exported by PyTorch.
@@ -10,7 +11,7 @@
 // Usage: npm run bench:inference [-- --windows 20000 --batch 1024 --repeats 3]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSeries } from '../src/data/series.js';
 import { Autoencoder } from '../src/detectors/autoencoder.js';
@@ -20,6 +21,7 @@ import {
   manualSeed,
   noGrad,
   randn,
+  setFusedInference,
   tidy,
   type Module,
 } from '../src/engine/index.js';
@@ -94,16 +96,22 @@ function rate(fn: () => void): number {
   return median(rates);
 }
 
-function forwardRate(n: Network): number {
+/** The network's forward pass alone, with normalcy's fused inference kernels or torch's. */
+function forwardRate(n: Network, fused: boolean): number {
   manualSeed(0);
   const net = n.build().eval();
   const x = randn([windows, n.window, 1]);
-  return rate(() =>
-    noGrad(() => {
-      for (let i = 0; i < windows; i += batch)
-        tidy(() => net.forward(x.slice(0, i, Math.min(i + batch, windows))).toFloat32Array());
-    }),
-  );
+  setFusedInference(fused);
+  try {
+    return rate(() =>
+      noGrad(() => {
+        for (let i = 0; i < windows; i += batch)
+          tidy(() => net.forward(x.slice(0, i, Math.min(i + batch, windows))).toFloat32Array());
+      }),
+    );
+  } finally {
+    setFusedInference(true);
+  }
 }
 
 async function scoreRate(n: Network): Promise<number> {
@@ -191,18 +199,24 @@ function torchRates(threads: number, onnxDir: string): Record<string, number> | 
 }
 
 const t = engineThreading();
+const load = () => loadavg()[0]!.toFixed(2);
 console.log(
-  `inference benchmark: ${windows} windows, batch ${batch}, median of ${repeats}; torch threads ${t.threads} (${t.chosenBy}, ${t.busyElsewhere} threads busy elsewhere), OMP_WAIT_POLICY=${t.ompWaitPolicy}`,
+  `inference benchmark: ${windows} windows, batch ${batch}, median of ${repeats}; torch threads ${t.threads} (${t.chosenBy}, ${t.busyElsewhere} threads busy elsewhere), OMP_WAIT_POLICY=${t.ompWaitPolicy}; ${availableParallelism()} cores, load average ${load()}`,
 );
 const onnxDir = mkdtempSync(join(tmpdir(), 'normalcy-onnx-'));
 try {
   const summary: Record<string, Record<string, number | null>> = {};
   for (const n of networks) {
-    const forward = forwardRate(n);
+    const torchKernels = forwardRate(n, false);
+    const forward = forwardRate(n, true);
     const score = await scoreRate(n);
-    summary[n.name] = { ours_forward: Math.round(forward), ours_score: Math.round(score) };
+    summary[n.name] = {
+      ours_forward_torch_kernels: Math.round(torchKernels),
+      ours_forward: Math.round(forward),
+      ours_score: Math.round(score),
+    };
     console.log(
-      `normalcy ${n.name}: forward ${forward.toFixed(0)} windows/s, detector score() ${score.toFixed(0)} windows/s`,
+      `normalcy ${n.name}: forward ${forward.toFixed(0)} windows/s (torch's kernels ${torchKernels.toFixed(0)}), detector score() ${score.toFixed(0)} windows/s`,
     );
   }
   const torch = torchRates(t.threads, onnxDir);
@@ -217,9 +231,10 @@ try {
     s.pytorch = typeof torch === 'string' ? null : Math.round(torch[n.name]!);
     s.onnxruntime = typeof ort === 'string' ? null : Math.round(ort[n.name]!);
     console.log(
-      `${n.name}: normalcy forward ${s.ours_forward}, score() ${s.ours_score}, PyTorch ${s.pytorch ?? 'n/a'}, onnxruntime ${s.onnxruntime ?? 'n/a'} windows/s`,
+      `${n.name}: normalcy forward ${s.ours_forward} (torch's kernels ${s.ours_forward_torch_kernels}), score() ${s.ours_score}, PyTorch ${s.pytorch ?? 'n/a'}, onnxruntime ${s.onnxruntime ?? 'n/a'} windows/s`,
     );
   }
+  console.log(`load average at the end ${load()}`);
   console.log(JSON.stringify(summary));
 } finally {
   rmSync(onnxDir, { recursive: true, force: true });

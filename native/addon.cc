@@ -39,6 +39,14 @@ NORMALCY_FN(SetGradEnabled) {
 
 NORMALCY_FN(IsGradEnabled) { return Napi::Boolean::New(info.Env(), at::GradMode::is_enabled()); }
 
+static bool g_fusedInference = true;
+bool FusedInferenceEnabled() { return g_fusedInference; }
+
+NORMALCY_FN(SetFusedInference) {
+  g_fusedInference = info[0].ToBoolean().Value();
+  return info.Env().Undefined();
+}
+
 NORMALCY_FN(LiveTensors) {
   return Napi::Number::New(info.Env(), static_cast<double>(TensorHandle::LiveCount()));
 }
@@ -67,6 +75,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setMallocThresholds", Napi::Function::New(env, SetMallocThresholds));
   exports.Set("setGradEnabled", Napi::Function::New(env, SetGradEnabled));
   exports.Set("isGradEnabled", Napi::Function::New(env, IsGradEnabled));
+  exports.Set("setFusedInference", Napi::Function::New(env, SetFusedInference));
   exports.Set("liveTensors", Napi::Function::New(env, LiveTensors));
   exports.Set("configInfo", Napi::Function::New(env, ConfigInfo));
   RegisterCreation(env, exports);

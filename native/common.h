@@ -59,6 +59,19 @@ Napi::Value Wrap(const Napi::CallbackInfo& info, at::Tensor t);
 Napi::Array WrapAll(const Napi::CallbackInfo& info, const std::vector<at::Tensor>& ts);
 std::string ShapeString(const at::Tensor& t);
 
+// The inference kernels (inference.cc), on unless turned off
+// (setFusedInference(false): benchmarks compare them with torch's).
+bool FusedInferenceEnabled();
+// c [m, n] = a [m, k] @ b [k, n], row-major, through oneDNN's sgemm (inference.cc).
+void Sgemm(int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c);
+bool LstmInferenceSupported(const at::Tensor& x, const at::Tensor& h0, const at::Tensor& c0,
+                            const std::vector<at::Tensor>& params, bool train, bool bidirectional);
+bool LinearInferenceSupported(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias);
+at::Tensor LinearInference(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias);
+std::tuple<at::Tensor, at::Tensor, at::Tensor> LstmInference(const at::Tensor& input, const at::Tensor& h0,
+                                                            const at::Tensor& c0, const std::vector<at::Tensor>& params,
+                                                            bool hasBiases, int64_t numLayers, bool batchFirst);
+
 #define REG(name, fn) exports.Set(name, Napi::Function::New(env, fn))
 
 // Registration functions, one per source file.

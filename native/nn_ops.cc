@@ -13,7 +13,8 @@ static int64_t ParseReduction(const Napi::CallbackInfo& info, size_t i) {
   throw std::invalid_argument("unknown reduction '" + r + "' (mean, sum or none)");
 }
 
-// linear(x, weight, bias?): x @ weight^T + bias, weight [out, in].
+// linear(x, weight, bias?): x @ weight^T + bias, weight [out, in]. Without
+// gradients through oneDNN's sgemm (inference.cc).
 NORMALCY_FN(Linear) {
   auto& x = T(info, 0);
   auto& w = T(info, 1);
@@ -21,15 +22,30 @@ NORMALCY_FN(Linear) {
     throw std::invalid_argument("linear: input of shape " + ShapeString(x) + " does not match weight of shape " +
                                 ShapeString(w) + " (last input dimension must equal " +
                                 std::to_string(w.size(1)) + ")");
-  return Wrap(info, at::linear(x, w, OptTensor(info, 2)));
+  auto bias = OptTensor(info, 2);
+  if (FusedInferenceEnabled() && LinearInferenceSupported(x, w, bias)) return Wrap(info, LinearInference(x, w, bias));
+  return Wrap(info, at::linear(x, w, bias));
 }
 
 // lstm(input, h0, c0, params, hasBiases, numLayers, dropout, train, bidirectional, batchFirst)
 // -> [output, hN, cN]. params per layer: w_ih, w_hh, (b_ih, b_hh).
+// Without gradients in eval mode (scoring) it runs the fused inference kernel
+// (inference.cc), unless setFusedInference(false) asked for torch's.
 NORMALCY_FN(Lstm) {
-  auto r = at::lstm(T(info, 0), {T(info, 1), T(info, 2)}, TensorList(info[3], "params"), BoolOr(info, 4, true),
-                    IntOr(info, 5, 1), NumOr(info, 6, 0.0), BoolOr(info, 7, true), BoolOr(info, 8, false),
-                    BoolOr(info, 9, true));
+  auto& x = T(info, 0);
+  auto& h0 = T(info, 1);
+  auto& c0 = T(info, 2);
+  auto params = TensorList(info[3], "params");
+  bool hasBiases = BoolOr(info, 4, true);
+  int64_t layers = IntOr(info, 5, 1);
+  bool train = BoolOr(info, 7, true);
+  bool bidirectional = BoolOr(info, 8, false);
+  bool batchFirst = BoolOr(info, 9, true);
+  if (FusedInferenceEnabled() && LstmInferenceSupported(x, h0, c0, params, train, bidirectional)) {
+    auto r = LstmInference(x, h0, c0, params, hasBiases, layers, batchFirst);
+    return WrapAll(info, {std::get<0>(r), std::get<1>(r), std::get<2>(r)});
+  }
+  auto r = at::lstm(x, {h0, c0}, params, hasBiases, layers, NumOr(info, 6, 0.0), train, bidirectional, batchFirst);
   return WrapAll(info, {std::get<0>(r), std::get<1>(r), std::get<2>(r)});
 }
 

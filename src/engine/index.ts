@@ -34,6 +34,8 @@ export {
   liveTensorCount,
   noGrad,
   isGradEnabled,
+  setFusedInference,
+  fusedInferenceEnabled,
 } from './settings.js';
 export { autoThreadCount, busyElsewhere, type ThreadingInfo } from './threading.js';
 export * as F from './functional.js';

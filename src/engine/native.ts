@@ -107,6 +107,7 @@ export interface NativeBinding {
   isGradEnabled(): boolean;
   liveTensors(): number;
   configInfo(): string;
+  setFusedInference(enabled: boolean): void;
   fromArray(data: ArrayBufferView, shape: number[], dtype?: string): H;
   toArray(t: H): Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
   shape(t: H): number[];

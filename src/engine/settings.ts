@@ -39,6 +39,23 @@ export function engineThreadingIfLoaded(): ThreadingInfo | undefined {
   return threadingInfo(false);
 }
 
+let fusedInference = true;
+
+/**
+ * Whether eval-mode forward passes without gradients (scoring) use normalcy's
+ * inference kernels (linear layers through oneDNN sgemm, a fused LSTM: native/inference.cc) rather than
+ * torch's; on by default, with the same outputs to float rounding. Benchmarks
+ * turn it off to compare.
+ */
+export function setFusedInference(enabled: boolean): void {
+  native().setFusedInference(enabled);
+  fusedInference = enabled;
+}
+
+export function fusedInferenceEnabled(): boolean {
+  return fusedInference;
+}
+
 /** Number of tensor handles not yet freed, for leak checks. */
 export function liveTensorCount(): number {
   return native().liveTensors();

@@ -1,0 +1,157 @@
+// The inference kernels (native/inference.cc: linear through oneDNN's sgemm,
+// the fused LSTM; used without gradients in eval mode) against torch's own
+// kernels on the same weights and inputs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  F,
+  Linear,
+  LSTM,
+  manualSeed,
+  noGrad,
+  randn,
+  setFusedInference,
+  tidy,
+  type Tensor,
+} from '../../src/engine/index.js';
+import type { RecurrentOptions } from '../../src/engine/functional.js';
+
+function maxDiff(a: Tensor, b: Tensor): number {
+  assert.deepEqual(a.shape, b.shape);
+  const x = a.toFloat32Array();
+  const y = b.toFloat32Array();
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i]! - y[i]!));
+  return m;
+}
+
+/** Runs fn without gradients once with the fused kernel and once with torch's. */
+function both<T>(fn: () => T): { fused: T; torch: T } {
+  const fused = noGrad(fn);
+  setFusedInference(false);
+  try {
+    return { fused, torch: noGrad(fn) };
+  } finally {
+    setFusedInference(true);
+  }
+}
+
+const eval1: RecurrentOptions = {
+  layers: 2,
+  hasBiases: true,
+  dropout: 0,
+  training: false,
+  bidirectional: false,
+  batchFirst: true,
+};
+
+/** Random LSTM weights for `layers` layers (w_ih, w_hh and, with biases, b_ih, b_hh). */
+function weights(input: number, hidden: number, layers: number, biases: boolean): Tensor[] {
+  const out: Tensor[] = [];
+  for (let l = 0; l < layers; l++) {
+    out.push(randn([4 * hidden, l === 0 ? input : hidden]).mul(0.4));
+    out.push(randn([4 * hidden, hidden]).mul(0.4));
+    if (biases) out.push(randn([4 * hidden]).mul(0.4), randn([4 * hidden]).mul(0.4));
+  }
+  return out;
+}
+
+test('fused lstm equals torch: two layers, initial states, batch-first and time-first', () => {
+  tidy(() => {
+    manualSeed(3);
+    // 70 rows split across threads; hidden 17 leaves a remainder after the vector lanes.
+    const [b, t, input, hidden] = [70, 13, 3, 17];
+    const params = weights(input, hidden, 2, true);
+    const h0 = randn([2, b, hidden]);
+    const c0 = randn([2, b, hidden]);
+    for (const batchFirst of [true, false]) {
+      const x = randn(batchFirst ? [b, t, input] : [t, b, input]);
+      const r = both(() => F.lstm(x, h0, c0, params, { ...eval1, batchFirst }));
+      assert.deepEqual(r.fused.output.shape, batchFirst ? [b, t, hidden] : [t, b, hidden]);
+      assert.deepEqual(r.fused.h.shape, [2, b, hidden]);
+      assert.ok(maxDiff(r.fused.output, r.torch.output) < 1e-5, `batchFirst ${batchFirst}: output`);
+      assert.ok(maxDiff(r.fused.h, r.torch.h) < 1e-5, `batchFirst ${batchFirst}: h`);
+      assert.ok(maxDiff(r.fused.c, r.torch.c) < 1e-5, `batchFirst ${batchFirst}: c`);
+    }
+  });
+});
+
+test('fused lstm equals torch without biases and with saturating inputs', () => {
+  tidy(() => {
+    manualSeed(4);
+    const [b, t, input, hidden] = [5, 40, 2, 8];
+    const params = weights(input, hidden, 1, false);
+    // Inputs of +-150: gates far into saturation, where exp must not overflow.
+    const x = randn([b, t, input]).mul(150);
+    const h0 = randn([1, b, hidden]);
+    const c0 = randn([1, b, hidden]);
+    const o = { ...eval1, layers: 1, hasBiases: false };
+    const r = both(() => F.lstm(x, h0, c0, params, o));
+    const out = r.fused.output.toFloat32Array();
+    assert.ok(
+      out.every((v) => Number.isFinite(v)),
+      'finite outputs',
+    );
+    assert.ok(maxDiff(r.fused.output, r.torch.output) < 1e-5);
+    assert.ok(maxDiff(r.fused.c, r.torch.c) < 1e-5);
+  });
+});
+
+test('LSTM module: eval mode without gradients matches its training-mode output', () => {
+  tidy(() => {
+    manualSeed(5);
+    const lstm = new LSTM({ inputSize: 1, hiddenSize: 64 });
+    const x = randn([33, 50, 1]);
+    // Training mode (torch's kernel; no dropout configured, so the same function).
+    const reference = noGrad(() => lstm.run(x));
+    lstm.eval();
+    const fused = noGrad(() => lstm.run(x));
+    assert.ok(maxDiff(fused.output, reference.output) < 1e-5);
+    assert.ok(maxDiff(fused.c, reference.c) < 1e-5);
+    // One step at a time, carrying the state (the streaming forecaster's use).
+    let state = noGrad(() => lstm.run(x.slice(1, 0, 1)));
+    for (let s = 1; s < 50; s++) state = noGrad(() => lstm.run(x.slice(1, s, s + 1), state));
+    assert.ok(maxDiff(state.h.squeeze(0), reference.output.slice(1, 49).squeeze(1)) < 1e-5);
+  });
+});
+
+test('fused lstm: initial states of the wrong shape are refused with both shapes', () => {
+  tidy(() => {
+    const params = weights(1, 4, 1, true);
+    const x = randn([3, 5, 1]);
+    const h0 = randn([1, 2, 4]);
+    assert.throws(
+      () => noGrad(() => F.lstm(x, h0, h0, params, { ...eval1, layers: 1 })),
+      /initial states must be \[1, 3, 4\], got \[1, 2, 4\]/,
+    );
+  });
+});
+
+test('linear without gradients equals torch: 3-D input, with and without bias', () => {
+  tidy(() => {
+    manualSeed(6);
+    const x = randn([7, 9, 33]);
+    const w = randn([20, 33]);
+    const b = randn([20]);
+    for (const bias of [b, undefined]) {
+      const r = both(() => F.linear(x, w, bias));
+      assert.deepEqual(r.fused.shape, [7, 9, 20]);
+      assert.ok(maxDiff(r.fused, r.torch) < 1e-5);
+    }
+    // A non-contiguous input (a transposed view) through a module in eval mode.
+    const layer = new Linear(7, 5).eval();
+    const xt = randn([7, 33]).transpose(0, 1);
+    const r = both(() => layer.forward(xt));
+    assert.deepEqual(r.fused.shape, [33, 5]);
+    assert.ok(maxDiff(r.fused, r.torch) < 1e-5);
+  });
+});
+
+test('linear with gradients keeps torch\'s kernel: the result has a gradient function', () => {
+  tidy(() => {
+    const layer = new Linear(4, 3);
+    const y = layer.forward(randn([5, 4]));
+    y.sum().backward();
+    assert.ok(layer.weight.grad !== undefined);
+  });
+});
