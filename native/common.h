@@ -67,7 +67,14 @@ void Sgemm(int64_t m, int64_t n, int64_t k, const float* a, const float* b, floa
 bool LstmInferenceSupported(const at::Tensor& x, const at::Tensor& h0, const at::Tensor& c0,
                             const std::vector<at::Tensor>& params, bool train, bool bidirectional);
 bool LinearInferenceSupported(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias);
-at::Tensor LinearInference(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias);
+// slope: the activation after the layer: NaN none, 0 ReLU, else leaky ReLU's slope.
+at::Tensor LinearInference(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias,
+                           double slope);
+bool Conv1dInferenceSupported(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias,
+                              const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
+                              const std::vector<int64_t>& dilation, int64_t groups);
+at::Tensor Conv1dInference(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias,
+                           int64_t padding, double slope);
 std::tuple<at::Tensor, at::Tensor, at::Tensor> LstmInference(const at::Tensor& input, const at::Tensor& h0,
                                                             const at::Tensor& c0, const std::vector<at::Tensor>& params,
                                                             bool hasBiases, int64_t numLayers, bool batchFirst);

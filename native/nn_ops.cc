@@ -2,6 +2,7 @@
 // losses, and autograd entry points.
 #include "common.h"
 #include <torch/torch.h>
+#include <cmath>
 
 namespace normalcy {
 
@@ -13,7 +14,18 @@ static int64_t ParseReduction(const Napi::CallbackInfo& info, size_t i) {
   throw std::invalid_argument("unknown reduction '" + r + "' (mean, sum or none)");
 }
 
-// linear(x, weight, bias?): x @ weight^T + bias, weight [out, in]. Without
+// An activation fused into the layer before it (inference): argument i is
+// missing (none), 0 (ReLU) or leaky ReLU's negative slope.
+static double ActivationSlope(const Napi::CallbackInfo& info, size_t i) {
+  return IsMissing(info, i) ? std::nan("") : Num(info, i, "activation slope");
+}
+static at::Tensor ApplyActivation(at::Tensor y, double slope) {
+  if (std::isnan(slope)) return y;
+  return slope == 0.0 ? at::relu(y) : at::leaky_relu(y, slope);
+}
+
+// linear(x, weight, bias?, slope?): x @ weight^T + bias, weight [out, in], then
+// the activation slope? gives (see ActivationSlope). Without
 // gradients through oneDNN's sgemm (inference.cc).
 NORMALCY_FN(Linear) {
   auto& x = T(info, 0);
@@ -23,8 +35,10 @@ NORMALCY_FN(Linear) {
                                 ShapeString(w) + " (last input dimension must equal " +
                                 std::to_string(w.size(1)) + ")");
   auto bias = OptTensor(info, 2);
-  if (FusedInferenceEnabled() && LinearInferenceSupported(x, w, bias)) return Wrap(info, LinearInference(x, w, bias));
-  return Wrap(info, at::linear(x, w, bias));
+  double slope = ActivationSlope(info, 3);
+  if (FusedInferenceEnabled() && LinearInferenceSupported(x, w, bias))
+    return Wrap(info, LinearInference(x, w, bias, slope));
+  return Wrap(info, ApplyActivation(at::linear(x, w, bias), slope));
 }
 
 // lstm(input, h0, c0, params, hasBiases, numLayers, dropout, train, bidirectional, batchFirst)
@@ -56,10 +70,21 @@ NORMALCY_FN(Gru) {
   return WrapAll(info, {std::get<0>(r), std::get<1>(r)});
 }
 
-// conv1d/conv2d(x, weight, bias?, stride, padding, dilation, groups)
+// conv1d/conv2d(x, weight, bias?, stride, padding, dilation, groups); conv1d
+// takes an activation slope too (see linear) and, without gradients, runs the
+// im2col + sgemm kernel of inference.cc where it applies.
 NORMALCY_FN(Conv1d) {
-  return Wrap(info, at::conv1d(T(info, 0), T(info, 1), OptTensor(info, 2), IntList(info[3], "stride"),
-                               IntList(info[4], "padding"), IntList(info[5], "dilation"), IntOr(info, 6, 1)));
+  auto& x = T(info, 0);
+  auto& w = T(info, 1);
+  auto bias = OptTensor(info, 2);
+  auto stride = IntList(info[3], "stride");
+  auto padding = IntList(info[4], "padding");
+  auto dilation = IntList(info[5], "dilation");
+  int64_t groups = IntOr(info, 6, 1);
+  double slope = ActivationSlope(info, 7);
+  if (FusedInferenceEnabled() && Conv1dInferenceSupported(x, w, bias, stride, padding, dilation, groups))
+    return Wrap(info, Conv1dInference(x, w, bias, padding[0], slope));
+  return Wrap(info, ApplyActivation(at::conv1d(x, w, bias, stride, padding, dilation, groups), slope));
 }
 NORMALCY_FN(Conv2d) {
   return Wrap(info, at::conv2d(T(info, 0), T(info, 1), OptTensor(info, 2), IntList(info[3], "stride"),

@@ -15,9 +15,13 @@ const opt = (t: Tensor | undefined | null) => (t ? t.handle : undefined);
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
-/** x @ weight^T + bias, weight [out, in]. */
-export function linear(x: Tensor, weight: Tensor, bias?: Tensor): Tensor {
-  return new Tensor(native().linear(x.handle, weight.handle, opt(bias)));
+/**
+ * x @ weight^T + bias, weight [out, in]. `activationSlope` fuses an activation
+ * into the layer: 0 ReLU, else leaky ReLU with that negative slope (one pass
+ * less when scoring; Sequential uses it in eval mode without gradients).
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor, activationSlope?: number): Tensor {
+  return new Tensor(native().linear(x.handle, weight.handle, opt(bias), activationSlope));
 }
 
 export interface RecurrentOptions {
@@ -92,9 +96,16 @@ function transposeGeometry(o: Transpose2dOptions, dims: 1 | 2): ConvTransposeGeo
   return [g.stride, g.padding, g.out, o.groups ?? 1, g.dilation];
 }
 
-/** x [n, c, l], weight [out, c/groups, k]. */
-export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor, o: ConvOptions = {}): Tensor {
-  return new Tensor(native().conv1d(x.handle, weight.handle, opt(bias), ...convGeometry(o, 1)));
+/** x [n, c, l], weight [out, c/groups, k]; activationSlope as for linear. */
+export function conv1d(
+  x: Tensor,
+  weight: Tensor,
+  bias?: Tensor,
+  o: ConvOptions = {},
+  activationSlope?: number,
+): Tensor {
+  const geometry = convGeometry(o, 1);
+  return new Tensor(native().conv1d(x.handle, weight.handle, opt(bias), ...geometry, activationSlope));
 }
 
 /** x [n, c, h, w], weight [out, c/groups, kh, kw]. */

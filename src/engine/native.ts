@@ -199,10 +199,11 @@ export interface NativeBinding {
   flip(t: H, dims: number[]): H;
   chunk(t: H, chunks: number, dim?: number): H[];
   pad(t: H, pads: number[], mode?: string, value?: number): H;
-  linear(x: H, w: H, b?: Opt<H>): H;
+  /** activationSlope: a ReLU (0) or leaky ReLU after the layer, in the same op. */
+  linear(x: H, w: H, b?: Opt<H>, activationSlope?: number): H;
   lstm(x: H, h0: H, c0: H, params: H[], ...flags: RecurrentFlags): [H, H, H];
   gru(x: H, h0: H, params: H[], ...flags: RecurrentFlags): [H, H];
-  conv1d: ConvKernel;
+  conv1d(x: H, w: H, b: Opt<H>, ...geometry: [...ConvGeometry, activationSlope?: number]): H;
   conv2d: ConvKernel;
   convTranspose1d: ConvTransposeKernel;
   convTranspose2d: ConvTransposeKernel;

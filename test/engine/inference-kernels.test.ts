@@ -4,9 +4,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  Conv1d,
   F,
+  LeakyReLU,
   Linear,
   LSTM,
+  MaxPool1d,
+  ReLU,
+  Sequential,
+  Upsample,
   manualSeed,
   noGrad,
   randn,
@@ -153,5 +159,49 @@ test('linear with gradients keeps torch\'s kernel: the result has a gradient fun
     const y = layer.forward(randn([5, 4]));
     y.sum().backward();
     assert.ok(layer.weight.grad !== undefined);
+  });
+});
+
+test('conv1d without gradients equals torch: paddings, activations, odd batch', () => {
+  tidy(() => {
+    manualSeed(7);
+    const x = randn([37, 3, 20]);
+    const w = randn([6, 3, 5]);
+    const b = randn([6]);
+    // Padding 0, 'same' and wider than the kernel (whole output columns of padding).
+    for (const padding of [0, 2, 7])
+      for (const slope of [undefined, 0, 0.01]) {
+        const r = both(() => F.conv1d(x, w, b, { padding }, slope));
+        assert.deepEqual(r.fused.shape, [37, 6, 20 + 2 * padding - 4]);
+        assert.ok(maxDiff(r.fused, r.torch) < 1e-5, `padding ${padding}, slope ${slope}`);
+      }
+    const r = both(() => F.conv1d(x.transpose(1, 2).transpose(1, 2), w, undefined, { padding: 1 }));
+    assert.ok(maxDiff(r.fused, r.torch) < 1e-5, 'no bias');
+  });
+});
+
+test('Sequential in eval mode fuses layer + activation and equals the unfused forward', () => {
+  tidy(() => {
+    manualSeed(8);
+    const conv = new Sequential(
+      new Conv1d(2, 8, 5, { padding: 2 }),
+      new ReLU(),
+      new MaxPool1d(2),
+      new Conv1d(8, 4, 3, { padding: 1 }),
+      new LeakyReLU(0.2),
+      new Upsample(2),
+      new Conv1d(4, 2, 5, { padding: 2 }),
+    ).eval();
+    const dense = new Sequential(new Linear(10, 16), new LeakyReLU(0.01), new Linear(16, 3)).eval();
+    const xc = randn([300, 2, 16]);
+    const xd = randn([300, 10]);
+    const rc = both(() => conv.forward(xc));
+    const rd = both(() => dense.forward(xd));
+    assert.ok(maxDiff(rc.fused, rc.torch) < 1e-5);
+    assert.ok(maxDiff(rd.fused, rd.torch) < 1e-5);
+    // Training mode (dropout/batch-norm semantics) is never fused: same as unfused too.
+    conv.train();
+    const train = noGrad(() => conv.forward(xc));
+    assert.ok(maxDiff(train, rc.torch) < 1e-5);
   });
 });

@@ -51,6 +51,10 @@ export class Conv1d extends ConvBase {
   forward(x: Tensor): Tensor {
     return conv1d(x, this.weight, this.bias, this.opts);
   }
+  /** forward, then ReLU (slope 0) or leaky ReLU, in one op. */
+  forwardActivated(x: Tensor, slope: number): Tensor {
+    return conv1d(x, this.weight, this.bias, this.opts, slope);
+  }
 }
 
 /** [n, inChannels, h, w] -> [n, outChannels, h', w']; square kernels. */

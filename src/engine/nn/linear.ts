@@ -25,4 +25,8 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
   }
+  /** forward, then ReLU (slope 0) or leaky ReLU, in one op. */
+  forwardActivated(x: Tensor, slope: number): Tensor {
+    return linear(x, this.weight, this.bias, slope);
+  }
 }
