@@ -20,10 +20,12 @@ test('the public API exposes the layers and the shortcuts', () => {
     'auto',
     'autoencoder',
     'cae-ocsvm',
+    'deep-svdd',
     'discord',
     'forecaster',
     'isolation-forest',
     'knn',
+    'ocsvm',
     'pca',
     'rolling-zscore',
   ]);

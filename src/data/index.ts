@@ -45,6 +45,13 @@ export {
 } from './ndarray.js';
 export { readNpy, parseNpy, encodeNpy, writeNpy } from './npy.js';
 export { readNpz, readNpzArray, readNpzImages, type ImageSet } from './npz.js';
+export {
+  ImageNormalizer,
+  globalContrastNormalize,
+  IMAGE_NORMALIZATIONS,
+  type ImageNormalization,
+  type ImageNormalizerState,
+} from './image-normalization.js';
 export { readIdx, parseIdx, readMnistImages, readMnistLabels, type IdxImages } from './idx.js';
 export {
   readNab,

@@ -26,6 +26,8 @@ export {
 export { Forecaster, FORECASTER_DEFAULTS, type ForecasterConfig } from './forecaster.js';
 export { Autoencoder, AUTOENCODER_DEFAULTS, type AutoencoderConfig } from './autoencoder.js';
 export { CaeOcsvmDetector, CAE_OCSVM_DEFAULTS, type CaeOcsvmConfig } from './cae-ocsvm.js';
+export { OcsvmDetector, OCSVM_DEFAULTS, type OcsvmConfig } from './ocsvm.js';
+export { DeepSvddDetector, DEEP_SVDD_DEFAULTS, type DeepSvddConfig } from './deep-svdd.js';
 export { AmslDetector, AMSL_DEFAULTS, type AmslConfig } from './amsl.js';
 export { AutoDetector, AUTO_DEFAULTS, type AutoConfig, type AutoChoice } from './auto.js';
 export { DiscordDetector, DISCORD_DEFAULTS, type DiscordConfig } from './discord.js';

@@ -16,6 +16,8 @@ import {
   ROLLING_ZSCORE_DEFAULTS,
 } from './baselines/rolling-zscore.js';
 import { AmslDetector, AMSL_SCHEMA, AMSL_DEFAULTS } from './amsl.js';
+import { OcsvmDetector, OCSVM_SCHEMA, OCSVM_DEFAULTS } from './ocsvm.js';
+import { DeepSvddDetector, DEEP_SVDD_SCHEMA, DEEP_SVDD_DEFAULTS } from './deep-svdd.js';
 import { DiscordDetector, DISCORD_SCHEMA, DISCORD_DEFAULTS } from './discord.js';
 import { AutoDetector, AUTO_SCHEMA, AUTO_DEFAULTS, type AutoConfig } from './auto.js';
 import type { Detector } from './detector.js';
@@ -41,6 +43,8 @@ export interface ConformanceCase {
   data: 'series' | 'images' | 'segments';
   config: Record<string, unknown>;
   aucFloor: number;
+  /** Scores may be negative (minus an SVM decision value, a distance minus a radius). */
+  signedScores?: boolean;
 }
 
 /** A detector class: constructed from a partial config, loaded from a model directory. */
@@ -207,10 +211,44 @@ const registry = new NamedRegistry<DetectorEntry>('detector', [
       conformance: {
         data: 'images',
         aucFloor: 0.85,
+        signedScores: true,
         config: { imageShape: [28, 28, 1], epochs: 1, batchSize: 32, nu: 0.1 },
       },
       describe:
         'images (one flattened image per row): conv autoencoder features + One-Class SVM; score = -SVM decision',
+    }),
+  ],
+  [
+    'ocsvm',
+    entry(OcsvmDetector, {
+      schema: OCSVM_SCHEMA,
+      defaults: OCSVM_DEFAULTS,
+      conformance: { data: 'images', aucFloor: 0.9, signedScores: true, config: {} },
+      describe:
+        'baseline: One-Class SVM (libsvm, RBF) on each row as a vector, e.g. raw pixels; score = -SVM decision',
+    }),
+  ],
+  [
+    'deep-svdd',
+    entry(DeepSvddDetector, {
+      schema: DEEP_SVDD_SCHEMA,
+      defaults: DEEP_SVDD_DEFAULTS,
+      conformance: {
+        data: 'images',
+        aucFloor: 0.8,
+        // The paper's MNIST network at half the representation, one pre-training epoch.
+        config: {
+          imageShape: [28, 28, 1],
+          channels: [8, 4],
+          repDim: 16,
+          pretrainEpochs: 1,
+          epochs: 2,
+          batchSize: 32,
+          learningRate: 1e-3,
+        },
+      },
+      describe:
+        'images: Deep SVDD, a bias-free conv encoder pulling normal images to a centre (optional AE pre-training); score = squared distance',
     }),
   ],
   [

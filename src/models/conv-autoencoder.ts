@@ -1,8 +1,8 @@
 // A small 2-D convolutional autoencoder for images [n, c, h, w] with values in [0, 1].
 //
-// Encoder: conv 3x3 (16) -> ReLU -> max-pool 2 -> conv 3x3 (8) -> ReLU -> max-pool 2 ->
-// conv 3x3 (4) -> ReLU -> max-pool 2. Its output, flattened, is the feature vector:
-// 4 x ceil(h/8) x ceil(w/8) values (64 for 32x32 images, and for MNIST's 28x28).
+// Encoder (widths [16, 8, 4] by default): conv 3x3 (16) -> ReLU -> max-pool 2 -> conv 3x3 (8)
+// -> ReLU -> max-pool 2 -> conv 3x3 (4) -> ReLU -> max-pool 2. Its output, flattened, is the
+// feature vector: 4 x ceil(h/8) x ceil(w/8) values (64 for 32x32 images, and for MNIST's 28x28).
 // Decoder, mirrored: upsample 2 -> conv 3x3 (8) -> ReLU -> upsample 2 -> conv 3x3 (16) ->
 // ReLU -> upsample 2 -> conv 3x3 (c) -> sigmoid. All convolutions keep the size (padding 1).
 //
@@ -41,7 +41,16 @@ export class ConvAutoencoder extends Module {
   private readonly padH: [number, number];
   private readonly padW: [number, number];
 
-  constructor(readonly shape: ChwShape) {
+  constructor(
+    readonly shape: ChwShape,
+    /** Widths of the three encoder convolutions, outside in. */
+    readonly widths: readonly [number, number, number] = CAE_ENCODER_CHANNELS,
+    /**
+     * 'linear': no ReLU after the last encoder convolution, so features can be negative and
+     * keep the distances between images that a ReLU would fold onto 0.
+     */
+    readonly bottleneck: 'relu' | 'linear' = 'relu',
+  ) {
     super();
     const [c, h, w] = shape;
     for (const v of shape) {
@@ -50,7 +59,11 @@ export class ConvAutoencoder extends Module {
           `conv autoencoder: image shape must be positive integers, got [${shape.join(', ')}]`,
         );
     }
-    const [c1, c2, c3] = CAE_ENCODER_CHANNELS;
+    if (widths.length !== 3 || widths.some((v) => !Number.isInteger(v) || v < 1))
+      throw new RangeError(
+        `conv autoencoder: widths must be three positive integers, got [${widths.join(', ')}]`,
+      );
+    const [c1, c2, c3] = widths;
     this.encoder = this.registerModule(
       'encoder',
       new Sequential(
@@ -61,7 +74,7 @@ export class ConvAutoencoder extends Module {
         new ReLU(),
         new MaxPool2d(2),
         new Conv2d(c2, c3, 3, { padding: 1 }),
-        new ReLU(),
+        ...(bottleneck === 'relu' ? [new ReLU()] : []),
         new MaxPool2d(2),
       ),
     );

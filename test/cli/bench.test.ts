@@ -111,24 +111,98 @@ test('bench nab --quick: 5 files in NAB layout, three profile scores', () => {
   }
 });
 
-test('bench mnist --quick: two digits, AUC-ROC beside Deep SVDD', () => {
+interface ImageBenchResults {
+  protocol: string;
+  classes: Record<
+    string,
+    Record<string, { aucRoc: { mean: number; std: number }; seeds: number[] }>
+  >;
+  meanAucRoc: Record<string, number>;
+  runs: { detector: string; seed: number; aucRoc: number }[];
+}
+
+test('bench mnist --quick: every image detector on two digits, AUC-ROC beside Deep SVDD', () => {
   const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-mnist-'));
   try {
     const summary = bench('mnist', out, '--data-dir', datasetsDir());
     const json = checkResults(out, 'mnist', summary);
-    const results = json.results as {
-      classes: Record<string, { aucRoc: number }>;
-      meanAucRoc: number;
-      meanAucRocReconstruction: number;
-    };
+    const results = json.results as unknown as ImageBenchResults;
+    assert.equal(results.protocol, 'full');
     assert.deepEqual(Object.keys(results.classes), ['0', '1']);
-    assert.ok(results.meanAucRoc > 0.5 && results.meanAucRoc <= 1, `mean ${results.meanAucRoc}`);
-    // One quick epoch leaves the autoencoder near its start, so only the range is asserted.
-    const rec = results.meanAucRocReconstruction;
-    assert.ok(rec >= 0 && rec <= 1, `reconstruction mean ${rec}`);
-    assert.ok(readFileSync(join(out, 'results.md'), 'utf8').includes('Deep SVDD'));
+    for (const d of ['cae-ocsvm', 'ocsvm', 'deep-svdd', 'cae-ocsvm (reconstruction error)']) {
+      const m = results.meanAucRoc[d]!;
+      assert.ok(m >= 0 && m <= 1, `${d} mean ${m}`);
+      assert.deepEqual(results.classes['0']![d]!.seeds, [3]);
+    }
+    // Raw-pixel OC-SVM needs no training epochs: well above chance even on the quick slice.
+    assert.ok(results.meanAucRoc.ocsvm! > 0.8, `ocsvm ${results.meanAucRoc.ocsvm}`);
+    const md = readFileSync(join(out, 'results.md'), 'utf8');
+    for (const s of ['Deep SVDD (published)', 'OC-SVM (raw pixels) (published)', 'Wall seconds'])
+      assert.ok(md.includes(s), s);
   } finally {
     rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('bench cifar10 --quick: development protocol, chosen classes, detectors and seeds', () => {
+  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-cifar-'));
+  try {
+    const summary = bench(
+      'cifar10',
+      out,
+      '--data-dir',
+      datasetsDir(),
+      '--classes',
+      '8',
+      '--seeds',
+      '2',
+      '--detectors',
+      'ocsvm',
+    );
+    const json = checkResults(out, 'cifar10', summary);
+    const results = json.results as unknown as ImageBenchResults;
+    assert.equal(results.protocol, 'development');
+    assert.deepEqual(Object.keys(results.classes), ['8']);
+    assert.deepEqual(Object.keys(results.meanAucRoc), ['ocsvm']);
+    const cell = results.classes['8']!.ocsvm!;
+    assert.deepEqual(cell.seeds, [3, 4]);
+    const runs = results.runs.map((r) => r.aucRoc);
+    assert.equal(runs.length, 2);
+    // Two seeds draw two different splits, so the std is that of two different AUCs.
+    assert.ok(Math.abs(cell.aucRoc.std - Math.abs(runs[0]! - runs[1]!) / Math.SQRT2) < 1e-4);
+    // Ships on raw pixels: the published OC-SVM reaches 74.9.
+    assert.ok(cell.aucRoc.mean > 0.6, `ship ${cell.aucRoc.mean}`);
+    assert.match(readFileSync(join(out, 'results.md'), 'utf8'), /8 \(ship\)/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('bench cifar10 refuses an unknown detector or class with a usage error', () => {
+  for (const extra of [
+    ['--detectors', 'forecaster'],
+    ['--classes', '10'],
+  ]) {
+    const r = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'bench',
+        'cifar10',
+        '--quick',
+        '--out',
+        tmpdir(),
+        '--data-dir',
+        datasetsDir(),
+        ...extra,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /--detectors: 'forecaster' is not an image detector|--classes: 10 is not a class/,
+    );
   }
 });
 
@@ -214,15 +288,18 @@ test('bench dsads --quick: AMSL protocol metrics', () => {
   }
 });
 
-test('bench fashion-mnist --quick: two classes from the Debian package, no published row', () => {
+test('bench fashion-mnist --quick: two classes from the Debian package, beside GEOM', () => {
   const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-fashion-'));
   try {
-    const summary = bench('fashion-mnist', out);
+    const summary = bench('fashion-mnist', out, '--detectors', 'ocsvm,cae-ocsvm');
     const json = checkResults(out, 'fashion-mnist', summary);
-    const results = json.results as { classes: Record<string, { aucRoc: number }> };
+    const results = json.results as unknown as ImageBenchResults;
     assert.deepEqual(Object.keys(results.classes), ['0', '1']);
-    for (const c of Object.values(results.classes)) assert.ok(c.aucRoc > 0.5 && c.aucRoc <= 1);
-    assert.match(readFileSync(join(out, 'results.md'), 'utf8'), /T-shirt\/top/);
+    for (const c of Object.values(results.classes))
+      assert.ok(c.ocsvm!.aucRoc.mean > 0.5 && c.ocsvm!.aucRoc.mean <= 1);
+    const md = readFileSync(join(out, 'results.md'), 'utf8');
+    assert.match(md, /T-shirt\/top/);
+    assert.match(md, /GEOM \(published\)/);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -199,3 +199,56 @@ test('cae-ocsvm loss: binary cross-entropy needs pixels in [0, 1] and names the 
   const summary = await m.fit(bad, { seed: 1 });
   assert.ok(Number.isFinite(summary.finalLoss));
 });
+
+test('colour images: normalisation, encoder widths and feature scaling are used and saved', async () => {
+  // 16 x 16 RGB: normal images are tinted gradients, anomalies carry a saturated square.
+  const side = 16;
+  const size = side * side * 3;
+  const make = (n: number, seed: number, square: boolean) => {
+    const data = new Float32Array(n * size);
+    let s = seed;
+    const rnd = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < n; i++) {
+      const tint = [rnd(), rnd(), rnd()];
+      for (let p = 0; p < side * side; p++) {
+        const y = Math.floor(p / side);
+        const x = p % side;
+        for (let c = 0; c < 3; c++) {
+          let v = 200 * (0.5 * tint[c]! + (0.5 * (x + y)) / (2 * side)) + 20 * rnd();
+          if (square && x >= 4 && x < 10 && y >= 4 && y < 10) v = c === 1 ? 255 : 0;
+          data[i * size + p * 3 + c] = v;
+        }
+      }
+    }
+    return createSeries({ data, channels: size });
+  };
+  const train = make(150, 1, false);
+  const x = createSeries({
+    data: Float32Array.from([...make(40, 2, false).data, ...make(40, 3, true).data]),
+    channels: size,
+  });
+  const labels = new Uint8Array(80).fill(1, 40);
+  const d = new CaeOcsvmDetector({
+    imageShape: [side, side, 3],
+    normalization: 'gcn-minmax',
+    encoderChannels: [8, 8, 6],
+    featureScaling: 'none',
+    epochs: 3,
+    batchSize: 16,
+  });
+  await d.fit(train, { seed: 5 });
+  assert.equal(d.featureSize, 6 * 2 * 2);
+  const s = d.score(x);
+  assert.ok(rocAuc(s, labels) > 0.8, `AUC ${rocAuc(s, labels)}`);
+  // Unscaled features: encode() gives the encoder's own (non-negative, after ReLU) values.
+  assert.ok(d.encode(x).every((v) => v >= 0));
+  const dir = mkdtempSync(join(tmpdir(), 'normalcy-cae-rgb-'));
+  try {
+    d.save(join(dir, 'm'));
+    const loaded = loadDetector(join(dir, 'm')) as CaeOcsvmDetector;
+    assert.deepEqual(loaded.score(x), s);
+    assert.deepEqual(loaded.config.encoderChannels, [8, 8, 6]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

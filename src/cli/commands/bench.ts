@@ -1,7 +1,7 @@
 // `normalcy bench <name>`: parses the flags and runs one of the benchmark
 // pipelines (src/pipelines), which writes results.json and results.md into --out.
 import { Argument, type Command } from 'commander';
-import { intFlag, intListFlag, progress } from '../common.js';
+import { fractionFlag, intFlag, intListFlag, progress } from '../common.js';
 import { DEFAULT_SEED } from '../../data/random.js';
 import { benchmarks, defaultDataDir, findBenchmark } from '../../pipelines/index.js';
 
@@ -15,6 +15,12 @@ interface BenchFlags {
   redis?: string;
   queue?: string;
   persons?: number[];
+  classes?: number[];
+  seeds?: number;
+  detectors?: string;
+  epochs?: number;
+  maxTrain?: number;
+  trainShare?: number;
 }
 
 export function registerBench(program: Command): void {
@@ -48,13 +54,42 @@ export function registerBench(program: Command): void {
       'dsads: the persons to use, e.g. 1,2 (default: every person under the data directory)',
       intListFlag('--persons', 1),
     )
+    .option(
+      '--classes <list>',
+      'mnist, fashion-mnist, cifar10: the normal classes to run, e.g. 3,8 (default: all ten; --quick: 0,1)',
+      intListFlag('--classes', 0),
+    )
+    .option(
+      '--seeds <n>',
+      'mnist, fashion-mnist, cifar10: seeds per class, --seed and the next ones (default: 3; --quick: 1)',
+      intFlag('--seeds', 1),
+    )
+    .option(
+      '--detectors <list>',
+      'mnist, fashion-mnist, cifar10: image detectors to run, comma-separated (default: every registered image detector)',
+    )
+    .option(
+      '--epochs <n>',
+      "mnist, fashion-mnist, cifar10: epochs of every detector that trains in epochs, and at most as many pre-training epochs (default: each detector's own)",
+      intFlag('--epochs', 1),
+    )
+    .option(
+      '--max-train <n>',
+      'mnist, fashion-mnist, cifar10: at most this many training images per class (default: all; --quick: 200)',
+      intFlag('--max-train', 2),
+    )
+    .option(
+      '--train-share <x>',
+      "cifar10 without training images: the share of a class's test images that trains (default: 0.8)",
+      fractionFlag('--train-share'),
+    )
     .addHelpText(
       'after',
       `\nBenchmarks:\n${benchmarks
         .map((b) => `  ${b.name.padEnd(14)} ${b.describe}`)
         .join(
           '\n',
-        )}\n\nExamples:\n  normalcy bench sine --out bench-out/sine --quick\n  normalcy bench nab --out bench-out/nab --json`,
+        )}\n\nExamples:\n  normalcy bench sine --out bench-out/sine --quick\n  normalcy bench nab --out bench-out/nab --json\n  normalcy bench cifar10 --out bench-out/cifar10 --classes 3,8 --seeds 3`,
     )
     .action(async (name: string, flags: BenchFlags) => {
       const { summary } = await findBenchmark(name).run({
@@ -66,6 +101,14 @@ export function registerBench(program: Command): void {
         workers: flags.workers,
         ...(flags.redis !== undefined && { redis: flags.redis, queue: flags.queue }),
         persons: flags.persons,
+        images: {
+          classes: flags.classes,
+          seeds: flags.seeds,
+          detectors: flags.detectors?.split(',').map((d) => d.trim()),
+          epochs: flags.epochs,
+          maxTrain: flags.maxTrain,
+          trainShare: flags.trainShare,
+        },
         log: progress,
       });
       const lines = [

@@ -23,6 +23,24 @@ export interface BenchContext extends PipelineContext {
   queue?: string;
   /** DSADS persons to use (--persons); default every person present. */
   persons?: number[];
+  /** The one-class image benchmarks' narrowing (mnist, fashion-mnist, cifar10). */
+  images?: ImageBenchOptions;
+}
+
+/** What the CLI may narrow in the one-class image benchmarks; unset = the protocol's own. */
+export interface ImageBenchOptions {
+  /** Normal classes to run (default all ten; quick: 0 and 1). */
+  classes?: number[];
+  /** Seeds per class: seed, seed + 1, ... (default 3; quick: 1). */
+  seeds?: number;
+  /** Image detectors to run (default every registered one). */
+  detectors?: string[];
+  /** Epochs of every detector that trains in epochs (default: each detector's own). */
+  epochs?: number;
+  /** At most this many training images per class. */
+  maxTrain?: number;
+  /** Development protocol: the share of a class's test images that trains (default 0.8). */
+  trainShare?: number;
 }
 
 /** What a runner hands back: our numbers, the published ones and the protocol in words. */
