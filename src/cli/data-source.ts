@@ -2,7 +2,11 @@
 // (--table / --query), resolved by the data layer's one reader.
 import { Option, type Command } from 'commander';
 import type { Series } from '../data/series.js';
-import { readSource, type ReadSourceOptions } from '../data/sources/read-source.js';
+import {
+  readSource,
+  readSourceChunks,
+  type ReadSourceOptions,
+} from '../data/sources/read-source.js';
 import { displayRef, parseDatabaseRef } from '../data/sources/source-ref.js';
 import { UsageError } from './common.js';
 
@@ -46,6 +50,28 @@ export async function readData(
   flags: SourceFlags,
   selection: Pick<ReadSourceOptions, 'columns' | 'timestamp'> = {},
 ): Promise<Series> {
+  return readSource(data, sourceOptions(data, flags, selection));
+}
+
+/**
+ * readData in consecutive chunks of at most `rows` steps: text files stream with bounded
+ * memory; databases and other formats come whole, as one chunk.
+ */
+export async function* readDataChunks(
+  data: string,
+  flags: SourceFlags,
+  selection: Pick<ReadSourceOptions, 'columns' | 'timestamp'> = {},
+  rows?: number,
+): AsyncGenerator<Series> {
+  yield* readSourceChunks(data, sourceOptions(data, flags, selection), rows);
+}
+
+/** The reader's options from the flags, after checking --table/--query against --data. */
+function sourceOptions(
+  data: string,
+  flags: SourceFlags,
+  selection: Pick<ReadSourceOptions, 'columns' | 'timestamp'>,
+): ReadSourceOptions {
   const database = parseDatabaseRef(data);
   const { table, query } = flags;
   if (table !== undefined && query !== undefined) {
@@ -69,11 +95,11 @@ export async function readData(
       `--data ${database.kind === 'duckdb' ? 'duckdb:...' : 'postgres://...'} needs --table NAME or --query "SELECT ..."`,
     );
   }
-  return readSource(data, {
+  return {
     ...selection,
     ...(table !== undefined && { table }),
     ...(query !== undefined && { query }),
-  });
+  };
 }
 
 /** How --data names its series in a results table: a file path, or a URL without password. */

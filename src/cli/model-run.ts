@@ -19,36 +19,45 @@ export interface ModelRunFlags extends DataFlags {
   fpr?: number;
 }
 
-export interface ModelRun {
+/** A loaded model with the threshold to apply: one read of one version. */
+export interface OpenedModel {
   /** The model directory, as given. */
   dir: string;
   manifest: Manifest;
   detector: Detector;
-  series: Series;
   threshold: Threshold;
   normalScores?: Float32Array;
   targetRate: number;
 }
 
+export interface ModelRun extends OpenedModel {
+  series: Series;
+}
+
 /**
- * Loads the model with one read of one version (detector, manifest, normal scores
- * and so the threshold all agree), then reads the data matched to its channels.
+ * Loads the model with one read of one version: detector, manifest, normal scores and
+ * so the threshold all agree.
  */
-export async function openModelRun(f: ModelRunFlags): Promise<ModelRun> {
+export function openModel(f: Pick<ModelRunFlags, 'model' | 'fpr'>): OpenedModel {
   const model = loadModel(f.model);
   const { manifest, detector, normalScores } = model;
   const threshold = modelThreshold(model, f.fpr);
-  const read = await readDataFile(f.data, f, manifest);
-  if (read.note) progress(`${f.data}: ${read.note}`);
   return {
     dir: f.model,
     manifest,
     detector,
-    series: read.series,
     threshold,
     ...(normalScores ? { normalScores } : {}),
     targetRate: impliedRate(threshold, normalScores),
   };
+}
+
+/** Loads the model (openModel), then reads the data matched to its channels. */
+export async function openModelRun(f: ModelRunFlags): Promise<ModelRun> {
+  const model = openModel(f);
+  const read = await readDataFile(f.data, f, model.manifest);
+  if (read.note) progress(`${f.data}: ${read.note}`);
+  return { ...model, series: read.series };
 }
 
 /** Incidents of the run's data, with first-run rules unless overridden. */

@@ -142,18 +142,36 @@ function quotedGrid(bytes: Uint8Array, path: string, delimiter: string): CellGri
       bom: true,
     }) as unknown as ParsedRecord[];
   } catch (err) {
-    const line = (err as { lines?: unknown }).lines;
-    throw new DataError(path, `invalid CSV (${describeError(err)})`, {
-      ...(typeof line === 'number' && { line }),
-      cause: err,
-    });
+    throw invalidCsv(err, path);
   }
-  const rows = records.filter((r) => !(r.record.length === 1 && r.record[0] === ''));
+  const rows = records.filter((r) => !isBlankRecord(r.record));
+  return recordsGrid(
+    rows.map((r) => r.record),
+    rows.map((r) => r.info.lines),
+  );
+}
+
+/** A record csv-parse gives for a blank line (spaces only, trimmed). */
+export function isBlankRecord(record: readonly string[]): boolean {
+  return record.length === 1 && record[0] === '';
+}
+
+/** csv-parse's complaint as a DataError naming the file and, when known, the line. */
+export function invalidCsv(err: unknown, path: string): DataError {
+  const line = (err as { lines?: unknown }).lines;
+  return new DataError(path, `invalid CSV (${describeError(err)})`, {
+    ...(typeof line === 'number' && { line }),
+    cause: err,
+  });
+}
+
+/** Records parsed by csv-parse (trimmed cells) as a grid; `lines[r]` is record r's source line. */
+export function recordsGrid(records: readonly string[][], lines: ArrayLike<number>): CellGrid {
   return {
-    rowCount: rows.length,
-    width: (row) => rows[row]!.record.length,
-    text: (row, col) => rows[row]!.record[col]!,
-    number: (row, col) => parseDecimalString(rows[row]!.record[col]!),
-    line: (row) => rows[row]!.info.lines,
+    rowCount: records.length,
+    width: (row) => records[row]!.length,
+    text: (row, col) => records[row]![col]!,
+    number: (row, col) => parseDecimalString(records[row]![col]!),
+    line: (row) => lines[row]!,
   };
 }

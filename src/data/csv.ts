@@ -43,6 +43,8 @@ export interface CsvTable {
   readonly header: readonly string[] | undefined;
   /** Index of the first data row in `grid` (1 with a header, else 0). */
   readonly firstRow: number;
+  /** A later chunk of a file read in chunks (csv-chunks.ts): its row 0 is not the file's first. */
+  readonly continues?: boolean;
 }
 
 /** Reads a CSV file (gzipped or plain) into a Series. */
@@ -92,11 +94,16 @@ function csvTable(
 ): CsvTable {
   const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
   const grid = tokenizeCsv(bytes, path, options.delimiter ?? ',');
-  const mode = options.header ?? 'auto';
+  return tableOf(grid, path, options.header);
+}
+
+/** The grid as a table, its first row taken as the header when `header` says so (or looks so). */
+export function tableOf(grid: CellGrid, path: string, header: CsvOptions['header']): CsvTable {
+  const mode = header ?? 'auto';
   const hasHeader = mode === 'auto' ? looksLikeHeader(grid) : mode;
   if (!hasHeader || grid.rowCount === 0) return { path, grid, header: undefined, firstRow: 0 };
-  const header = Array.from({ length: grid.width(0) }, (_, c) => grid.text(0, c));
-  return { path, grid, header, firstRow: 1 };
+  const names = Array.from({ length: grid.width(0) }, (_, c) => grid.text(0, c));
+  return { path, grid, header: names, firstRow: 1 };
 }
 
 /** A cell that can appear among data: a number, NaN/inf, a date, or nothing. */
@@ -164,7 +171,9 @@ export function numericCell(table: CsvTable, row: number, col: number, allowNaN:
   const special = specialValue(text);
   if (special === undefined) {
     const hint =
-      row === 0 && table.header === undefined ? ' (if line 1 is a header, pass header: true)' : '';
+      row === 0 && table.header === undefined && !table.continues
+        ? ' (if line 1 is a header, pass header: true)'
+        : '';
     throw new DataError(
       table.path,
       `non-numeric cell '${text}' in ${columnLabel(table, col)}${hint}`,
@@ -190,9 +199,16 @@ function checkWidth(table: CsvTable, row: number, width: number): void {
   }
 }
 
-function rowsToSeries(table: CsvTable, options: CsvOptions): Series {
+/**
+ * The data rows of a table as a Series. `width`: the cells every row must have (the
+ * header's, else the first data row's; a later chunk of a file passes the file's).
+ */
+export function rowsToSeries(
+  table: CsvTable,
+  options: CsvOptions,
+  width = table.header?.length ?? table.grid.width(table.firstRow),
+): Series {
   const { grid, firstRow, path } = table;
-  const width = table.header?.length ?? grid.width(firstRow);
   let timeCol = -1;
   if (options.timestamp !== undefined && options.timestamp !== false) {
     timeCol = resolveColumn(table, options.timestamp, width, 'timestamp column');

@@ -15,6 +15,16 @@ export function readFileBytes(path: string): Uint8Array {
       throw new DataError('stdin', `cannot read (${describeError(err)})`, { cause: err });
     }
   }
+  checkFile(path);
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new DataError(path, `cannot read file (${describeError(err)})`, { cause: err });
+  }
+}
+
+/** Refuses a missing path, a directory or an inaccessible one, naming it. */
+export function checkFile(path: string): void {
   let stat;
   try {
     stat = statSync(path);
@@ -24,11 +34,6 @@ export function readFileBytes(path: string): Uint8Array {
     throw new DataError(path, `cannot access file (${describeError(err)})`, { cause: err });
   }
   if (stat.isDirectory()) throw new DataError(path, 'is a directory, expected a file');
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new DataError(path, `cannot read file (${describeError(err)})`, { cause: err });
-  }
 }
 
 /** True when the bytes start with the gzip magic number. */
@@ -41,10 +46,20 @@ export function gunzipBytes(bytes: Uint8Array, path: string): Uint8Array {
   try {
     return gunzipSync(bytes);
   } catch (err) {
-    throw new DataError(path, `corrupt or truncated gzip data (${describeError(err)})`, {
-      cause: err,
-    });
+    throw corruptGzip(err, path);
   }
+}
+
+/** zlib's complaint about a gzip stream, naming the file. */
+export function corruptGzip(err: unknown, path: string): DataError {
+  return new DataError(path, `corrupt or truncated gzip data (${describeError(err)})`, {
+    cause: err,
+  });
+}
+
+/** The refusal of a `.gz` name on bytes that are not gzip. */
+export function notGzip(path: string): DataError {
+  return new DataError(path, 'named .gz but does not start with the gzip magic number');
 }
 
 /**
@@ -55,9 +70,7 @@ export function gunzipBytes(bytes: Uint8Array, path: string): Uint8Array {
 export function readMaybeGzip(path: string): Uint8Array {
   const bytes = readFileBytes(path);
   if (isGzip(bytes)) return gunzipBytes(bytes, path);
-  if (path.toLowerCase().endsWith('.gz')) {
-    throw new DataError(path, 'named .gz but does not start with the gzip magic number');
-  }
+  if (path.toLowerCase().endsWith('.gz')) throw notGzip(path);
   return bytes;
 }
 

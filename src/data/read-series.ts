@@ -1,5 +1,6 @@
 // One entry point that picks a reader from the file name.
 import { readCsv, type CsvOptions } from './csv.js';
+import { CSV_CHUNK_ROWS, readCsvChunks } from './csv-chunks.js';
 import { DataError } from './errors.js';
 import { ndarrayToSeries } from './ndarray.js';
 import { readNpy } from './npy.js';
@@ -20,12 +21,10 @@ const SUPPORTED = '.csv, .tsv, .txt (each optionally .gz), .npy, .npy.gz, .npz';
  * text files only.
  */
 export function readSeries(path: string, options: ReadSeriesOptions = {}): Series {
-  // '-' is standard input, read as CSV.
-  const lower = path === '-' ? '-.csv' : path.toLowerCase();
+  const csv = csvOptions(path, options);
+  if (csv) return readCsv(path, csv);
+  const lower = path.toLowerCase();
   const base = lower.endsWith('.gz') ? lower.slice(0, -3) : lower;
-  if (base.endsWith('.csv') || base.endsWith('.txt')) return readCsv(path, options);
-  if (base.endsWith('.tsv'))
-    return readCsv(path, { ...options, delimiter: options.delimiter ?? '\t' });
   const arrayOptions = options.allowNaN === undefined ? {} : { allowNaN: options.allowNaN };
   let series: Series;
   if (base.endsWith('.npy')) {
@@ -58,4 +57,28 @@ export function readSeries(path: string, options: ReadSeriesOptions = {}): Serie
     }
   }
   return selectChannels(series, columns);
+}
+
+/** The CSV reader's options for a text file (.csv, .txt, .tsv, gzipped or not, '-'); else undefined. */
+function csvOptions(path: string, options: ReadSeriesOptions): CsvOptions | undefined {
+  // '-' is standard input, read as CSV.
+  const lower = path === '-' ? '-.csv' : path.toLowerCase();
+  const base = lower.endsWith('.gz') ? lower.slice(0, -3) : lower;
+  if (base.endsWith('.csv') || base.endsWith('.txt')) return options;
+  if (base.endsWith('.tsv')) return { ...options, delimiter: options.delimiter ?? '\t' };
+  return undefined;
+}
+
+/**
+ * Reads a series as consecutive chunks of at most `rows` steps: text files stream
+ * (bounded memory, see csv-chunks.ts); other formats come whole, as one chunk.
+ */
+export async function* readSeriesChunks(
+  path: string,
+  options: ReadSeriesOptions = {},
+  rows = CSV_CHUNK_ROWS,
+): AsyncGenerator<Series> {
+  const csv = csvOptions(path, options);
+  if (csv) yield* readCsvChunks(path, csv, rows);
+  else yield readSeries(path, options);
 }

@@ -16,7 +16,7 @@ import {
   type AutoencoderNetworkKind,
 } from '../models/autoencoder-networks.js';
 import type { TrainingData } from '../models/trainer.js';
-import { smooth } from './smoothing.js';
+import { smooth, unsmoothed } from './smoothing.js';
 import { checkScores, checkSeries } from './input-checks.js';
 import type { Manifest } from './model-dir.js';
 import { positiveInt, resolveConfig, type Schema } from '../config/schema.js';
@@ -34,7 +34,7 @@ import {
   type StreamScorer,
 } from './stream-scorer.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
-import type { FitOptions, TrainingSummary } from './detector.js';
+import type { FitOptions, ScoringReach, TrainingSummary } from './detector.js';
 import { gatherWindows } from '../data/windows.js';
 import { NeuralWindowDetector } from './neural-window-detector.js';
 
@@ -71,6 +71,9 @@ export const AUTOENCODER_SCHEMA: Schema = {
   kernel: { type: 'int', min: 1, odd: true },
   ...windowTrainingFields,
 };
+
+/** Windows per forward pass when scoring. */
+const SCORE_BATCH = 1024;
 
 const NETWORK_DEFAULTS: Record<AutoencoderNetworkKind, { hidden: number[]; bottleneck: number }> = {
   dense: { hidden: [64, 32], bottleneck: 8 },
@@ -163,7 +166,7 @@ export class Autoencoder extends NeuralWindowDetector<AutoencoderConfig> {
     const steps = data.length / ch;
     const count = steps - w + 1;
     const sums = new Float64Array(steps * ch);
-    const batch = 1024;
+    const batch = SCORE_BATCH;
     net.eval();
     for (let i = 0; i < count; i += batch) {
       const n = Math.min(batch, count - i);
@@ -186,6 +189,17 @@ export class Autoencoder extends NeuralWindowDetector<AutoencoderConfig> {
       for (let q = 0; q < ch; q++) errors[t * ch + q] = sums[t * ch + q]! / covering / ch;
     }
     return errors;
+  }
+
+  /**
+   * A step's error comes from the windows covering it, a window either side; the batches
+   * of 1,024 windows line up when slices start at multiples of them. Smoothing carries
+   * state along the whole series, so smoothed scores have no reach.
+   */
+  scoringReach(): ScoringReach | undefined {
+    const { window: w, downsample: r } = this.config;
+    if (!unsmoothed(this.config.smoothing)) return undefined;
+    return { before: w * r, after: w * r, align: SCORE_BATCH * r };
   }
 
   score(x: Series): Float32Array {

@@ -18,6 +18,19 @@ export interface FitOptions {
   onEpoch?: (report: EpochReport) => void;
 }
 
+/**
+ * How far a step's score and explanation reach into the series around it, in input rows,
+ * when that is bounded (see chunked-scoring.ts): any slice that extends `before` rows
+ * back and `after` rows on from a step, and starts at a multiple of `align` rows, gives
+ * that step the same values, bit for bit, as the whole series.
+ */
+export interface ScoringReach {
+  before: number;
+  after: number;
+  /** Slice starts line up with the detector's batches of windows (float sums then match). */
+  align: number;
+}
+
 export interface Detector {
   /** Registry name, e.g. "forecaster". */
   readonly name: string;
@@ -37,6 +50,11 @@ export interface Detector {
   firstScoredStep?(): number;
   /** Per-step, per-channel contributions [length, channels]; rows sum to the score before smoothing. */
   explain(x: Series): Float32Array;
+  /**
+   * How far scores reach, when bounded: a long series is then scored in chunks with
+   * bounded memory. Absent or undefined: scores need the whole series.
+   */
+  scoringReach?(): ScoringReach | undefined;
   /**
    * A live scorer fed one row at a time, with bounded memory; the score of each row equals
    * what batch `score()` gives the newest step of the series seen so far.

@@ -12,7 +12,7 @@ import { noGrad, tensor, tidy, type Module, type Tensor } from '../engine/index.
 import type { Series } from '../data/series.js';
 import { buildForecastNetwork, type ForecastNetworkKind } from '../models/forecast-networks.js';
 import type { TrainingData } from '../models/trainer.js';
-import { smooth } from './smoothing.js';
+import { smooth, unsmoothed } from './smoothing.js';
 import { rowSums, upsampleRows } from './window-alignment.js';
 import { checkScores, checkSeries } from './input-checks.js';
 import type { Manifest } from './model-dir.js';
@@ -23,7 +23,7 @@ import {
   type WindowTrainingConfig,
   layerSizes,
 } from './config-fields.js';
-import type { FitOptions, TrainingSummary } from './detector.js';
+import type { FitOptions, ScoringReach, TrainingSummary } from './detector.js';
 import { gatherWindows } from '../data/windows.js';
 import { NeuralWindowDetector } from './neural-window-detector.js';
 import {
@@ -68,6 +68,9 @@ export const FORECASTER_SCHEMA: Schema = {
   batchNorm: { type: 'boolean' },
   ...windowTrainingFields,
 };
+
+/** Windows per forward pass when scoring. */
+const SCORE_BATCH = 1024;
 
 const NETWORK_DEFAULT_HIDDEN: Record<ForecastNetworkKind, number[]> = {
   dense: [200, 100, 50, 100, 200],
@@ -181,7 +184,7 @@ export class Forecaster extends NeuralWindowDetector<ForecasterConfig> {
     const ds = this.dataset(data, 1);
     const sums = new Float64Array(steps * ch);
     const counts = new Uint32Array(steps);
-    const batch = 1024;
+    const batch = SCORE_BATCH;
     net.eval();
     for (let i = 0; i < ds.count; i += batch) {
       const n = Math.min(batch, ds.count - i);
@@ -217,6 +220,17 @@ export class Forecaster extends NeuralWindowDetector<ForecasterConfig> {
   /** The first window * downsample steps have no forecast. */
   firstScoredStep(): number {
     return this.config.window * this.config.downsample;
+  }
+
+  /**
+   * A step's error comes from the windows whose forecast covers it: window + horizon
+   * steps back; the batches of 1,024 windows line up when slices start at multiples of
+   * them. Smoothing carries state along the whole series, so smoothed scores have no reach.
+   */
+  scoringReach(): ScoringReach | undefined {
+    const { window: w, horizon: h, downsample: r } = this.config;
+    if (!unsmoothed(this.config.smoothing)) return undefined;
+    return { before: (w + h) * r, after: (w + h) * r, align: SCORE_BATCH * r };
   }
 
   score(x: Series): Float32Array {

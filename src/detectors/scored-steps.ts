@@ -14,9 +14,12 @@ export function scoredPart(detector: Detector, scores: Float32Array): Float32Arr
   return first === 0 ? scores : scores.slice(first);
 }
 
-/** Scores with the unscoreable leading steps set to NaN (never flagged, written empty). */
-export function markUnscored(detector: Detector, scores: Float32Array): Float32Array {
-  const first = Math.min(firstScoredStep(detector), scores.length);
+/**
+ * Scores with the unscoreable leading steps set to NaN (never flagged, written empty).
+ * `start`: the step of scores[0] in the whole series, for scores of a later chunk.
+ */
+export function markUnscored(detector: Detector, scores: Float32Array, start = 0): Float32Array {
+  const first = Math.min(Math.max(0, firstScoredStep(detector) - start), scores.length);
   if (first === 0) return scores;
   const out = scores.slice();
   out.fill(NaN, 0, first);

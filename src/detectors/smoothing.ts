@@ -9,8 +9,13 @@ export interface SmoothingConfig {
   span: number;
 }
 
+/** True when smoothing leaves scores as they are (each step then stands on its own). */
+export function unsmoothed(c: SmoothingConfig): boolean {
+  return c.kind === 'none' || c.span <= 1;
+}
+
 export function smooth(values: Float32Array, c: SmoothingConfig): Float32Array {
-  if (c.kind === 'none' || c.span <= 1) return values.slice();
+  if (unsmoothed(c)) return values.slice();
   const out = new Float32Array(values.length);
   if (c.kind === 'moving-average') {
     let sum = 0;

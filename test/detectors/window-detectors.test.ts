@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randn, tidy } from '../../src/engine/index.js';
-import { createSeries, seriesFromColumns, type Series } from '../../src/data/series.js';
+import { createSeries, seriesFromColumns } from '../../src/data/series.js';
 import { createRng } from '../../src/data/random.js';
 import { createDetector, detectorNames, loadDetector } from '../../src/detectors/registry.js';
 import { buildAutoencoderNetwork } from '../../src/models/autoencoder-networks.js';
@@ -15,21 +15,9 @@ import { spreadWindows, upsampleRows } from '../../src/detectors/window-alignmen
 import { symmetricEigen } from '../../src/detectors/baselines/pca.js';
 import { averagePathLength } from '../../src/detectors/baselines/isolation-forest.js';
 import { sampleIndices } from '../../src/detectors/baselines/common.js';
+import { twoChannels } from '../helpers/two-channels.js';
 
 const none = { kind: 'none', span: 1 };
-
-/** Two noisy sines (periods 20 and 30); `bump` adds 5 to channel 1 over [from, to). */
-function twoChannels(length: number, seed: number, bump?: [number, number]): Series {
-  const rng = createRng(seed);
-  const a = new Float32Array(length);
-  const b = new Float32Array(length);
-  for (let t = 0; t < length; t++) {
-    a[t] = Math.sin((2 * Math.PI * t) / 20) + 0.05 * (rng.next() - 0.5);
-    b[t] = Math.cos((2 * Math.PI * t) / 30) + 0.05 * (rng.next() - 0.5);
-    if (bump && t >= bump[0] && t < bump[1]) b[t]! += 5;
-  }
-  return seriesFromColumns([a, b]);
-}
 
 test('all window detectors are registered beside the forecaster', () => {
   for (const name of [

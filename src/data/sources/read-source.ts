@@ -1,7 +1,7 @@
 // The one entry point commands read data through: a file (by its extension), a DuckDB
 // table or query, a Parquet file, or a PostgreSQL table or query.
 import { DataError } from '../errors.js';
-import { readSeries, type ReadSeriesOptions } from '../read-series.js';
+import { readSeries, readSeriesChunks, type ReadSeriesOptions } from '../read-series.js';
 import type { Series } from '../series.js';
 import type { TableReadOptions } from './column-plan.js';
 import { parseDatabaseRef, type TableSelection } from './source-ref.js';
@@ -24,10 +24,7 @@ export interface ReadSourceOptions extends TableSelection {
  */
 export async function readSource(ref: string, options: ReadSourceOptions = {}): Promise<Series> {
   const database = parseDatabaseRef(ref);
-  const table: TableReadOptions = {};
-  if (options.columns !== undefined) table.columns = options.columns;
-  if (options.timestamp !== undefined) table.timestamp = options.timestamp;
-  if (options.allowNaN !== undefined) table.allowNaN = options.allowNaN;
+  const table = tableOptions(options);
   const selection: TableSelection = {};
   if (options.table !== undefined) selection.table = options.table;
   if (options.query !== undefined) selection.query = options.query;
@@ -47,4 +44,30 @@ export async function readSource(ref: string, options: ReadSourceOptions = {}): 
   }
   const { readDuckDb } = await import('./duckdb-source.js');
   return readDuckDb(database, selection, table);
+}
+
+/**
+ * Reads `ref` as consecutive chunks of at most `rows` steps: text files stream with
+ * bounded memory (read-series.ts); databases and other formats come whole, as one chunk.
+ */
+export async function* readSourceChunks(
+  ref: string,
+  options: ReadSourceOptions = {},
+  rows?: number,
+): AsyncGenerator<Series> {
+  const database = parseDatabaseRef(ref);
+  if (database !== undefined || options.table !== undefined || options.query !== undefined) {
+    yield await readSource(ref, options);
+    return;
+  }
+  yield* readSeriesChunks(ref, { ...options.file, ...tableOptions(options) }, rows);
+}
+
+/** The column selection and NaN policy, for files and databases alike. */
+function tableOptions(options: ReadSourceOptions): TableReadOptions {
+  const table: TableReadOptions = {};
+  if (options.columns !== undefined) table.columns = options.columns;
+  if (options.timestamp !== undefined) table.timestamp = options.timestamp;
+  if (options.allowNaN !== undefined) table.allowNaN = options.allowNaN;
+  return table;
 }

@@ -11,7 +11,7 @@ import { tidy, type Tensor } from '../../engine/index.js';
 import { Scaler } from '../../data/scalers.js';
 import type { Series } from '../../data/series.js';
 import { TrainingCancelled } from '../../models/trainer.js';
-import { smooth } from '../smoothing.js';
+import { smooth, unsmoothed } from '../smoothing.js';
 import { checkScores, checkSeries } from '../input-checks.js';
 import type { Manifest, SaveExtras } from '../model-dir.js';
 import { restoredBasics, saveDetector } from '../saved-detector.js';
@@ -33,6 +33,7 @@ import {
   type Detector,
   type EpochReport,
   type FitOptions,
+  type ScoringReach,
   type TrainingSummary,
 } from '../detector.js';
 import { positiveInt, resolveConfig, type Schema } from '../../config/schema.js';
@@ -58,6 +59,9 @@ export const BASELINE_DEFAULTS: BaselineConfig = {
   // centre 0.366 (half B: 0.364, 0.328, 0.293).
   alignment: 'max',
 };
+
+/** Windows per batch of every baseline divide this (pca 4,096, knn 1,024). */
+const BASELINE_BATCH_ALIGN = 4096;
 
 /** The config fields every baseline has. */
 export const baselineFields: Schema = {
@@ -214,6 +218,17 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
       minLength: (this.minSteps() - 1) * this.config.downsample + 1,
     });
     return this.prepare(x);
+  }
+
+  /**
+   * A step's value comes from the windows covering it (a window either side); slices
+   * start at multiples of 4,096 windows, a multiple of every baseline's batch. The mean
+   * alignment and smoothing keep running sums along the whole series: no reach then.
+   */
+  scoringReach(): ScoringReach | undefined {
+    const { window: w, downsample: r, alignment, smoothing } = this.config;
+    if (!unsmoothed(smoothing) || alignment === 'mean') return undefined;
+    return { before: w * r, after: w * r, align: BASELINE_BATCH_ALIGN * r };
   }
 
   score(x: Series): Float32Array {

@@ -13,6 +13,8 @@ import {
 } from './common.js';
 import type { Manifest } from '../model-dir.js';
 import { positive, type Schema } from '../../config/schema.js';
+import type { ScoringReach } from '../detector.js';
+import { unsmoothed } from '../smoothing.js';
 
 export interface RollingZScoreConfig extends BaselineConfig {
   /** Smallest standard deviation divided by (in scaled units), so flat stretches stay finite. */
@@ -27,6 +29,9 @@ export const ROLLING_ZSCORE_DEFAULTS: RollingZScoreConfig = {
 
 export const ROLLING_ZSCORE_SCHEMA: Schema = { ...baselineFields, minStd: positive };
 
+/** Steps between re-sums of the running sums (rounding cannot build up). */
+const RESUM_EVERY = 4096;
+
 export class RollingZScoreDetector extends WindowBaseline<RollingZScoreConfig> {
   readonly name = 'rolling-zscore';
 
@@ -36,6 +41,16 @@ export class RollingZScoreDetector extends WindowBaseline<RollingZScoreConfig> {
 
   protected override minSteps(): number {
     return 1;
+  }
+
+  /**
+   * The running sums are re-summed every RESUM_EVERY steps, so a slice that starts at such
+   * a step and reaches one re-sum (and a window) back holds the same sums from then on.
+   */
+  override scoringReach(): ScoringReach | undefined {
+    const { window: w, downsample: r, smoothing } = this.config;
+    if (!unsmoothed(smoothing)) return undefined;
+    return { before: (RESUM_EVERY + w + 1) * r, after: r, align: RESUM_EVERY * r };
   }
 
   protected learn(): void {
@@ -76,7 +91,7 @@ export class RollingZScoreDetector extends WindowBaseline<RollingZScoreConfig> {
         }
       }
       // Re-sum now and then, so rounding in the running sums cannot build up.
-      if ((t + 1) % 4096 === 0) {
+      if ((t + 1) % RESUM_EVERY === 0) {
         sum.fill(0);
         sq.fill(0);
         for (let s = Math.max(0, t + 1 - w); s <= t; s++) {
