@@ -3,9 +3,10 @@
 // (one row a request, 64 streams); the server's RSS after 10k and 100k live requests; then
 // 1,000 malformed bodies, which must all get a 4xx while the server stays up.
 // The model is the default forecaster (LSTM, window 50, hidden 64), trained 1 epoch.
-// Usage: node dist/bench/serve-load.js [--seconds 5]
+// Usage: node dist/bench/serve-load.js [--seconds 5]   (about 2 to 6 minutes in all)
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,10 +44,11 @@ while (!/on (http:\/\/[\d.:]+)/.test(stderr)) {
   await new Promise((r) => setTimeout(r, 100));
 }
 const base = /on (http:\/\/[\d.:]+)/.exec(stderr)![1]!;
-const rss = () => {
+const mb = () => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'));
-  return `${(Number(m![1]) / 1024).toFixed(0)} MB`;
+  return Number(m![1]) / 1024;
 };
+const rss = () => `${mb().toFixed(0)} MB`;
 
 const values = Array.from(generateSine({ length: 5000, seed: 2 }).data);
 const batchBody = JSON.stringify({ rows: values.slice(0, 100).map((v) => [v]) });
@@ -65,7 +67,7 @@ const run = (o: autocannon.Options) =>
   );
 const line = (what: string, r: Result) =>
   console.log(
-    `${what.padEnd(34)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  (${r.non2xx} non-2xx, ${r.errors} errors)`,
+    `${what.padEnd(34)} ${r.requests.average.toFixed(0).padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  (${r.requests.total} answered, ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts)`,
   );
 
 console.log(`normalcy serve, default forecaster, loopback, ${seconds} s per run`);
@@ -94,10 +96,19 @@ for (const connections of [1, 16, 64]) {
 console.log(`RSS after the runs above: ${rss()}`);
 const amount = async (count: number) =>
   run({ url: base, connections: 16, amount: count, requests: [{ setupRequest: liveRequest }] });
+let started = performance.now();
 await amount(10_000);
-console.log(`RSS after 10k more live requests: ${rss()}`);
+const at10k = mb();
+console.log(
+  `RSS after 10k more live requests: ${rss()} (${((10_000 / (performance.now() - started)) * 1000).toFixed(0)} req/s)`,
+);
+started = performance.now();
 await amount(90_000);
-console.log(`RSS after 100k live requests: ${rss()}`);
+const at100k = mb();
+console.log(
+  `RSS after 100k live requests: ${rss()} (${((90_000 / (performance.now() - started)) * 1000).toFixed(0)} req/s); ` +
+    `${at100k >= at10k ? '+' : ''}${(((at100k - at10k) / at10k) * 100).toFixed(1)}% from 10k (goal: within 10%)`,
+);
 
 // Malformed bodies of many kinds: wrong types, NaN, wrong channel count, bad JSON, too many rows.
 const bad = [
@@ -114,16 +125,36 @@ const bad = [
   '[]',
   'null',
 ];
+/**
+ * The status of one POST. A server may answer an over-limit body before reading it all and
+ * close the connection, so the response counts even when writing the rest then fails.
+ */
+function post(url: string, body: string, type: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const req = request(url, { method: 'POST', headers: { 'content-type': type } }, (res) => {
+      answered = true;
+      res.resume();
+      res.on('end', () => resolve(res.statusCode!));
+    });
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    req.end(body);
+  });
+}
+
+// Every 100th: a body of a foreign media type; every 250th: one over the 16 MB body limit.
+const huge = JSON.stringify({ rows: Array.from({ length: 1_500_000 }, () => [0.123456789]) });
 const statuses = new Map<number, number>();
 for (let k = 0; k < 1000; k++) {
   const path = k % 2 === 0 ? '/v1/score' : `/v1/streams/m${k % 7}/rows`;
-  const r = await fetch(base + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: bad[k % bad.length],
-  });
-  await r.text();
-  statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+  const status = await post(
+    base + path,
+    k % 250 === 1 ? huge : bad[k % bad.length]!,
+    k % 100 === 99 ? 'text/plain' : 'application/json',
+  );
+  statuses.set(status, (statuses.get(status) ?? 0) + 1);
 }
 const health = await fetch(`${base}/healthz`);
 const fourxx = [...statuses].filter(([s]) => s >= 400 && s < 500).reduce((a, [, c]) => a + c, 0);

@@ -70,6 +70,76 @@ NORMALCY_FN(Gru) {
   return WrapAll(info, {std::get<0>(r), std::get<1>(r)});
 }
 
+// The single-step recurrent ops below advance a batch of sequences by one time step in
+// place (live scoring steps many windows at once: models/sliding-windows.ts). Row
+// `openRow` of the state (if >= 0) is first reset to zero: a sequence that starts now.
+// x is [batch, in] or [1, in] (one input for every row). No autograd (inference only).
+static void OpenRow(int64_t row, std::initializer_list<at::Tensor*> states) {
+  for (auto* s : states) {
+    if (row >= s->size(0))
+      throw std::invalid_argument("openRow " + std::to_string(row) + " is beyond the batch of " +
+                                  std::to_string(s->size(0)));
+    if (row >= 0) s->select(0, row).zero_();
+  }
+}
+
+static void CheckStep(const char* what, const at::Tensor& x, const at::Tensor& h, const at::Tensor& wih,
+                      const at::Tensor& whh, int64_t gates) {
+  const int64_t hidden = h.dim() == 2 ? h.size(1) : -1;
+  if (x.dim() != 2 || h.dim() != 2 || !h.is_contiguous() || (x.size(0) != 1 && x.size(0) != h.size(0)) ||
+      wih.dim() != 2 || whh.dim() != 2 || wih.size(0) != gates * hidden || wih.size(1) != x.size(1) ||
+      whh.size(0) != gates * hidden || whh.size(1) != hidden)
+    throw std::invalid_argument(std::string(what) + ": input " + ShapeString(x) + ", state " + ShapeString(h) +
+                                ", weights " + ShapeString(wih) + " and " + ShapeString(whh) +
+                                " do not fit (x [batch or 1, in], state [batch, hidden], w_ih [" +
+                                std::to_string(gates) + " hidden, in], w_hh [" + std::to_string(gates) +
+                                " hidden, hidden])");
+}
+
+// lstmStep(x, h, c, w_ih, w_hh, b_ih, b_hh, openRow): gates i, f, g, o as torch.nn.LSTMCell.
+NORMALCY_FN(LstmStep) {
+  at::NoGradGuard noGrad;
+  auto& x = T(info, 0);
+  auto& h = T(info, 1);
+  auto& c = T(info, 2);
+  auto& wih = T(info, 3);
+  auto& whh = T(info, 4);
+  CheckStep("lstmStep", x, h, wih, whh, 4);
+  if (!c.sizes().equals(h.sizes()) || !c.is_contiguous())
+    throw std::invalid_argument("lstmStep: cell state " + ShapeString(c) + " must match h " + ShapeString(h));
+  OpenRow(IntOr(info, 7, -1), {&h, &c});
+  auto gates = at::linear(h, whh, OptTensor(info, 6));
+  gates.add_(at::linear(x, wih, OptTensor(info, 5)));
+  auto g = gates.chunk(4, 1);
+  g[0].sigmoid_();
+  g[1].sigmoid_();
+  g[2].tanh_();
+  g[3].sigmoid_();
+  c.mul_(g[1]).addcmul_(g[0], g[2]);
+  at::tanh_out(h, c);
+  h.mul_(g[3]);
+  return info.Env().Undefined();
+}
+
+// gruStep(x, h, w_ih, w_hh, b_ih, b_hh, openRow): gates r, z, n as torch.nn.GRUCell,
+// n = tanh(W_in x + b_in + r * (W_hn h + b_hn)), h' = n + z * (h - n).
+NORMALCY_FN(GruStep) {
+  at::NoGradGuard noGrad;
+  auto& x = T(info, 0);
+  auto& h = T(info, 1);
+  auto& wih = T(info, 2);
+  auto& whh = T(info, 3);
+  CheckStep("gruStep", x, h, wih, whh, 3);
+  OpenRow(IntOr(info, 6, -1), {&h});
+  auto gi = at::linear(x, wih, OptTensor(info, 4)).chunk(3, 1);
+  auto gh = at::linear(h, whh, OptTensor(info, 5)).chunk(3, 1);
+  auto r = gh[0].add_(gi[0]).sigmoid_();
+  auto z = gh[1].add_(gi[1]).sigmoid_();
+  auto n = gh[2].mul_(r).add_(gi[2]).tanh_();
+  h.sub_(n).mul_(z).add_(n);
+  return info.Env().Undefined();
+}
+
 // conv1d/conv2d(x, weight, bias?, stride, padding, dilation, groups); conv1d
 // takes an activation slope too (see linear) and, without gradients, runs the
 // im2col + sgemm kernel of inference.cc where it applies.
@@ -202,6 +272,8 @@ void RegisterNN(Napi::Env env, Napi::Object exports) {
   REG("linear", Linear);
   REG("lstm", Lstm);
   REG("gru", Gru);
+  REG("lstmStep", LstmStep);
+  REG("gruStep", GruStep);
   REG("conv1d", Conv1d);
   REG("conv2d", Conv2d);
   REG("convTranspose1d", ConvTranspose1d);

@@ -3,6 +3,11 @@
 // new row is then scored against that forecast. No buffer is re-scored, so a row costs one
 // small forward pass (when it completes a block) and a few additions.
 //
+// A recurrent network (lstm, gru, stacked) forecasts through its sliding form
+// (models/sliding-windows.ts): each completed block advances the state of every window
+// still open by one step, in one batched cell step, instead of running the newest window's
+// `window` steps from the start; other networks run the newest window.
+//
 // It reproduces batch scoring exactly (up to float rounding): a step's error is the mean
 // over forecast channels of the squared error of the window ending just before it (0 for
 // the first `window` steps, which have no forecast); with downsampling the newest block is
@@ -12,6 +17,7 @@ import { noGrad, tensor, tidy, type Module } from '../engine/index.js';
 import type { Scaler } from '../data/scalers.js';
 import type { SmoothingConfig } from './smoothing.js';
 import { BaseStreamScorer, type StreamOptions, type StreamState } from './stream-scorer.js';
+import { hasSlidingForecast, type SlidingForecast } from '../models/sliding-windows.js';
 
 export interface ForecasterStreamParts {
   net: Module;
@@ -42,10 +48,14 @@ export class ForecasterStream<I = unknown> extends BaseStreamScorer<I> {
   private history: number[] = [];
   private ewma = 0;
   private readonly input: Float32Array;
+  /** The recurrent networks' step-by-step form; in step with `recent` when `slidingReady`. */
+  private readonly sliding?: SlidingForecast;
+  private slidingReady = true;
 
   constructor(parts: ForecasterStreamParts, options: StreamOptions<I> = {}) {
     super(parts.channels, options);
     this.p = parts;
+    if (hasSlidingForecast(parts.net)) this.sliding = parts.net.slidingForecast(parts.window);
     this.capacity = (parts.window + 1) * parts.downsample;
     const ch = parts.channels;
     this.recent = new Float32Array(parts.window * ch);
@@ -76,6 +86,8 @@ export class ForecasterStream<I = unknown> extends BaseStreamScorer<I> {
    * rows are replayed on copies of the block state to find those windows.
    */
   protected override prepare(rows: Float32Array): void {
+    // Stepping the sliding form costs less per row than batching whole windows.
+    if (this.sliding) return;
     const { window: w, downsample: r } = this.p;
     const ch = this.channels;
     const recent = this.recent.slice();
@@ -164,11 +176,34 @@ export class ForecasterStream<I = unknown> extends BaseStreamScorer<I> {
       this.blocks++;
       this.blockSum.fill(0);
       this.blockRows = 0;
-      if (this.blocks >= w)
+      if (this.sliding) {
+        const next = this.slide(mean);
+        if (this.blocks >= w) this.forecast = next;
+      } else if (this.blocks >= w)
         this.forecast =
           this.queuedAt < this.queued.length ? this.queued[this.queuedAt++]! : this.predictNext();
     }
     return ready ? score : null;
+  }
+
+  /**
+   * Advances the sliding form by the newest block (already in `recent`) and returns its
+   * forecast of the next block. After a restored state it first replays the stored window.
+   */
+  private slide(mean: Float32Array): Float32Array {
+    const s = this.sliding!;
+    let out: Float32Array;
+    if (this.slidingReady) out = s.push(mean);
+    else {
+      // Replaying the last `window` blocks reopens every window that is still open.
+      const ch = this.channels;
+      s.reset();
+      out = new Float32Array(0);
+      for (let k = 0; k < this.p.window; k++)
+        out = s.push(this.recent.subarray(k * ch, (k + 1) * ch));
+      this.slidingReady = true;
+    }
+    return out.slice(0, this.outputs());
   }
 
   private predictNext(): Float32Array {
@@ -212,5 +247,6 @@ export class ForecasterStream<I = unknown> extends BaseStreamScorer<I> {
     if (!Array.isArray(s.history)) throw new Error('stream state: history must be a list');
     this.history = (s.history as unknown[]).map(Number);
     this.ewma = Number(s.ewma);
+    this.slidingReady = false;
   }
 }

@@ -325,6 +325,7 @@ export class Forecaster extends NeuralWindowDetector<ForecasterConfig> {
     const net = this.requireFitted('stream');
     const c = this.config;
     if (c.horizon === 1) {
+      net.eval();
       return new ForecasterStream<I>(
         {
           net,

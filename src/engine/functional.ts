@@ -59,6 +59,31 @@ export function gru(x: Tensor, h0: Tensor, params: Tensor[], o: RecurrentOptions
   return { output: new Tensor(out), h: new Tensor(h) };
 }
 
+/**
+ * One LSTM time step for a batch of sequences, in place (inference, no autograd): row
+ * `openRow` of h and c (if >= 0) is first reset to zero, then every row advances with x
+ * ([batch, in], or [1, in] for the same input everywhere). params: w_ih, w_hh, b_ih, b_hh.
+ */
+export function lstmStep(x: Tensor, h: Tensor, c: Tensor, params: Tensor[], openRow = -1): void {
+  const [wih, whh, bih, bhh] = params;
+  native().lstmStep(
+    x.handle,
+    h.handle,
+    c.handle,
+    wih!.handle,
+    whh!.handle,
+    opt(bih),
+    opt(bhh),
+    openRow,
+  );
+}
+
+/** One GRU time step for a batch, in place, as lstmStep. params: w_ih, w_hh, b_ih, b_hh. */
+export function gruStep(x: Tensor, h: Tensor, params: Tensor[], openRow = -1): void {
+  const [wih, whh, bih, bhh] = params;
+  native().gruStep(x.handle, h.handle, wih!.handle, whh!.handle, opt(bih), opt(bhh), openRow);
+}
+
 export interface ConvOptions {
   stride?: number;
   padding?: number;

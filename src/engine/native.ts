@@ -203,6 +203,8 @@ export interface NativeBinding {
   linear(x: H, w: H, b?: Opt<H>, activationSlope?: number): H;
   lstm(x: H, h0: H, c0: H, params: H[], ...flags: RecurrentFlags): [H, H, H];
   gru(x: H, h0: H, params: H[], ...flags: RecurrentFlags): [H, H];
+  lstmStep(x: H, h: H, c: H, wih: H, whh: H, bih: Opt<H>, bhh: Opt<H>, openRow: number): void;
+  gruStep(x: H, h: H, wih: H, whh: H, bih: Opt<H>, bhh: Opt<H>, openRow: number): void;
   conv1d(x: H, w: H, b: Opt<H>, ...geometry: [...ConvGeometry, activationSlope?: number]): H;
   conv2d: ConvKernel;
   convTranspose1d: ConvTransposeKernel;

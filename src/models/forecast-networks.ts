@@ -11,6 +11,11 @@ import {
   Dropout,
   type Tensor,
 } from '../engine/index.js';
+import {
+  SlidingRecurrentWindows,
+  type SlidingForecast,
+  type SlidingForecastSource,
+} from './sliding-windows.js';
 
 export type ForecastNetworkKind = 'dense' | 'lstm' | 'gru' | 'stacked';
 
@@ -67,7 +72,7 @@ function dropoutOf(c: ForecastNetworkConfig): Dropout | undefined {
  * Recurrent encoder (LSTM or GRU layers, each followed by dropout when set);
  * its last hidden state feeds a linear head.
  */
-class RecurrentForecaster extends Module {
+class RecurrentForecaster extends Module implements SlidingForecastSource {
   private readonly layers: (LSTM | GRU)[] = [];
   private readonly drop?: Dropout;
   private readonly head: Linear;
@@ -95,13 +100,21 @@ class RecurrentForecaster extends Module {
     const b = x.shape[0]!;
     return this.head.forward(last).reshape([b, this.c.horizon, outputsOf(this.c)]);
   }
+  /** Live forecasting, one step per input (inference: dropout is off). */
+  slidingForecast(window: number): SlidingForecast {
+    return new SlidingRecurrentWindows(
+      this.layers.map((layer) => ({ layer })),
+      (last) => this.head.forward(last),
+      window,
+    );
+  }
 }
 
 /**
  * Many-to-many: stacked LSTM layers return whole sequences (optional batch norm
  * over features after each); the last `horizon` steps map to the forecast frames.
  */
-class StackedForecaster extends Module {
+class StackedForecaster extends Module implements SlidingForecastSource {
   private readonly layers: LSTM[] = [];
   private readonly norms: (BatchNorm | undefined)[] = [];
   private readonly drop?: Dropout;
@@ -132,6 +145,20 @@ class StackedForecaster extends Module {
       if (this.drop) y = this.drop.forward(y);
     });
     return this.head.forward(y.slice(1, this.c.window - this.c.horizon));
+  }
+  /**
+   * Live forecasting, one step per input (inference: batch norm uses its running statistics,
+   * dropout is off). The head of the last step's output is the one-step forecast.
+   */
+  slidingForecast(window: number): SlidingForecast {
+    return new SlidingRecurrentWindows(
+      this.layers.map((layer, i) => {
+        const bn = this.norms[i];
+        return bn ? { layer, after: (y: Tensor) => bn.forward(y) } : { layer };
+      }),
+      (last) => this.head.forward(last),
+      window,
+    );
   }
 }
 

@@ -7,6 +7,9 @@ import {
   F,
   Linear,
   LSTM,
+  GRU,
+  randn,
+  manualSeed,
   Conv2d,
   noGrad,
   BatchNorm,
@@ -115,6 +118,61 @@ test('gru and lstm shapes: multi-layer, batch-first sequences and states', () =>
     batchFirst: true,
   });
   assert.deepEqual(g.output.shape, [4, 7, 6]);
+});
+
+test('lstm and gru step: in place, step by step, a batch of sequences gives the fused layer outputs', () => {
+  manualSeed(3);
+  const x = randn([4, 6, 3]);
+  const lstm = new LSTM({ inputSize: 3, hiddenSize: 5 });
+  const gru = new GRU({ inputSize: 3, hiddenSize: 5 });
+  const state = { h: zeros([4, 5]), c: zeros([4, 5]) };
+  const g = zeros([4, 5]);
+  noGrad(() => {
+    for (let t = 0; t < 6; t++) {
+      const xt = x
+        .slice(1, t, t + 1)
+        .squeeze(1)
+        .contiguous();
+      lstm.step(xt, state);
+      gru.step(xt, g);
+    }
+    const fused = lstm.run(x);
+    close(state.h.toFloat32Array(), fused.h.toFloat32Array());
+    close(state.c.toFloat32Array(), fused.c.toFloat32Array());
+    close(g.toFloat32Array(), gru.run(x).h.toFloat32Array());
+  });
+});
+
+test('lstm and gru step: one input row broadcast over the batch, and a row opened at zero', () => {
+  manualSeed(4);
+  const x1 = randn([1, 3]);
+  const lstm = new LSTM({ inputSize: 3, hiddenSize: 5 });
+  const gru = new GRU({ inputSize: 3, hiddenSize: 5 });
+  const h0 = randn([3, 5]);
+  const c0 = randn([3, 5]);
+  const state = { h: h0.clone(), c: c0.clone() };
+  const g = h0.clone();
+  noGrad(() => {
+    lstm.step(x1, state, 1);
+    gru.step(x1, g, 1);
+    const seq = x1.reshape([1, 1, 3]);
+    for (let row = 0; row < 3; row++) {
+      const h = row === 1 ? zeros([1, 1, 5]) : h0.slice(0, row, row + 1).unsqueeze(0);
+      const c = row === 1 ? zeros([1, 1, 5]) : c0.slice(0, row, row + 1).unsqueeze(0);
+      const expected = lstm.run(seq, { h, c });
+      close(state.h.slice(0, row, row + 1).toFloat32Array(), expected.h.toFloat32Array());
+      close(state.c.slice(0, row, row + 1).toFloat32Array(), expected.c.toFloat32Array());
+      close(g.slice(0, row, row + 1).toFloat32Array(), gru.run(seq, h).h.toFloat32Array());
+    }
+  });
+  assert.throws(
+    () => lstm.step(zeros([2, 3]), state),
+    /lstmStep: input \[2, 3\], state \[3, 5\], weights \[20, 3\] and \[20, 5\] do not fit/,
+  );
+  assert.throws(
+    () => new LSTM({ inputSize: 3, hiddenSize: 5, layers: 2 }).step(x1, state),
+    /LSTM.step: one step is defined for a single unidirectional layer with biases \(this one has 2 layer/,
+  );
 });
 
 test('batch norm: batch statistics in training, running statistics in eval', () => {

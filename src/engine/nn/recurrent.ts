@@ -2,7 +2,7 @@
 // default, initialised as torch.nn.LSTM / GRU (uniform +-1/sqrt(hidden)).
 import { Module, newWeight } from './module.js';
 import { Tensor, zeros } from '../tensor.js';
-import { lstm, gru } from '../functional.js';
+import { lstm, gru, lstmStep, gruStep } from '../functional.js';
 
 export interface RecurrentConfig {
   inputSize: number;
@@ -54,6 +54,16 @@ abstract class Recurrent extends Module {
     }
   }
 
+  /** The single-step form exists for one unidirectional layer with biases only. */
+  protected checkCell(what: string): Tensor[] {
+    if (this.layers !== 1 || this.bidirectional || !this.bias)
+      throw new Error(
+        `${what}: one step is defined for a single unidirectional layer with biases ` +
+          `(this one has ${this.layers} layer(s), bidirectional ${this.bidirectional}, bias ${this.bias})`,
+      );
+    return this.flat;
+  }
+
   protected zeroState(x: Tensor): Tensor {
     const batch = x.shape[this.batchFirst ? 0 : 1]!;
     return zeros([this.layers * (this.bidirectional ? 2 : 1), batch, this.hiddenSize], x.dtype);
@@ -84,6 +94,15 @@ export class LSTM extends Recurrent {
   forward(x: Tensor): Tensor {
     return this.run(x).output;
   }
+  /**
+   * One time step for a batch, in place, as torch.nn.LSTMCell with this layer's weights:
+   * x [batch, in] (or [1, in], the same input for every row), h and c [batch, hidden].
+   * Row `openRow` (if >= 0) of h and c is reset to zero first: a sequence starting now.
+   * Inference only (no autograd).
+   */
+  step(x: Tensor, state: { h: Tensor; c: Tensor }, openRow = -1): void {
+    lstmStep(x, state.h, state.c, this.checkCell('LSTM.step'), openRow);
+  }
 }
 
 export class GRU extends Recurrent {
@@ -95,5 +114,13 @@ export class GRU extends Recurrent {
   }
   forward(x: Tensor): Tensor {
     return this.run(x).output;
+  }
+  /**
+   * One time step for a batch, in place, as torch.nn.GRUCell: x [batch, in] (or [1, in],
+   * broadcast), h [batch, hidden]; row `openRow` (if >= 0) is reset to zero first.
+   * Inference only (no autograd).
+   */
+  step(x: Tensor, h: Tensor, openRow = -1): void {
+    gruStep(x, h, this.checkCell('GRU.step'), openRow);
   }
 }

@@ -24,7 +24,7 @@ import { createDetector } from '../../detectors/registry.js';
 import type { AutoDetector } from '../../detectors/auto.js';
 import { datasetDir, fmt, mdTable, type BenchContext, type BenchOutcome } from './run-record.js';
 
-interface SeriesCase {
+export interface SeriesCase {
   name: string;
   source: 'smap' | 'msl' | 'nab';
   train: Series;
@@ -79,23 +79,13 @@ export function seriesVariants(quick: boolean): Variant[] {
     v('rolling-zscore', 'rolling-zscore', 'rolling-zscore'),
     v('autoencoder', `autoencoder (${epochs} epochs)`, 'autoencoder', { epochs }),
     v('forecaster', `forecaster (${epochs} epochs)`, 'forecaster', { epochs }),
-    v(
-      'auto',
-      'auto',
-      'auto',
-      quick
-        ? { budgetSeconds: 20, candidates: ['discord', 'pca', 'rolling-zscore'] }
-        : {
-            budgetSeconds: 45,
-            ...(process.env.NORMALCY_AUTO_MARGIN
-              ? { margin: Number(process.env.NORMALCY_AUTO_MARGIN) }
-              : {}),
-          },
-    ),
+    // auto with its defaults (the fixed discord + pca ensemble, chosen on half A).
+    v('auto', 'auto', 'auto'),
   ];
 }
 
-function loadCases(ctx: BenchContext, perSource: number): SeriesCase[] {
+/** The harness's series: `perSource` channels per spacecraft and twice as many NAB files. */
+export function loadSeriesCases(ctx: BenchContext, perSource: number): SeriesCase[] {
   const cases: SeriesCase[] = [];
   const rng = createRng(ctx.seed);
   const smapRoot = datasetDir(ctx.dataDir, 'smap_msl', 'labeled_anomalies.csv');
@@ -180,11 +170,9 @@ function mean(rows: Row[], key: keyof SeriesMetrics): number {
   return ok.length ? ok.reduce((a, r) => a + r.metrics![key], 0) / ok.length : NaN;
 }
 
-export async function runSeries(ctx: BenchContext): Promise<BenchOutcome> {
-  const perSource = ctx.quick ? 1 : Number(process.env.NORMALCY_SERIES_PER_SOURCE ?? 8);
-  const cases = loadCases(ctx, perSource);
-  // Halves within each source, seeded.
-  const rng = createRng(ctx.seed + 1);
+/** Halves A and B within each source, at random (seeded). */
+export function seriesHalves(cases: SeriesCase[], seed: number): Map<string, 'A' | 'B'> {
+  const rng = createRng(seed + 1);
   const half = new Map<string, 'A' | 'B'>();
   for (const source of ['smap', 'msl', 'nab']) {
     const names = shuffleInPlace(
@@ -193,6 +181,13 @@ export async function runSeries(ctx: BenchContext): Promise<BenchOutcome> {
     );
     names.forEach((n, i) => half.set(n, i % 2 === 0 ? 'A' : 'B'));
   }
+  return half;
+}
+
+export async function runSeries(ctx: BenchContext): Promise<BenchOutcome> {
+  const perSource = ctx.quick ? 1 : Number(process.env.NORMALCY_SERIES_PER_SOURCE ?? 8);
+  const cases = loadSeriesCases(ctx, perSource);
+  const half = seriesHalves(cases, ctx.seed);
   const variants = seriesVariants(ctx.quick);
   const only = process.env.NORMALCY_SERIES_DETECTORS?.split(',');
   const rows: Row[] = [];
@@ -283,7 +278,7 @@ export async function runSeries(ctx: BenchContext): Promise<BenchOutcome> {
       `Series: ${cases.length} (${cases.filter((c) => c.source === 'smap').length} SMAP, ${cases.filter((c) => c.source === 'msl').length} MSL channels: column 0 of train/test as given; ${cases.filter((c) => c.source === 'nab').length} NAB files: the probationary rows train, the rest test), drawn with seed ${ctx.seed}${ctx.quick ? '; quick: test parts cut to 3,000 steps around the first label, training to 3,000' : ''}.`,
       'Metrics per series: AUC-PR (average precision), VUS-PR (buffers 0..100 steps), top-1 hit (highest score within 100 steps of a labelled step); means per half.',
       'Halves: the series of each source split at random (seeded) into A and B. For each detector, the variant with the best mean AUC-PR on A is chosen and reported on B.',
-      'Training: detectors with their defaults except the option varied; the autoencoder and forecaster train for 2 epochs (1 in quick); auto has a 45 s budget (20 s and three candidates in quick). Labels are used for scoring only.',
+      'Training: detectors with their defaults except the option varied; the autoencoder and forecaster train for 2 epochs (1 in quick); auto with its defaults. Labels are used for scoring only.',
     ],
     results: {
       cases: cases.map((c) => ({
