@@ -18,7 +18,7 @@
 // reproduce; unlike the reconstruction detectors its rows do not sum to the score, which
 // comes from the SVM.
 import { F, type Tensor } from '../engine/index.js';
-import { createSeries, type Series } from '../data/series.js';
+import type { Series } from '../data/series.js';
 import { ConvAutoencoder } from '../models/conv-autoencoder.js';
 import {
   ImageNormalizer,
@@ -44,9 +44,15 @@ import {
   type TrainingSummary,
 } from './detector.js';
 import { resolveConfig, type Schema } from '../config/schema.js';
-import { trainingFields, type TrainingFields } from './config-fields.js';
+import {
+  trainingFields,
+  type TrainingFields,
+  FIXED_EPOCHS,
+  imageShapeField,
+} from './config-fields.js';
 import { columnMeanStd } from '../data/column-stats.js';
-import { PerRowStream, type StreamOptions, type StreamScorer } from './stream-scorer.js';
+import type { StreamOptions, StreamScorer } from './stream-scorer.js';
+import { perImageStream } from './image-rows.js';
 
 /** With the trainer's fields (validationSplit: a share of the training images). */
 export interface CaeOcsvmConfig extends TrainingFields {
@@ -97,16 +103,14 @@ export const CAE_OCSVM_DEFAULTS: CaeOcsvmConfig = {
   epochs: 10,
   batchSize: 64,
   learningRate: 1e-3,
-  patience: 0,
-  minDelta: 0,
-  validationSplit: 0,
+  ...FIXED_EPOCHS,
   nu: 0.1,
   gamma: 'scale',
 };
 
 /** The fields of cae-ocsvm's config, their types and ranges. */
 export const CAE_OCSVM_SCHEMA: Schema = {
-  imageShape: { type: 'int[]', min: 1, length: 3 },
+  imageShape: imageShapeField,
   pixelScale: { type: 'number-or-enum', values: ['auto'], min: 0, exclusiveMin: true },
   normalization: { type: 'enum', values: [...IMAGE_NORMALIZATIONS, 'auto'] },
   encoderChannels: { type: 'int[]', min: 1, max: 1024, length: 3 },
@@ -375,12 +379,7 @@ export class CaeOcsvmDetector implements Detector {
   /** Live scoring, one image a row: each is scored on its own, as in batch scoring. */
   stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
     this.requireSvm('stream');
-    const channels = this.channels;
-    return new PerRowStream<I>(
-      this,
-      { score: (row) => this.score(createSeries({ data: row, channels }))[0]! },
-      options,
-    );
+    return perImageStream<I>(this, options);
   }
 
   save(dir: string, extras: SaveExtras = {}): void {

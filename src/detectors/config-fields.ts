@@ -93,3 +93,9 @@ export const windowTrainingFields: Schema = {
   normalize: { type: 'boolean' },
   ...trainingFields,
 };
+
+/** The image detectors train a fixed count of epochs, as their papers do: no held-out split, no early stopping. */
+export const FIXED_EPOCHS = { patience: 0, minDelta: 0, validationSplit: 0 } as const;
+
+/** [height, width, channels] of the images a row holds. */
+export const imageShapeField: FieldSpec = { type: 'int[]', min: 1, length: 3 };

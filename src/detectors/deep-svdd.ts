@@ -22,7 +22,7 @@
 // explain(): per pixel, |gradient of the score x normalised pixel| (gradient times input):
 // where the distance is most sensitive; it does not sum to the score.
 import { F, tensor, tidy, type Tensor } from '../engine/index.js';
-import { createSeries, type Series } from '../data/series.js';
+import type { Series } from '../data/series.js';
 import {
   ImageNormalizer,
   IMAGE_NORMALIZATIONS,
@@ -40,8 +40,9 @@ import {
   type TrainingSummary,
 } from './detector.js';
 import { resolveConfig, type Schema } from '../config/schema.js';
-import { layerSizes, trainingFields } from './config-fields.js';
-import { PerRowStream, type StreamOptions, type StreamScorer } from './stream-scorer.js';
+import { layerSizes, trainingFields, FIXED_EPOCHS, imageShapeField } from './config-fields.js';
+import type { StreamOptions, StreamScorer } from './stream-scorer.js';
+import { perImageStream } from './image-rows.js';
 import { chwOf, forImageBatches, imageBatch, rowsOfImages } from './image-batches.js';
 
 export interface DeepSvddConfig {
@@ -89,13 +90,11 @@ export const DEEP_SVDD_DEFAULTS: DeepSvddConfig = {
   epochs: 30,
   batchSize: 128,
   learningRate: 1e-4,
-  patience: 0,
-  minDelta: 0,
-  validationSplit: 0,
+  ...FIXED_EPOCHS,
 };
 
 export const DEEP_SVDD_SCHEMA: Schema = {
-  imageShape: { type: 'int[]', min: 1, length: 3 },
+  imageShape: imageShapeField,
   normalization: { type: 'enum', values: IMAGE_NORMALIZATIONS },
   objective: { type: 'enum', values: ['one-class', 'soft-boundary'] },
   nu: { type: 'number', min: 0, max: 1, exclusiveMin: true },
@@ -318,12 +317,7 @@ export class DeepSvddDetector implements Detector {
 
   stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
     this.requireFitted('stream');
-    const channels = this.channels;
-    return new PerRowStream<I>(
-      this,
-      { score: (row) => this.score(createSeries({ data: row, channels }))[0]! },
-      options,
-    );
+    return perImageStream<I>(this, options);
   }
 
   save(dir: string, extras: SaveExtras = {}): void {

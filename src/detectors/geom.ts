@@ -43,7 +43,7 @@ import {
 } from './detector.js';
 import { resolveConfig, type Schema } from '../config/schema.js';
 import { ConfigError } from '../config/errors.js';
-import { trainingFields } from './config-fields.js';
+import { trainingFields, FIXED_EPOCHS, imageShapeField } from './config-fields.js';
 import {
   channelsFirst,
   imageTensor,
@@ -83,13 +83,11 @@ export const GEOM_DEFAULTS: GeomConfig = {
   epochs: 10,
   batchSize: 64,
   learningRate: 1e-3,
-  patience: 0,
-  minDelta: 0,
-  validationSplit: 0,
+  ...FIXED_EPOCHS,
 };
 
 export const GEOM_SCHEMA: Schema = {
-  imageShape: { type: 'int[]', min: 1, length: 3 },
+  imageShape: imageShapeField,
   pixelScale: { type: 'number-or-enum', values: ['auto'], min: 0, exclusiveMin: true },
   rotate: { type: 'boolean' },
   flip: { type: 'boolean' },

@@ -12,7 +12,7 @@
 // learned support). explain(): per value, the squared difference to the nearest support
 // vector (in normalised units): where the row departs from the closest training example the
 // SVM kept. It does not sum to the score.
-import { createSeries, type Series } from '../data/series.js';
+import type { Series } from '../data/series.js';
 import {
   ImageNormalizer,
   IMAGE_NORMALIZATIONS,
@@ -24,17 +24,18 @@ import {
   type OneClassSvmState,
 } from '../models/one-class-svm.js';
 import { checkScores, checkSeries } from './input-checks.js';
+import { singlePassSummary } from '../models/training-report.js';
 import type { Manifest, SaveExtras } from './model-dir.js';
 import { restoredBasics, saveDetector } from './saved-detector.js';
 import {
   NotFittedError,
   type Detector,
-  type EpochReport,
   type FitOptions,
   type TrainingSummary,
 } from './detector.js';
 import { resolveConfig, type Schema } from '../config/schema.js';
-import { PerRowStream, type StreamOptions, type StreamScorer } from './stream-scorer.js';
+import type { StreamOptions, StreamScorer } from './stream-scorer.js';
+import { perImageStream } from './image-rows.js';
 import type { Tensor } from '../engine/index.js';
 
 export interface OcsvmConfig {
@@ -97,19 +98,12 @@ export class OcsvmDetector implements Detector {
     });
     // One pass, no epochs: the "loss" is the mean score of the training (and validation) rows.
     const mean = (s: Float32Array) => s.reduce((a, b) => a + b, 0) / s.length;
-    const report: EpochReport = { epoch: 1, loss: mean(this.score(train)), seconds: 0 };
-    if (options.validation) report.validationLoss = mean(this.score(options.validation));
-    report.seconds = (performance.now() - started) / 1000;
-    options.onEpoch?.(report);
-    this.summary = {
-      epochs: 1,
-      bestEpoch: 1,
-      finalLoss: report.loss,
-      bestValidationLoss: report.validationLoss,
-      stoppedEarly: false,
-      seconds: report.seconds,
-      history: [report],
-    };
+    this.summary = singlePassSummary(
+      started,
+      mean(this.score(train)),
+      options.validation ? mean(this.score(options.validation)) : undefined,
+      options.onEpoch,
+    );
     return this.summary;
   }
 
@@ -153,12 +147,7 @@ export class OcsvmDetector implements Detector {
 
   stream<I = unknown>(options: StreamOptions<I> = {}): StreamScorer<I> {
     this.requireSvm('stream');
-    const channels = this.channels;
-    return new PerRowStream<I>(
-      this,
-      { score: (row) => this.score(createSeries({ data: row, channels }))[0]! },
-      options,
-    );
+    return perImageStream<I>(this, options);
   }
 
   save(dir: string, extras: SaveExtras = {}): void {

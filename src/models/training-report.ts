@@ -16,3 +16,27 @@ export interface TrainingSummary {
   seconds: number;
   history: EpochReport[];
 }
+
+/**
+ * The report of a fit that is one pass, not epochs (an SVM, a baseline): one
+ * epoch whose loss is the mean training score, announced through onEpoch.
+ */
+export function singlePassSummary(
+  started: number,
+  loss: number,
+  validationLoss: number | undefined,
+  onEpoch?: (report: EpochReport) => void,
+): TrainingSummary {
+  const report: EpochReport = { epoch: 1, loss, seconds: (performance.now() - started) / 1000 };
+  if (validationLoss !== undefined) report.validationLoss = validationLoss;
+  onEpoch?.(report);
+  return {
+    epochs: 1,
+    bestEpoch: 1,
+    finalLoss: loss,
+    bestValidationLoss: validationLoss,
+    stoppedEarly: false,
+    seconds: report.seconds,
+    history: [report],
+  };
+}

@@ -11,6 +11,7 @@ import { tidy, type Tensor } from '../../engine/index.js';
 import { Scaler } from '../../data/scalers.js';
 import type { Series } from '../../data/series.js';
 import { TrainingCancelled } from '../../models/trainer.js';
+import { singlePassSummary } from '../../models/training-report.js';
 import { smooth, unsmoothed } from '../smoothing.js';
 import { checkScores, checkSeries } from '../input-checks.js';
 import type { Manifest, SaveExtras } from '../model-dir.js';
@@ -31,7 +32,6 @@ import {
 import {
   NotFittedError,
   type Detector,
-  type EpochReport,
   type FitOptions,
   type ScoringReach,
   type TrainingSummary,
@@ -193,19 +193,12 @@ export abstract class WindowBaseline<C extends BaselineConfig> implements Detect
       for (const v of s) sum += v;
       return sum / Math.max(1, s.length);
     };
-    const report: EpochReport = { epoch: 1, loss: meanScore(train), seconds: 0 };
-    if (options.validation) report.validationLoss = meanScore(this.prepare(options.validation));
-    report.seconds = (performance.now() - started) / 1000;
-    options.onEpoch?.(report);
-    this.summary = {
-      epochs: 1,
-      bestEpoch: 1,
-      finalLoss: report.loss,
-      bestValidationLoss: report.validationLoss,
-      stoppedEarly: false,
-      seconds: report.seconds,
-      history: [report],
-    };
+    this.summary = singlePassSummary(
+      started,
+      meanScore(train),
+      options.validation ? meanScore(this.prepare(options.validation)) : undefined,
+      options.onEpoch,
+    );
     return this.summary;
   }
 
