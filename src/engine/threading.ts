@@ -8,7 +8,7 @@
 // 22 s per epoch slice with the default policy, 1.5 s with
 // OMP_WAIT_POLICY=PASSIVE. libgomp reads the variable once, when it is
 // loaded, so it must be in the environment before the addon is.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 
 export type ThreadSource = 'NORMALCY_THREADS' | 'auto' | 'setNumThreads';
@@ -42,15 +42,19 @@ export function autoThreadCount(cores = availableParallelism(), busy = busyElsew
 const sleepMs = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /**
- * How many threads other than this one want a core now: the mean over a few
+ * How many threads of other processes want a core now: the mean over a few
  * samples (about 15 ms) of the runnable count in /proc/loadavg, minus this
- * thread. The 1-minute load average lags by a minute (it still counts a job
- * that just ended, and not one that just started), so it is only the fallback
- * where /proc/loadavg is missing (macOS).
+ * process's own runnable threads at the same instant. Our own threads must
+ * not count: just after a fit or a scoring call torch's worker threads are
+ * still winding down, and counting them made a quiet 2-core machine look half
+ * busy (the rule then chose 1 thread). The 1-minute load average lags by a
+ * minute (it still counts a job that just ended, and not one that just
+ * started), so it is only the fallback where /proc/loadavg is missing (macOS).
  */
 export function busyElsewhere(
   samples = 8,
   read: () => string = () => readFileSync('/proc/loadavg', 'utf8'),
+  ownRunnable: () => number = runnableThreadsOfThisProcess,
 ): number {
   let sum = 0;
   for (let i = 0; i < samples; i++) {
@@ -61,10 +65,32 @@ export function busyElsewhere(
       running = NaN;
     }
     if (!Number.isFinite(running)) return loadavg()[0] ?? 0;
-    sum += running;
+    // At least this thread, which is running while it reads.
+    sum += Math.max(0, running - Math.max(1, ownRunnable()));
     if (i < samples - 1) sleepMs(2);
   }
-  return Math.max(0, sum / samples - 1);
+  return sum / samples;
+}
+
+/** Threads of this process in state R (running or runnable), from /proc/self/task; 1 where unreadable. */
+export function runnableThreadsOfThisProcess(): number {
+  let tasks: string[];
+  try {
+    tasks = readdirSync('/proc/self/task');
+  } catch {
+    return 1;
+  }
+  let running = 0;
+  for (const task of tasks) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${task}/stat`, 'utf8');
+      // The state follows the command name, which is in parentheses and may hold spaces.
+      if (stat[stat.lastIndexOf(')') + 2] === 'R') running++;
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return Math.max(1, running);
 }
 
 /**

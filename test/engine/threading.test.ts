@@ -9,6 +9,7 @@ import {
   applyWaitPolicy,
   autoThreadCount,
   busyElsewhere,
+  runnableThreadsOfThisProcess,
   threadsFromEnvironment,
 } from '../../src/engine/threading.js';
 
@@ -20,16 +21,25 @@ test('autoThreadCount: the cores not busy with other work, between 1 and the cor
   assert.equal(autoThreadCount(1, 0), 1);
 });
 
-test('busyElsewhere: the runnable count of /proc/loadavg less this thread, averaged', () => {
+test('busyElsewhere: the runnable count of /proc/loadavg less this process\'s runnable threads, averaged', () => {
   const reads = ['0.50 0.40 0.30 3/120 999\n', '0.50 0.40 0.30 5/120 999\n'];
   let i = 0;
   assert.equal(
-    busyElsewhere(4, () => reads[i++ % 2]!),
+    busyElsewhere(4, () => reads[i++ % 2]!, () => 1),
     3,
   );
   assert.equal(
-    busyElsewhere(2, () => '0.00 0.00 0.00 1/80 5\n'),
+    busyElsewhere(2, () => '0.00 0.00 0.00 1/80 5\n', () => 1),
     0,
+  );
+  // Our own torch workers winding down after a fit are not other work.
+  assert.equal(
+    busyElsewhere(2, () => '0.00 0.00 0.00 3/80 5\n', () => 3),
+    0,
+  );
+  assert.equal(
+    busyElsewhere(2, () => '0.00 0.00 0.00 4/80 5\n', () => 2),
+    2,
   );
   // No /proc (macOS) or an unreadable line: the 1-minute load average.
   const fallback = busyElsewhere(2, () => {
@@ -41,6 +51,7 @@ test('busyElsewhere: the runnable count of /proc/loadavg less this thread, avera
     loadavg()[0],
   );
   assert.ok(busyElsewhere() >= 0);
+  assert.ok(runnableThreadsOfThisProcess() >= 1);
 });
 
 test('NORMALCY_THREADS: auto or a positive integer, else an error naming the variable', () => {
