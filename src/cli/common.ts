@@ -68,8 +68,14 @@ export function intFlag(name: string, min = 1) {
   };
 }
 
-/** A comma-separated list of integers >= min, e.g. `--persons 1,2,5`. */
+/** A comma-separated set of integers >= min, sorted, e.g. `--persons 1,2,5`. */
 export function intListFlag(name: string, min = 1) {
+  const parse = intSeqFlag(name, min);
+  return (v: string): number[] => [...new Set(parse(v))].sort((a, b) => a - b);
+}
+
+/** A comma-separated list of integers >= min kept in its order, e.g. `--hidden 80,80`. */
+export function intSeqFlag(name: string, min = 1) {
   return (v: string): number[] => {
     const parts = v.split(',').map((p) => p.trim());
     const values = parts.map(Number);
@@ -77,7 +83,7 @@ export function intListFlag(name: string, min = 1) {
       throw new InvalidArgumentError(
         `${name} must be a comma-separated list of integers >= ${min}, got '${v}'`,
       );
-    return [...new Set(values)].sort((a, b) => a - b);
+    return values;
   };
 }
 

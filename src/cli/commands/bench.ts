@@ -1,7 +1,7 @@
 // `normalcy bench <name>`: parses the flags and runs one of the benchmark
 // pipelines (src/pipelines), which writes results.json and results.md into --out.
 import { Argument, type Command } from 'commander';
-import { fractionFlag, intFlag, intListFlag, progress } from '../common.js';
+import { fractionFlag, intFlag, intListFlag, intSeqFlag, progress } from '../common.js';
 import { DEFAULT_SEED } from '../../data/random.js';
 import { benchmarks, defaultDataDir, findBenchmark } from '../../pipelines/index.js';
 
@@ -21,6 +21,9 @@ interface BenchFlags {
   epochs?: number;
   maxTrain?: number;
   trainShare?: number;
+  channels?: string;
+  hidden?: number[];
+  trainShift?: number;
 }
 
 export function registerBench(program: Command): void {
@@ -70,8 +73,22 @@ export function registerBench(program: Command): void {
     )
     .option(
       '--epochs <n>',
-      "mnist, fashion-mnist, cifar10: epochs of every detector that trains in epochs, and at most as many pre-training epochs (default: each detector's own)",
+      "mnist, fashion-mnist, cifar10: epochs of every detector that trains in epochs, and at most as many pre-training epochs (default: each detector's own); smap-msl: at most this many epochs, early stopping may end sooner (default: 8; --quick: 5)",
       intFlag('--epochs', 1),
+    )
+    .option(
+      '--channels <list>',
+      'smap-msl: only the label rows of these channels, comma-separated, e.g. P-1,M-6 (default: every labelled channel)',
+    )
+    .option(
+      '--hidden <list>',
+      'smap-msl: LSTM layer sizes of each channel\'s forecaster, e.g. 32 or 80,80 (default: 80,80; --quick: 32)',
+      intSeqFlag('--hidden', 1),
+    )
+    .option(
+      '--train-shift <n>',
+      'smap-msl: train on every n-th window, 1 = every window as telemanom (default: 2)',
+      intFlag('--train-shift', 1),
     )
     .option(
       '--max-train <n>',
@@ -89,7 +106,7 @@ export function registerBench(program: Command): void {
         .map((b) => `  ${b.name.padEnd(14)} ${b.describe}`)
         .join(
           '\n',
-        )}\n\nExamples:\n  normalcy bench sine --out bench-out/sine --quick\n  normalcy bench nab --out bench-out/nab --json\n  normalcy bench cifar10 --out bench-out/cifar10 --classes 3,8 --seeds 3`,
+        )}\n\nExamples:\n  normalcy bench sine --out bench-out/sine --quick\n  normalcy bench nab --out bench-out/nab --json\n  normalcy bench cifar10 --out bench-out/cifar10 --classes 3,8 --seeds 3\n  normalcy bench smap-msl --out bench-out/smap-msl --channels P-1,M-6 --hidden 32 --epochs 35 --train-shift 1`,
     )
     .action(async (name: string, flags: BenchFlags) => {
       const { summary } = await findBenchmark(name).run({
@@ -108,6 +125,12 @@ export function registerBench(program: Command): void {
           epochs: flags.epochs,
           maxTrain: flags.maxTrain,
           trainShare: flags.trainShare,
+        },
+        smapMsl: {
+          channels: flags.channels?.split(',').map((c) => c.trim()),
+          hidden: flags.hidden,
+          epochs: flags.epochs,
+          trainShift: flags.trainShift,
         },
         log: progress,
       });

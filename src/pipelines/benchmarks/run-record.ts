@@ -25,6 +25,20 @@ export interface BenchContext extends PipelineContext {
   persons?: number[];
   /** The one-class image benchmarks' narrowing (mnist, fashion-mnist, cifar10). */
   images?: ImageBenchOptions;
+  /** smap-msl's channels and model; unset = the protocol's own. */
+  smapMsl?: SmapMslOptions;
+}
+
+/** What the CLI may set in smap-msl; unset = the protocol's own (full or quick). */
+export interface SmapMslOptions {
+  /** Only the label rows of these channels (e.g. ['P-1', 'M-6']). */
+  channels?: string[];
+  /** LSTM layer sizes of each channel's forecaster. */
+  hidden?: number[];
+  /** At most this many epochs (early stopping may end sooner). */
+  epochs?: number;
+  /** Train on every n-th window (1: every window, as telemanom). */
+  trainShift?: number;
 }
 
 /** What the CLI may narrow in the one-class image benchmarks; unset = the protocol's own. */

@@ -39,6 +39,7 @@ async function runPool(
   jobs: SmapJob[],
   threads: number[],
   log: (m: string) => void,
+  onResult: (r: SmapJobResult) => void,
 ): Promise<SmapJobResult[]> {
   const entry = fileURLToPath(new URL('./smap-worker.js', import.meta.url));
   const queue = [...jobs];
@@ -73,6 +74,7 @@ async function runPool(
               }
               if (msg.result) {
                 results.push(msg.result);
+                onResult(msg.result);
                 log(
                   `smap-msl ${msg.result.channel}: ${msg.result.ranges.length} flagged ranges, ${msg.result.seconds.toFixed(1)} s (${results.length}/${jobs.length})`,
                 );
@@ -114,12 +116,26 @@ export async function runSmapMsl(
     // And P-1, a channel whose anomalies a short training finds.
     rows.push(...labels.filter((l) => l.channel === 'P-1' && !rows.includes(l)));
   }
+  const asked = ctx.smapMsl?.channels;
+  if (asked) {
+    const unknown = asked.filter((c) => !labels.some((l) => l.channel === c));
+    if (unknown.length > 0)
+      throw new Error(
+        `--channels: ${unknown.join(', ')} not in ${join(root, 'labeled_anomalies.csv')}`,
+      );
+    rows = labels.filter((l) => asked.includes(l.channel));
+  }
   const channels = [...new Set(rows.map((r) => r.channel))];
   const window = 250;
   const horizon = 10;
-  const net = ctx.quick
+  const protocolNet = ctx.quick
     ? { hidden: [32], epochs: 5, trainShift: 2 }
     : { hidden: [80, 80], epochs: 8, trainShift: 2 };
+  const net = {
+    hidden: ctx.smapMsl?.hidden ?? protocolNet.hidden,
+    epochs: ctx.smapMsl?.epochs ?? protocolNet.epochs,
+    trainShift: ctx.smapMsl?.trainShift ?? protocolNet.trainShift,
+  };
   const jobs: SmapJob[] = channels.map((channel) => ({
     channel,
     trainPath: join(root, 'train', `${channel}.npy.gz`),
@@ -140,6 +156,14 @@ export async function runSmapMsl(
       ? `smap-msl: ${jobs.length} channels through the queue on ${ctx.redis} (workers: normalcy worker --redis ...)`
       : `smap-msl: ${jobs.length} channels on ${workers} worker(s) with ${threads.join('+')} thread(s) (${cores} cores)`,
   );
+  // The raw errors of each channel as it finishes, so that thresholds can be
+  // studied again without retraining (and a run cut short keeps what it did).
+  const saveErrors = (r: SmapJobResult) =>
+    writeNpy(join(ctx.out, 'errors', `${r.channel}.npy`), {
+      dtype: 'float32',
+      shape: [r.errors.length],
+      data: r.errors,
+    });
   const t0 = performance.now();
   const results = ctx.redis
     ? await runOnQueue<SmapJob, SmapJobResult>(
@@ -147,21 +171,16 @@ export async function runSmapMsl(
         'smap-channel',
         `bench-smap-msl-${Date.now()}`,
         jobs.map((job) => ({ id: job.channel, data: job })),
-        (id, r, done, total) =>
+        (id, r, done, total) => {
+          saveErrors(r);
           ctx.log(
             `smap-msl ${id}: ${r.ranges.length} flagged ranges, ${r.seconds.toFixed(1)} s (${done}/${total}, queue)`,
-          ),
+          );
+        },
       )
-    : await runPool(jobs, threads, ctx.log);
+    : await runPool(jobs, threads, ctx.log, saveErrors);
   const wallSeconds = (performance.now() - t0) / 1000;
   const byChannel = new Map(results.map((r) => [r.channel, r]));
-  // The raw errors, so that thresholds can be studied again without retraining.
-  for (const r of results)
-    writeNpy(join(ctx.out, 'errors', `${r.channel}.npy`), {
-      dtype: 'float32',
-      shape: [r.errors.length],
-      data: r.errors,
-    });
 
   const totals: Record<string, Totals> = {};
   const perRow: Record<string, unknown>[] = [];
@@ -194,6 +213,9 @@ export async function runSmapMsl(
       predicted: r.ranges,
       seconds: r.seconds,
       trainSeconds: r.trainSeconds,
+      epochs: r.epochs,
+      bestEpoch: r.bestEpoch,
+      stoppedEarly: r.stoppedEarly,
     });
   }
   const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN);
@@ -244,7 +266,7 @@ export async function runSmapMsl(
   return {
     title: 'SMAP / MSL, telemanom protocol: LSTM forecaster + dynamic threshold',
     protocol: [
-      `Channels: ${ctx.quick ? `quick: ${channels.join(', ')} (per spacecraft the labelled channel with the shortest test series, and P-1)` : `every labelled channel (${channels.length}; P-2's two label rows are evaluated on their own, as telemanom does, T-10 has no label row)`}; ${rows.length} label rows.`,
+      `Channels: ${asked ? `the label rows of --channels ${asked.join(',')}` : ctx.quick ? `quick: ${channels.join(', ')} (per spacecraft the labelled channel with the shortest test series, and P-1)` : `every labelled channel (${channels.length}; P-2's two label rows are evaluated on their own, as telemanom does, T-10 has no label row)`}; ${rows.length} label rows.`,
       `Model, one per channel: LSTM ${JSON.stringify(net.hidden)} over all columns (the telemetry value and the one-hot command flags, as telemanom), ${window} past steps, forecasting the next ${horizon} values of column 0 (Forecaster targets [0]); trained on train/<chan> (every ${net.trainShift}th window, at most ${net.epochs} epoch(s) with telemanom's early stopping (patience 10, min delta 3e-4, on a seeded shuffled 20% of the windows) and dropout 0.3, batch 64, Adam 1e-3, seed ${ctx.seed}; telemanom trains every window for up to 35 epochs, so this is ${ctx.quick ? 'far ' : ''}less training). No scaling: the data is already in [-1, 1].`,
       `Errors: |y(t) - yhat(t)| of column 0 with yhat(t) the one-step-ahead forecast (telemanom's 'first' aggregation of the ${horizon} overlapping forecasts), for t = ${window} .. N - ${horizon} - 1 as telemanom (N - ${window + horizon} errors: the first ${window} steps have no forecast, the last ${horizon} lack a full horizon of targets).`,
       'Earlier full run (same seed, LSTM and threshold), for comparison: column 0 as the only input and the root of the mean squared error over all forecasts covering a step gave SMAP 50/6/19 (F1 0.800), MSL 10/1/26 (F1 0.426), total 60/7/45, P 0.896, R 0.571, F1 0.698, mean AUC-PR 0.489, VUS-PR 0.530; wall 1823 s.',

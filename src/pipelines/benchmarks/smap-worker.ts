@@ -29,6 +29,9 @@ export interface SmapJobResult {
   trainSteps: number;
   testSteps: number;
   epochs: number;
+  /** The epoch whose weights were kept (early stopping restores the best). */
+  bestEpoch: number;
+  stoppedEarly: boolean;
   trainSeconds: number;
   seconds: number;
   maxRssMiB: number;
@@ -58,6 +61,8 @@ export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
     trainSteps: train.length,
     testSteps: test.length,
     epochs: summary.epochs,
+    bestEpoch: summary.bestEpoch,
+    stoppedEarly: summary.stoppedEarly,
     trainSeconds: summary.seconds,
     seconds: (performance.now() - t0) / 1000,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
