@@ -5,6 +5,7 @@
 import { column, type Series } from '../data/series.js';
 import type { IndexRange } from '../data/ranges.js';
 import { detectIncidents } from '../alarms/detect-incidents.js';
+import type { EventRules } from '../alarms/event-rules.js';
 import type { Incident } from '../alarms/incident.js';
 import { Forecaster, type ForecasterConfig } from '../detectors/forecaster.js';
 import { eventCountsFromRanges, type EventCounts } from '../metrics/event-level.js';
@@ -122,10 +123,44 @@ export function telemanomDetect(
       `the test series (${test.length} steps) is not longer than the window and the horizon (${start} + ${horizon})`,
     );
   const errors = telemanomErrors(forecaster, test);
+  return telemanomThreshold(
+    errors,
+    test,
+    { start, horizon, window: forecaster.config.window },
+    options,
+  );
+}
+
+/** Where a forecaster's errors sit in the test series (in original steps). */
+export interface ErrorLayout {
+  /** Test step of errors[0]. */
+  start: number;
+  /** Forecast horizon (the scale checks use each step's horizon targets). */
+  horizon: number;
+  /** The input window (telemanomStartup's length). */
+  window: number;
+}
+
+/**
+ * The threshold part of telemanomDetect on errors already computed (e.g. saved
+ * by a benchmark run): telemanom's threshold settings, start-up rules and
+ * scale checks unless `options` says otherwise.
+ */
+export function telemanomThreshold(
+  errors: Float32Array,
+  test: Series,
+  layout: ErrorLayout,
+  options: TelemanomThresholdOptions = {},
+): TelemanomDetection {
+  const { start, horizon, window } = layout;
+  if (start + errors.length + horizon > test.length)
+    throw new RangeError(
+      `telemanomThreshold: ${errors.length} errors from step ${start} with horizon ${horizon} do not fit a test series of ${test.length} steps`,
+    );
   const { scaleChecks = true, ...thresholdOptions } = options;
   const threshold = dynamicThreshold(errors, {
     ...TELEMANOM_THRESHOLD,
-    ...telemanomStartup(errors.length, forecaster.config.window),
+    ...telemanomStartup(errors.length, window),
     ...thresholdOptions,
     values: scaleChecks
       ? column(test, 0).subarray(start, start + errors.length + horizon - 1)
@@ -136,20 +171,30 @@ export function telemanomDetect(
   return { start, errors, threshold, ranges, incidents: telemanomIncidents(threshold, start) };
 }
 
+/** The median of the windows' epsilons (0 when none is finite): severity's reference. */
+export function medianEpsilon(threshold: DynamicThresholdResult): number {
+  const epsilons = threshold.epsilons.map((e) => e.epsilon).sort((a, b) => a - b);
+  const reference = epsilons.length > 0 ? epsilons[Math.floor(epsilons.length / 2)]! : 0;
+  return Number.isFinite(reference) ? reference : 0;
+}
+
 /**
- * Incidents from the dynamic threshold's flagged ranges, one per range (no merging,
- * no length rule: telemanom's own pruning already ran), shifted to test steps.
+ * Incidents from the dynamic threshold's flagged ranges, shifted to test steps.
+ * By default one per range (no merging, no length rule: telemanom's own pruning
+ * already ran); `rules` applies the alarms layer's rules on top.
  */
-function telemanomIncidents(threshold: DynamicThresholdResult, start: number): Incident[] {
+export function telemanomIncidents(
+  threshold: DynamicThresholdResult,
+  start: number,
+  rules: Partial<EventRules> = { mergeGap: 0, minLength: 1 },
+): Incident[] {
   const errors = threshold.smoothedErrors;
   const flags = new Uint8Array(errors.length);
   for (const [a, b] of threshold.ranges) flags.fill(1, a, b + 1);
-  const epsilons = threshold.epsilons.map((e) => e.epsilon).sort((a, b) => a - b);
-  const reference = epsilons.length > 0 ? epsilons[Math.floor(epsilons.length / 2)]! : 0;
   const { incidents } = detectIncidents(errors, {
-    threshold: Number.isFinite(reference) ? reference : 0,
+    threshold: medianEpsilon(threshold),
     flags,
-    rules: { mergeGap: 0, minLength: 1 },
+    rules: { mergeGap: 0, minLength: 1, ...rules },
   });
   return incidents.map((i) => ({
     ...i,

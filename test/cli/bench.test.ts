@@ -242,6 +242,64 @@ test('bench smap-msl --quick: channels on workers, event counts, raw errors save
   }
 });
 
+test('bench smap-msl --channels, --hidden, --epochs, --train-shift set the channels and the model', () => {
+  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-smap-'));
+  try {
+    const summary = bench(
+      'smap-msl',
+      out,
+      '--data-dir',
+      datasetsDir(),
+      '--workers',
+      '1',
+      '--channels',
+      'T-9',
+      '--hidden',
+      '8,4',
+      '--epochs',
+      '2',
+      '--train-shift',
+      '8',
+    );
+    const json = checkResults(out, 'smap-msl', summary);
+    const results = json.results as {
+      net: { hidden: number[]; epochs: number; trainShift: number };
+      channels: { channel: string; epochs: number; bestEpoch: number }[];
+    };
+    assert.deepEqual(results.net, { hidden: [8, 4], epochs: 2, trainShift: 8 });
+    assert.deepEqual(
+      results.channels.map((c) => c.channel),
+      ['T-9'],
+    );
+    assert.ok(results.channels[0]!.epochs <= 2 && results.channels[0]!.bestEpoch >= 1);
+    assert.ok(existsSync(join(out, 'errors', 'T-9.npy')));
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  for (const extra of [
+    ['--channels', 'T-9,X-99'],
+    ['--hidden', '32,0'],
+  ]) {
+    const r = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'bench',
+        'smap-msl',
+        '--quick',
+        '--out',
+        tmpdir(),
+        '--data-dir',
+        datasetsDir(),
+        ...extra,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /--channels: X-99 not a labelled channel|--hidden must be/);
+  }
+});
+
 test('bench dsads --quick: AMSL protocol metrics', () => {
   const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-dsads-'));
   try {

@@ -82,7 +82,7 @@ export function registerBench(program: Command): void {
     )
     .option(
       '--hidden <list>',
-      'smap-msl: LSTM layer sizes of each channel\'s forecaster, e.g. 32 or 80,80 (default: 80,80; --quick: 32)',
+      "smap-msl: LSTM layer sizes of each channel's forecaster, e.g. 32 or 80,80 (default: 80,80; --quick: 32)",
       intSeqFlag('--hidden', 1),
     )
     .option(

@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readTelemanomLabels, type TelemanomLabel } from '../../data/telemanom.js';
+import { ConfigError } from '../../config/errors.js';
 import { writeNpy } from '../../data/npy.js';
 import { rangesToMask } from '../../data/ranges.js';
 import { telemanomEvents } from '../telemanom.js';
@@ -120,8 +121,8 @@ export async function runSmapMsl(
   if (asked) {
     const unknown = asked.filter((c) => !labels.some((l) => l.channel === c));
     if (unknown.length > 0)
-      throw new Error(
-        `--channels: ${unknown.join(', ')} not in ${join(root, 'labeled_anomalies.csv')}`,
+      throw new ConfigError(
+        `--channels: ${unknown.join(', ')} not a labelled channel of ${join(root, 'labeled_anomalies.csv')}`,
       );
     rows = labels.filter((l) => asked.includes(l.channel));
   }

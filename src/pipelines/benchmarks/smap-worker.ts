@@ -44,7 +44,14 @@ export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
   const test = readSeries(job.testPath);
   const { hidden, window, horizon, trainShift, epochs } = job;
   const forecaster = telemanomForecaster({ hidden, window, horizon, trainShift, epochs });
-  const summary = await forecaster.fit(train, { seed: job.seed });
+  const summary = await forecaster.fit(train, {
+    seed: job.seed,
+    // Training does not return to the event loop, so the 'disconnect' handler
+    // below cannot run: a worker whose parent died stops at the next epoch.
+    onEpoch: () => {
+      if (process.send !== undefined && !process.connected) process.exit(0);
+    },
+  });
   // telemanom leaves C-2's start unflattened (its anomaly is early in the series).
   const { start, errors, threshold, ranges } = telemanomDetect(
     forecaster,
