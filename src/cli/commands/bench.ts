@@ -78,7 +78,7 @@ export function registerBench(program: Command): void {
     )
     .option(
       '--channels <list>',
-      'smap-msl: only the label rows of these channels, comma-separated, e.g. P-1,M-6 (default: every labelled channel)',
+      'smap-msl: only the label rows of these channels, comma-separated, run in that order, e.g. P-1,M-6 (default: every labelled channel)',
     )
     .option(
       '--hidden <list>',

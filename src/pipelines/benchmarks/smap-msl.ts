@@ -124,7 +124,9 @@ export async function runSmapMsl(
       throw new ConfigError(
         `--channels: ${unknown.join(', ')} not a labelled channel of ${join(root, 'labeled_anomalies.csv')}`,
       );
-    rows = labels.filter((l) => asked.includes(l.channel));
+    // In the order asked: the channels run in that order (a run that may be cut
+    // short can interleave the spacecraft).
+    rows = [...new Set(asked)].flatMap((c) => labels.filter((l) => l.channel === c));
   }
   const channels = [...new Set(rows.map((r) => r.channel))];
   const window = 250;
