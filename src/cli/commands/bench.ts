@@ -1,7 +1,14 @@
 // `normalcy bench <name>`: parses the flags and runs one of the benchmark
 // pipelines (src/pipelines), which writes results.json and results.md into --out.
 import { Argument, type Command } from 'commander';
-import { fractionFlag, intFlag, intListFlag, intSeqFlag, progress } from '../common.js';
+import {
+  detectorSetFlag,
+  fractionFlag,
+  intFlag,
+  intListFlag,
+  intSeqFlag,
+  progress,
+} from '../common.js';
 import { DEFAULT_SEED } from '../../data/random.js';
 import { benchmarks, defaultDataDir, findBenchmark } from '../../pipelines/index.js';
 
@@ -24,6 +31,8 @@ interface BenchFlags {
   channels?: string;
   hidden?: number[];
   trainShift?: number;
+  set?: Record<string, Record<string, unknown>>;
+  holdout?: boolean;
 }
 
 export function registerBench(program: Command): void {
@@ -100,6 +109,15 @@ export function registerBench(program: Command): void {
       "cifar10 without training images: the share of a class's test images that trains (default: 0.8)",
       fractionFlag('--train-share'),
     )
+    .option(
+      '--set <detector.field=value>',
+      'mnist, fashion-mnist, cifar10: a config field of one detector, value as JSON (e.g. geom.shift=2); repeatable (default: registry defaults)',
+      detectorSetFlag('--set'),
+    )
+    .option(
+      '--holdout',
+      'mnist, fashion-mnist: run the development protocol on the training split only, leaving the test split unseen (for choosing settings) (default: off)',
+    )
     .addHelpText(
       'after',
       `\nBenchmarks:\n${benchmarks
@@ -125,6 +143,8 @@ export function registerBench(program: Command): void {
           epochs: flags.epochs,
           maxTrain: flags.maxTrain,
           trainShare: flags.trainShare,
+          set: flags.set,
+          holdout: flags.holdout === true,
         },
         smapMsl: {
           channels: flags.channels?.split(',').map((c) => c.trim()),
