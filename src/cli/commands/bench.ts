@@ -1,9 +1,10 @@
 // `normalcy bench <name>`: parses the flags and runs one of the benchmark
 // pipelines (src/pipelines), which writes results.json and results.md into --out.
-import { Argument, type Command } from 'commander';
+import { Argument, Option, type Command } from 'commander';
 import { fractionFlag, intFlag, intListFlag, progress } from '../common.js';
 import { DEFAULT_SEED } from '../../data/random.js';
 import { benchmarks, defaultDataDir, findBenchmark } from '../../pipelines/index.js';
+import { SERIES_SETS, type SeriesSet } from '../../pipelines/benchmarks/series-selection.js';
 
 interface BenchFlags {
   dataDir?: string;
@@ -21,6 +22,7 @@ interface BenchFlags {
   epochs?: number;
   maxTrain?: number;
   trainShare?: number;
+  set?: SeriesSet;
 }
 
 export function registerBench(program: Command): void {
@@ -83,13 +85,21 @@ export function registerBench(program: Command): void {
       "cifar10 without training images: the share of a class's test images that trains (default: 0.8)",
       fractionFlag('--train-share'),
     )
+    .addOption(
+      new Option(
+        '--set <name>',
+        'series: development (the draw the defaults were chosen on, halves A and B; 5 per source) or holdout (set C: series outside that draw, every detector with its defaults; 8 per source); $NORMALCY_SERIES_PER_SOURCE sets the count',
+      )
+        .choices(SERIES_SETS)
+        .default('development'),
+    )
     .addHelpText(
       'after',
       `\nBenchmarks:\n${benchmarks
         .map((b) => `  ${b.name.padEnd(14)} ${b.describe}`)
         .join(
           '\n',
-        )}\n\nExamples:\n  normalcy bench sine --out bench-out/sine --quick\n  normalcy bench nab --out bench-out/nab --json\n  normalcy bench cifar10 --out bench-out/cifar10 --classes 3,8 --seeds 3`,
+        )}\n\nExamples:\n  normalcy bench sine --out bench-out/sine --quick\n  normalcy bench nab --out bench-out/nab --json\n  normalcy bench series --set holdout --out bench-out/series-c\n  normalcy bench cifar10 --out bench-out/cifar10 --classes 3,8 --seeds 3`,
     )
     .action(async (name: string, flags: BenchFlags) => {
       const { summary } = await findBenchmark(name).run({
@@ -101,6 +111,7 @@ export function registerBench(program: Command): void {
         workers: flags.workers,
         ...(flags.redis !== undefined && { redis: flags.redis, queue: flags.queue }),
         persons: flags.persons,
+        seriesSet: flags.set,
         images: {
           classes: flags.classes,
           seeds: flags.seeds,

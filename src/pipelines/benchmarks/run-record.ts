@@ -25,6 +25,8 @@ export interface BenchContext extends PipelineContext {
   persons?: number[];
   /** The one-class image benchmarks' narrowing (mnist, fashion-mnist, cifar10). */
   images?: ImageBenchOptions;
+  /** Series harness: the development draw (halves A and B) or the holdout set C. */
+  seriesSet?: 'development' | 'holdout';
 }
 
 /** What the CLI may narrow in the one-class image benchmarks; unset = the protocol's own. */
