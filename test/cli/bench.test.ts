@@ -334,12 +334,12 @@ test('bench series --quick: detectors and auto on SMAP/MSL and NAB series, chose
   }
 });
 
-test('bench series --set holdout: defaults only, on set C, with the goal stated', () => {
+test('bench series --series-set holdout: defaults only, on set C, with the goal stated', () => {
   const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-series-c-'));
   const before = process.env.NORMALCY_SERIES_DETECTORS;
   process.env.NORMALCY_SERIES_DETECTORS = 'pca,auto';
   try {
-    const summary = bench('series', out, '--data-dir', datasetsDir(), '--set', 'holdout');
+    const summary = bench('series', out, '--data-dir', datasetsDir(), '--series-set', 'holdout');
     const json = checkResults(out, 'series', summary) as unknown as {
       results: {
         set: string;
@@ -375,12 +375,12 @@ test('bench series --set holdout: defaults only, on set C, with the goal stated'
   }
 });
 
-test('bench series --set: an unknown set is a usage error naming the flag', () => {
+test('bench series --series-set: an unknown set is a usage error naming the flag', () => {
   const r = spawnSync(
     process.execPath,
-    [cli, 'bench', 'series', '--out', tmpdir(), '--set', 'test'],
+    [cli, 'bench', 'series', '--out', tmpdir(), '--series-set', 'test'],
     { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
   );
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /--set/);
+  assert.match(r.stderr, /--series-set/);
 });

@@ -22,7 +22,7 @@ interface BenchFlags {
   epochs?: number;
   maxTrain?: number;
   trainShare?: number;
-  set?: SeriesSet;
+  seriesSet?: SeriesSet;
 }
 
 export function registerBench(program: Command): void {
@@ -87,7 +87,7 @@ export function registerBench(program: Command): void {
     )
     .addOption(
       new Option(
-        '--set <name>',
+        '--series-set <name>',
         'series: development (the draw the defaults were chosen on, halves A and B; 5 per source) or holdout (set C: series outside that draw, every detector with its defaults; 8 per source); $NORMALCY_SERIES_PER_SOURCE sets the count',
       )
         .choices(SERIES_SETS)
@@ -99,7 +99,7 @@ export function registerBench(program: Command): void {
         .map((b) => `  ${b.name.padEnd(14)} ${b.describe}`)
         .join(
           '\n',
-        )}\n\nExamples:\n  normalcy bench sine --out bench-out/sine --quick\n  normalcy bench nab --out bench-out/nab --json\n  normalcy bench series --set holdout --out bench-out/series-c\n  normalcy bench cifar10 --out bench-out/cifar10 --classes 3,8 --seeds 3`,
+        )}\n\nExamples:\n  normalcy bench sine --out bench-out/sine --quick\n  normalcy bench nab --out bench-out/nab --json\n  normalcy bench series --series-set holdout --out bench-out/series-c\n  normalcy bench cifar10 --out bench-out/cifar10 --classes 3,8 --seeds 3`,
     )
     .action(async (name: string, flags: BenchFlags) => {
       const { summary } = await findBenchmark(name).run({
@@ -111,7 +111,7 @@ export function registerBench(program: Command): void {
         workers: flags.workers,
         ...(flags.redis !== undefined && { redis: flags.redis, queue: flags.queue }),
         persons: flags.persons,
-        seriesSet: flags.set,
+        seriesSet: flags.seriesSet,
         images: {
           classes: flags.classes,
           seeds: flags.seeds,

@@ -1,4 +1,4 @@
-// The series harness on the holdout set C (`bench series --set holdout`): every detector
+// The series harness on the holdout set C (`bench series --series-set holdout`): every detector
 // with its defaults (the variants chosen on the development halves) and `auto`, on series
 // that no choice saw, and whether auto reaches the best single detector there. Nothing
 // is chosen on C: a default changed after seeing these numbers would spoil it.

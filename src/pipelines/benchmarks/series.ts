@@ -10,7 +10,7 @@
 // split at random (seeded) into two halves, within each source: for each detector the
 // variant with the best mean AUC-PR on half A is chosen, and reported on half B, so the
 // choice is never scored on the series it was made on. Those halves have since both
-// been seen (auto's normalisation was settled on B), so `--set holdout` runs every
+// been seen (auto's normalisation was settled on B), so `--series-set holdout` runs every
 // detector with its defaults on set C, series outside the development draw
 // (series-selection.ts, series-holdout.ts).
 import { join } from 'node:path';
