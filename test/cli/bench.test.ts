@@ -345,7 +345,7 @@ test('bench series --series-set holdout: defaults only, on set C, with the goal 
         set: string;
         cases: { name: string; source: string; half: string }[];
         summary: { detector: string; variant: string; series: number }[];
-        goal: { bestAucPr: { detector: string }; pairedSeries: number };
+        goal: { bestAucPr: { detector: string }; series: number; failures: unknown[] };
         rows: { error?: string }[];
       };
     };
@@ -366,7 +366,8 @@ test('bench series --series-set holdout: defaults only, on set C, with the goal 
     );
     assert.ok(r.rows.every((row) => row.error === undefined));
     assert.equal(r.goal.bestAucPr.detector, 'pca');
-    assert.equal(r.goal.pairedSeries, 4);
+    assert.equal(r.goal.series, 4);
+    assert.deepEqual(r.goal.failures, []);
     assert.match(readFileSync(join(out, 'results.md'), 'utf8'), /Goal \(auto at or above/);
   } finally {
     if (before === undefined) delete process.env.NORMALCY_SERIES_DETECTORS;
