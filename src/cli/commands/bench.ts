@@ -1,7 +1,7 @@
 // `normalcy bench <name>`: parses the flags and runs one of the benchmark
 // pipelines (src/pipelines), which writes results.json and results.md into --out.
 import { Argument, Option, type Command } from 'commander';
-import { fractionFlag, intFlag, intListFlag, progress } from '../common.js';
+import { detectorSetFlag, fractionFlag, intFlag, intListFlag, progress } from '../common.js';
 import { DEFAULT_SEED } from '../../data/random.js';
 import { benchmarks, defaultDataDir, findBenchmark } from '../../pipelines/index.js';
 import { SERIES_SETS, type SeriesSet } from '../../pipelines/benchmarks/series-selection.js';
@@ -23,6 +23,8 @@ interface BenchFlags {
   maxTrain?: number;
   trainShare?: number;
   seriesSet?: SeriesSet;
+  set?: Record<string, Record<string, unknown>>;
+  holdout?: boolean;
 }
 
 export function registerBench(program: Command): void {
@@ -93,6 +95,15 @@ export function registerBench(program: Command): void {
         .choices(SERIES_SETS)
         .default('development'),
     )
+    .option(
+      '--set <detector.field=value>',
+      'mnist, fashion-mnist, cifar10: a config field of one detector, value as JSON (e.g. geom.shift=2); repeatable (default: registry defaults)',
+      detectorSetFlag('--set'),
+    )
+    .option(
+      '--holdout',
+      'mnist, fashion-mnist: run the development protocol on the training split only, leaving the test split unseen (for choosing settings) (default: off)',
+    )
     .addHelpText(
       'after',
       `\nBenchmarks:\n${benchmarks
@@ -119,6 +130,8 @@ export function registerBench(program: Command): void {
           epochs: flags.epochs,
           maxTrain: flags.maxTrain,
           trainShare: flags.trainShare,
+          set: flags.set,
+          holdout: flags.holdout === true,
         },
         log: progress,
       });
