@@ -88,5 +88,6 @@ void RegisterShape(Napi::Env env, Napi::Object exports);
 void RegisterNN(Napi::Env env, Napi::Object exports);
 void RegisterOptimizer(Napi::Env env, Napi::Object exports);
 void RegisterSvm(Napi::Env env, Napi::Object exports);
+void RegisterGemmRoute(Napi::Env env, Napi::Object exports);
 
 }  // namespace normalcy

