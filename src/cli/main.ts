@@ -54,6 +54,12 @@ export async function main(argv: string[]): Promise<number> {
 const invokedDirectly =
   process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (invokedDirectly || process.argv[1]?.endsWith('/normalcy')) {
+  // A reader that stops early (`normalcy --help | head`, `watch ... | head -n 5`) closes
+  // the pipe: stop quietly, as Unix tools do, instead of dying on an unhandled EPIPE.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
   main(process.argv).then((code) => {
     process.exitCode = code;
   });

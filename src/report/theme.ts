@@ -43,6 +43,8 @@ export const theme: Config = {
     titleFontSize: 12,
     titleFontWeight: 'normal',
     orient: 'top-right',
+    // Vega-Lite cuts labels at 160 px: "examined, labelled anomalous" lost its end.
+    labelLimit: 320,
     fillColor: '#ffffffd9',
     padding: 4,
   },

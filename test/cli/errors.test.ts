@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { runCli } from '../helpers/cli.js';
 import { idxBytes } from '../helpers/idx.js';
 import { modelFilePath, readSavedModel, writeModelDir } from '../../src/detectors/model-dir.js';
@@ -13,6 +15,7 @@ import { createSeries } from '../../src/data/series.js';
 import { readMnistLabels, readMnistImages } from '../../src/data/idx.js';
 import { tensor, tidy } from '../../src/engine/index.js';
 
+const cliPath = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'normalcy-errors-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -268,4 +271,14 @@ test('NaN made inside the pipeline is caught where it appears', async () => {
     () => d.score(huge),
     /forecaster: scores overflow float32 .*values up to 3\.00e\+38 in column 0/,
   );
+});
+
+test('a reader that closes the pipe early ends the command quietly, without an EPIPE trace', () => {
+  // `normalcy --help | head -n 1` through a shell, as a user types it.
+  const r = spawnSync('bash', ['-c', `set -o pipefail; node ${cliPath} --help | head -n 1`], {
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^Usage: normalcy/);
+  assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
 });
