@@ -81,6 +81,31 @@ export function intListFlag(name: string, min = 1) {
   };
 }
 
+/**
+ * A repeatable `--set detector.field=value` (value as JSON, else a string), collected into
+ * { detector: { field: value } }, e.g. `--set geom.shift=2 --set geom.rotate=false`.
+ */
+export function detectorSetFlag(name: string) {
+  return (
+    v: string,
+    prev: Record<string, Record<string, unknown>> = {},
+  ): Record<string, Record<string, unknown>> => {
+    const m = /^([\w-]+)\.(\w+)=(.*)$/s.exec(v);
+    if (!m)
+      throw new InvalidArgumentError(
+        `${name} must look like detector.field=value (e.g. geom.shift=2), got '${v}'`,
+      );
+    const [, detector, field, raw] = m as unknown as [string, string, string, string];
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      value = raw;
+    }
+    return { ...prev, [detector]: { ...prev[detector], [field]: value } };
+  };
+}
+
 export function fractionFlag(name: string) {
   return (v: string): number => {
     const n = Number(v);

@@ -25,7 +25,16 @@ import {
   IMAGE_NORMALIZATIONS,
   type ImageNormalization,
 } from '../data/image-normalization.js';
-import { chwOf, forImageBatches, imageBatch, rowsOfImages } from './image-batches.js';
+import {
+  chwOf,
+  forImageBatches,
+  imageBatch,
+  perImageStream,
+  pixelTransform,
+  resolvePixelScale,
+  rowsOfImages,
+  type PixelTransform,
+} from './image-rows.js';
 import {
   OneClassSvm,
   type OneClassSvmGamma,
@@ -52,7 +61,6 @@ import {
 } from './config-fields.js';
 import { columnMeanStd } from '../data/column-stats.js';
 import type { StreamOptions, StreamScorer } from './stream-scorer.js';
-import { perImageStream } from './image-rows.js';
 
 /** With the trainer's fields (validationSplit: a share of the training images). */
 export interface CaeOcsvmConfig extends TrainingFields {
@@ -172,14 +180,9 @@ export class CaeOcsvmDetector implements Detector {
     return new ConvAutoencoder(chwOf(c.imageShape), c.encoderChannels, c.bottleneck);
   }
 
-  /** Pixels of one image into dst: times pixelScale, or normalised. */
-  private readonly transform = (src: Float32Array, dst: Float32Array, offset: number) => {
-    if (this.normalizer && this.normalizer.kind !== 'none') {
-      this.normalizer.apply(src, dst, offset);
-      return;
-    }
-    const s = this.pixelScale;
-    for (let k = 0; k < src.length; k++) dst[offset + k] = src[k]! * s;
+  /** Pixels of one image into dst: normalised, or times pixelScale (set in fit and load). */
+  private transform: PixelTransform = () => {
+    throw new NotFittedError('cae-ocsvm', 'score');
   };
 
   private check(x: Series, what: string): void {
@@ -244,6 +247,7 @@ export class CaeOcsvmDetector implements Detector {
     const kind: ImageNormalization =
       c.normalization !== 'auto' ? c.normalization : c.imageShape[2] > 1 ? 'gcn-minmax' : 'none';
     this.normalizer = ImageNormalizer.fit(kind, trainSeries.data, this.imageSize);
+    this.transform = pixelTransform(this.normalizer, this.pixelScale);
     // Min-max puts every training pixel in [0, 1] already.
     if (c.loss === 'bce' && kind === 'none') this.checkUnitRange(trainSeries);
     this.featureMean = undefined;
@@ -414,6 +418,7 @@ export class CaeOcsvmDetector implements Detector {
       state.normalizer ?? { kind: 'none', min: 0, max: 1 },
       'cae-ocsvm state',
     );
+    d.transform = pixelTransform(d.normalizer, d.pixelScale);
     d.net = d.newNet();
     const f = d.net.featureSize;
     const vector = (v: unknown, name: string): Float64Array => {
@@ -442,13 +447,6 @@ function checkNu(nu: number): void {
   if (typeof nu !== 'number' || !(nu > 0 && nu <= 1)) {
     throw new Error(`cae-ocsvm: nu must be in (0, 1], got ${nu}`);
   }
-}
-
-function resolvePixelScale(scale: number | 'auto', data: Float32Array): number {
-  if (scale !== 'auto') return scale;
-  let max = -Infinity;
-  for (let i = 0; i < data.length; i++) if (data[i]! > max) max = data[i]!;
-  return max > 1 ? 1 / 255 : 1;
 }
 
 /** Per-column mean and population std; a constant column gets std 1. */

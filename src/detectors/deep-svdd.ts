@@ -42,8 +42,7 @@ import {
 import { resolveConfig, type Schema } from '../config/schema.js';
 import { layerSizes, trainingFields, FIXED_EPOCHS, imageShapeField } from './config-fields.js';
 import type { StreamOptions, StreamScorer } from './stream-scorer.js';
-import { perImageStream } from './image-rows.js';
-import { chwOf, forImageBatches, imageBatch, rowsOfImages } from './image-batches.js';
+import { chwOf, forImageBatches, imageBatch, perImageStream, rowsOfImages } from './image-rows.js';
 
 export interface DeepSvddConfig {
   /** Image shape [height, width, channels]; a Series row holds h * w * c pixels in that order. */

@@ -9,8 +9,10 @@
 // Data layout as the other image detectors (image-rows.ts): one image a row, flattened in
 // [h, w, c] order, `imageShape: [h, w, c]`; any size and channel count. Non-square images
 // are zero-padded to a centred square when rotations are on (a rotation must keep the
-// shape). Pixels are multiplied by `pixelScale` ('auto': 1/255 when the training maximum
-// exceeds 1, else 1; resolved in fit and saved).
+// shape). Pixels go through the shared image normaliser (`normalization`, learnt on the
+// training images, src/data/image-normalization.ts); with 'none' they are multiplied by
+// `pixelScale` ('auto': 1/255 when the training maximum exceeds 1, else 1). Both are
+// resolved in fit and saved.
 //
 // Cost: each epoch trains on every (image, transformation) pair, K times the images, and
 // scoring runs the network K times per image; so K sets the price (see README).
@@ -46,13 +48,20 @@ import { ConfigError } from '../config/errors.js';
 import { trainingFields, FIXED_EPOCHS, imageShapeField } from './config-fields.js';
 import {
   channelsFirst,
-  imageTensor,
-  imageTensorHwc,
+  imageBatch,
+  imageBatchHwc,
   pixelsPerImage,
+  pixelTransform,
   resolvePixelScale,
   perImageStream,
   rowRange,
+  type PixelTransform,
 } from './image-rows.js';
+import {
+  ImageNormalizer,
+  IMAGE_NORMALIZATIONS,
+  type ImageNormalization,
+} from '../data/image-normalization.js';
 import type { StreamOptions, StreamScorer } from './stream-scorer.js';
 
 /** The trainer's fields; an epoch is one pass over every (image, transformation) pair. */
@@ -61,6 +70,8 @@ export interface GeomConfig extends Omit<TrainingConfig, 'weightDecay' | 'valida
   imageShape: [number, number, number];
   /** Factor applied to every pixel; 'auto' = 1/255 when the training maximum exceeds 1, else 1. */
   pixelScale: number | 'auto';
+  /** Per-image normalisation learnt on the training images; 'none': pixels times pixelScale. */
+  normalization: ImageNormalization;
   /** The four rotations by 0, 90, 180 and 270 degrees. */
   rotate: boolean;
   /** Each of the others with and without a horizontal flip. */
@@ -76,6 +87,7 @@ export interface GeomConfig extends Omit<TrainingConfig, 'weightDecay' | 'valida
 export const GEOM_DEFAULTS: GeomConfig = {
   imageShape: [28, 28, 1],
   pixelScale: 'auto',
+  normalization: 'none',
   rotate: true,
   flip: true,
   shift: 0,
@@ -89,6 +101,7 @@ export const GEOM_DEFAULTS: GeomConfig = {
 export const GEOM_SCHEMA: Schema = {
   imageShape: imageShapeField,
   pixelScale: { type: 'number-or-enum', values: ['auto'], min: 0, exclusiveMin: true },
+  normalization: { type: 'enum', values: IMAGE_NORMALIZATIONS },
   rotate: { type: 'boolean' },
   flip: { type: 'boolean' },
   shift: { type: 'int', min: 0 },
@@ -105,6 +118,8 @@ export class GeomDetector implements Detector {
   readonly transforms: readonly GeometricTransform[];
   private net?: TransformClassifier;
   private pixelScale = 1;
+  private normalizer = ImageNormalizer.fit('none', new Float32Array(0), 1);
+  private transform: PixelTransform = pixelTransform(this.normalizer, 1);
   private seed?: number;
   channels = 0;
   summary?: TrainingSummary;
@@ -148,9 +163,9 @@ export class GeomDetector implements Detector {
     return new TransformClassifier(c.imageShape[2], this.side, c.widths, this.transformCount);
   }
 
-  /** Rows of x as scaled [n, c, s, s] tensors. */
+  /** Rows of x as scaled or normalised [n, c, s, s] tensors. */
   private images(x: Series, rows: ArrayLike<number>): Tensor {
-    return this.squared(imageTensor(x, rows, this.config.imageShape, this.pixelScale));
+    return this.squared(imageBatch(x, rows, this.config.imageShape, this.transform));
   }
 
   /** Images [n, c, h, w] zero-padded to a centred square when rotations need one. */
@@ -197,6 +212,8 @@ export class GeomDetector implements Detector {
     this.channels = this.imageSize;
     this.seed = options.seed;
     this.pixelScale = resolvePixelScale(c.pixelScale, trainSeries.data);
+    this.normalizer = ImageNormalizer.fit(c.normalization, trainSeries.data, this.imageSize);
+    this.transform = pixelTransform(this.normalizer, this.pixelScale);
     seedWeights(options.seed);
     this.net?.dispose();
     this.net = this.newNet();
@@ -276,11 +293,11 @@ export class GeomDetector implements Detector {
       const n = Math.min(INFERENCE_BATCH, x.length - start);
       tidy(() => {
         // A leaf in the rows' own [h, w, c] order: its gradient is already laid out as output.
-        const pixels = imageTensorHwc(
+        const pixels = imageBatchHwc(
           x,
           rowRange(start, n),
           this.config.imageShape,
-          this.pixelScale,
+          this.transform,
         ).requireGrad();
         this.logProbabilities(net, this.squared(channelsFirst(pixels)))
           .sum()
@@ -309,7 +326,11 @@ export class GeomDetector implements Detector {
 
   save(dir: string, extras: SaveExtras = {}): void {
     const net = this.requireNet('save');
-    const state = { pixelScale: this.pixelScale, transforms: this.transformCount };
+    const state = {
+      pixelScale: this.pixelScale,
+      normalizer: this.normalizer.toJSON(),
+      transforms: this.transformCount,
+    };
     saveDetector(dir, this, { seed: this.seed, state }, net.stateDict(), extras);
   }
 
@@ -329,6 +350,12 @@ export class GeomDetector implements Detector {
       );
     Object.assign(d, restoredBasics(manifest));
     d.pixelScale = pixelScale;
+    // Models saved before normalisation existed scaled pixels only.
+    d.normalizer = ImageNormalizer.fromJSON(
+      state.normalizer ?? { kind: 'none', min: 0, max: 1 },
+      'geom state',
+    );
+    d.transform = pixelTransform(d.normalizer, pixelScale);
     d.net = d.newNet();
     d.net.loadStateDict(weights);
     d.net.eval();

@@ -178,11 +178,45 @@ test('bench cifar10 --quick: development protocol, chosen classes, detectors and
   }
 });
 
-test('bench cifar10 refuses an unknown detector or class with a usage error', () => {
-  for (const extra of [
-    ['--detectors', 'forecaster'],
-    ['--classes', '10'],
-  ]) {
+test('bench mnist --holdout --set: development protocol on the training split, a detector field set', () => {
+  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-holdout-'));
+  try {
+    const summary = bench(
+      'mnist',
+      out,
+      '--data-dir',
+      datasetsDir(),
+      '--holdout',
+      '--classes',
+      '1',
+      '--detectors',
+      'ocsvm',
+      '--set',
+      'ocsvm.normalization=minmax',
+    );
+    const json = checkResults(out, 'mnist', summary);
+    const results = json.results as unknown as ImageBenchResults & {
+      detectors: Record<string, Record<string, unknown>>;
+      classes: Record<string, Record<string, { testImages: number }>>;
+    };
+    assert.equal(results.protocol, 'holdout');
+    assert.equal(results.detectors.ocsvm!.normalization, 'minmax');
+    // 20% of the 6,742 training ones held out, plus the quick sample of 600 other digits.
+    assert.equal(results.classes['1']!.ocsvm!.testImages, 1348 + 600);
+    assert.ok(json.protocol.some((p) => p.includes('the test split is not read')));
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('bench cifar10 refuses an unknown detector, class or --set, and --holdout without training images, with a usage error', () => {
+  for (const [extra, message] of [
+    [['--detectors', 'forecaster'], /--detectors: 'forecaster' is not an image detector/],
+    [['--classes', '10'], /--classes: 10 is not a class/],
+    [['--set', 'forecaster.epochs=1'], /--set: 'forecaster' is not an image detector/],
+    [['--set', 'ocsvm-nu'], /--set must look like detector.field=value/],
+    [['--holdout'], /--holdout: CIFAR-10 has no training split/],
+  ] as const) {
     const r = spawnSync(
       process.execPath,
       [
@@ -199,10 +233,7 @@ test('bench cifar10 refuses an unknown detector or class with a usage error', ()
       { encoding: 'utf8' },
     );
     assert.equal(r.status, 2, r.stderr);
-    assert.match(
-      r.stderr,
-      /--detectors: 'forecaster' is not an image detector|--classes: 10 is not a class/,
-    );
+    assert.match(r.stderr, message);
   }
 });
 

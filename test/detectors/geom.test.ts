@@ -162,3 +162,39 @@ test('geom config: translations bigger than the image and a single transformatio
   assert.throws(() => new GeomDetector({ widths: [] }), /widths/);
   assert.equal(new GeomDetector({ imageShape: [32, 32, 3], shift: 8 }).transformCount, 72);
 });
+
+test('geom through the shared image normaliser: gcn-minmax scores do not depend on the pixel scale, and survive save/load', async () => {
+  const size = H * W * C;
+  const bytes = images(40, shapeImage, 7);
+  const unit = bytes.map((v) => v / 255);
+  const testBytes = createSeries({ data: images(10, noiseImage, 8), channels: size });
+  const test = createSeries({ data: testBytes.data.map((v) => v / 255), channels: size });
+  const config = {
+    imageShape: [H, W, C] as [number, number, number],
+    normalization: 'gcn-minmax' as const,
+    // A fixed scale: without the normaliser the byte images would reach the network 255x larger.
+    pixelScale: 1,
+    widths: [4],
+    epochs: 1,
+    batchSize: 32,
+  };
+  const a = new GeomDetector(config);
+  await a.fit(createSeries({ data: unit, channels: size }), { seed: 3 });
+  const b = new GeomDetector(config);
+  await b.fit(createSeries({ data: bytes, channels: size }), { seed: 3 });
+  const sa = a.score(test);
+  const sb = b.score(testBytes);
+  for (let i = 0; i < sa.length; i++)
+    assert.ok(
+      Math.abs(sa[i]! - sb[i]!) <= 1e-3 * Math.max(1, sa[i]!),
+      `image ${i}: ${sa[i]} ${sb[i]}`,
+    );
+  const dir = mkdtempSync(join(tmpdir(), 'normalcy-geom-norm-'));
+  try {
+    a.save(join(dir, 'model'));
+    assert.deepEqual(loadDetector(join(dir, 'model')).score(test), sa);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.throws(() => new GeomDetector({ normalization: 'zscore' as never }), /normalization/);
+});

@@ -1,7 +1,7 @@
 // `normalcy bench <name>`: parses the flags and runs one of the benchmark
 // pipelines (src/pipelines), which writes results.json and results.md into --out.
 import { Argument, type Command } from 'commander';
-import { fractionFlag, intFlag, intListFlag, progress } from '../common.js';
+import { detectorSetFlag, fractionFlag, intFlag, intListFlag, progress } from '../common.js';
 import { DEFAULT_SEED } from '../../data/random.js';
 import { benchmarks, defaultDataDir, findBenchmark } from '../../pipelines/index.js';
 
@@ -21,6 +21,8 @@ interface BenchFlags {
   epochs?: number;
   maxTrain?: number;
   trainShare?: number;
+  set?: Record<string, Record<string, unknown>>;
+  holdout?: boolean;
 }
 
 export function registerBench(program: Command): void {
@@ -83,6 +85,15 @@ export function registerBench(program: Command): void {
       "cifar10 without training images: the share of a class's test images that trains (default: 0.8)",
       fractionFlag('--train-share'),
     )
+    .option(
+      '--set <detector.field=value>',
+      'mnist, fashion-mnist, cifar10: a config field of one detector, value as JSON (e.g. geom.shift=2); repeatable (default: registry defaults)',
+      detectorSetFlag('--set'),
+    )
+    .option(
+      '--holdout',
+      'mnist, fashion-mnist: run the development protocol on the training split only, leaving the test split unseen (for choosing settings) (default: off)',
+    )
     .addHelpText(
       'after',
       `\nBenchmarks:\n${benchmarks
@@ -108,6 +119,8 @@ export function registerBench(program: Command): void {
           epochs: flags.epochs,
           maxTrain: flags.maxTrain,
           trainShare: flags.trainShare,
+          set: flags.set,
+          holdout: flags.holdout === true,
         },
         log: progress,
       });

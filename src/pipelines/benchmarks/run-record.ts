@@ -41,6 +41,13 @@ export interface ImageBenchOptions {
   maxTrain?: number;
   /** Development protocol: the share of a class's test images that trains (default 0.8). */
   trainShare?: number;
+  /** Config fields per detector, over its registry defaults, e.g. { geom: { shift: 2 } }. */
+  set?: Record<string, Record<string, unknown>>;
+  /**
+   * Development protocol on the training split (the test split unseen), for choosing
+   * settings without touching the images a result is reported on.
+   */
+  holdout?: boolean;
 }
 
 /** What a runner hands back: our numbers, the published ones and the protocol in words. */
