@@ -207,7 +207,7 @@ function recordMarkdown(r: RunRecord): string {
   if (r.engine)
     rows.push([
       'torch threads',
-      `${r.engine.threads} (${r.engine.chosenBy}; ${r.engine.cores} cores, ${r.engine.busyElsewhere} threads busy elsewhere when chosen), OMP_WAIT_POLICY=${r.engine.ompWaitPolicy} (${r.engine.ompWaitPolicyFrom})`,
+      `${r.engine.threads} (${r.engine.chosenBy}; ${r.engine.cores} cores, ${r.engine.busyElsewhere} threads busy elsewhere when chosen), OMP_WAIT_POLICY=${r.engine.ompWaitPolicy} (${r.engine.ompWaitPolicyFrom})${r.engine.gemm ? `, matrix products: ${r.engine.gemm}` : ''}`,
     ]);
   if (r.workerPeakRssMiB !== undefined)
     rows.splice(7, 0, ['worker peak memory', `${r.workerPeakRssMiB} MiB (largest worker)`]);
