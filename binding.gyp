@@ -11,7 +11,8 @@
         "native/nn_ops.cc",
         "native/inference.cc",
         "native/optimizer.cc",
-        "native/svm.cc"
+        "native/svm.cc",
+        "native/gemm_route.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -88,7 +88,7 @@ function torchTimes(): Record<string, number> | undefined {
 const cpu = cpus()[0]?.model ?? 'unknown cpu';
 const threading = engineThreading();
 console.log(
-  `normalcy engine benchmark: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, torch threads ${threading.threads} (${threading.chosenBy}, ${threading.busyElsewhere} threads busy elsewhere), OMP_WAIT_POLICY=${threading.ompWaitPolicy}, ${epochs} epochs, batch ${BATCH}${quick ? ', quick (10% data)' : ''}`,
+  `normalcy engine benchmark: ${cpus().length} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, torch threads ${threading.threads} (${threading.chosenBy}, ${threading.busyElsewhere} threads busy elsewhere), OMP_WAIT_POLICY=${threading.ompWaitPolicy}, matrix products ${threading.gemm} (NORMALCY_GEMM), ${epochs} epochs, batch ${BATCH}${quick ? ', quick (10% data)' : ''}`,
 );
 const cases = engineCases(scale);
 const selected = only ? cases.filter((c) => only.includes(c.name)) : cases;

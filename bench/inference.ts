@@ -1,5 +1,5 @@
 // Inference benchmark: windows scored per second by the default LSTM
-// forecaster, dense autoencoder and conv1d autoencoder: the network's forward
+// forecaster, a GRU forecaster, the dense autoencoder and conv1d autoencoder: the network's forward
 // pass in normalcy's engine (no autograd, eval mode), with its fused inference
 // kernels (the default) and with torch's own (setFusedInference(false)), the whole detector
 // score() path (windowing, forward, errors, alignment), PyTorch under
@@ -8,7 +8,10 @@
 // onnxruntime-node is not a dependency (113 MB, and on linux/x64 its install
 // script fetches CUDA libraries from NuGet unless told not to); to include it:
 //   npm install --no-save onnxruntime-node --onnxruntime-node-install=skip
-// Usage: npm run bench:inference [-- --windows 20000 --batch 1024 --repeats 3]
+// Then the live (streaming) forecast of the LSTM and GRU forecasters: steps
+// per second through slidingForecast(50).push (one lstmStep/gruStep over the
+// 50 open windows per input step), fused kernels and torch's.
+// Usage: npm run bench:inference [-- --windows 20000 --batch 1024 --repeats 3 --stream-steps 2000]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -27,6 +30,7 @@ import {
 } from '../src/engine/index.js';
 import { buildAutoencoderNetwork } from '../src/models/autoencoder-networks.js';
 import { buildForecastNetwork } from '../src/models/forecast-networks.js';
+import type { SlidingForecastSource } from '../src/models/sliding-windows.js';
 import { benchSource, median } from './engine-cases.js';
 
 const args = process.argv.slice(2);
@@ -37,7 +41,8 @@ const arg = (name: string, fallback: number): number => {
 const windows = arg('windows', 20000);
 const batch = arg('batch', 1024);
 const repeats = arg('repeats', 3);
-type Name = 'lstm-forecaster' | 'dense-autoencoder' | 'conv-autoencoder';
+const streamSteps = arg('stream-steps', 2000);
+type Name = 'lstm-forecaster' | 'gru-forecaster' | 'dense-autoencoder' | 'conv-autoencoder';
 
 interface Network {
   name: Name;
@@ -54,6 +59,13 @@ const networks: Network[] = [
     build: () =>
       buildForecastNetwork({ kind: 'lstm', window: 50, horizon: 1, channels: 1, hidden: [64] }),
     detector: () => new Forecaster({ ...noStopping }),
+  },
+  {
+    name: 'gru-forecaster',
+    window: 50,
+    build: () =>
+      buildForecastNetwork({ kind: 'gru', window: 50, horizon: 1, channels: 1, hidden: [64] }),
+    detector: () => new Forecaster({ network: 'gru', ...noStopping }),
   },
   {
     name: 'dense-autoencoder',
@@ -109,6 +121,31 @@ function forwardRate(n: Network, fused: boolean): number {
           tidy(() => net.forward(x.slice(0, i, Math.min(i + batch, windows))).toFloat32Array());
       }),
     );
+  } finally {
+    setFusedInference(true);
+  }
+}
+
+/** Live forecast steps per second: slidingForecast(window).push, fused kernels or torch's. */
+function streamRate(n: Network, fused: boolean): number {
+  manualSeed(0);
+  const net = n.build().eval() as Module & SlidingForecastSource;
+  const input = Float32Array.from({ length: streamSteps }, (_, t) => Math.sin(t / 10));
+  setFusedInference(fused);
+  try {
+    const stream = net.slidingForecast(n.window);
+    const rates: number[] = [];
+    for (let r = 0; r <= repeats; r++) {
+      stream.reset();
+      const t0 = performance.now();
+      noGrad(() => {
+        for (let t = 0; t < streamSteps; t++) stream.push(input.subarray(t, t + 1));
+      });
+      // The first pass warms up.
+      if (r > 0) rates.push(streamSteps / ((performance.now() - t0) / 1000));
+    }
+    stream.dispose();
+    return median(rates);
   } finally {
     setFusedInference(true);
   }
@@ -234,6 +271,16 @@ try {
       `${n.name}: normalcy forward ${s.ours_forward} (torch's kernels ${s.ours_forward_torch_kernels}), score() ${s.ours_score}, PyTorch ${s.pytorch ?? 'n/a'}, onnxruntime ${s.onnxruntime ?? 'n/a'} windows/s`,
     );
   }
+  const streaming: Record<string, Record<string, number>> = {};
+  for (const n of networks.filter((m) => m.name.endsWith('-forecaster'))) {
+    const torchKernels = streamRate(n, false);
+    const fused = streamRate(n, true);
+    streaming[n.name] = { fused: Math.round(fused), torch_kernels: Math.round(torchKernels) };
+    console.log(
+      `${n.name} live forecast (slidingForecast(${n.window}).push): ${fused.toFixed(0)} steps/s (torch's kernels ${torchKernels.toFixed(0)})`,
+    );
+  }
+  (summary as Record<string, unknown>).streaming_steps_per_s = streaming;
   console.log(`load average at the end ${load()}`);
   console.log(JSON.stringify(summary));
 } finally {

@@ -1,5 +1,5 @@
-"""PyTorch reference for bench/inference.ts: the same three networks (the default
-LSTM forecaster, dense autoencoder and conv1d autoencoder), scored under
+"""PyTorch reference for bench/inference.ts: the same four networks (the default
+LSTM forecaster, a GRU forecaster, dense autoencoder and conv1d autoencoder), scored under
 torch.no_grad with the same threads and batch; prints one JSON line of windows
 per second. With --onnx DIR it also exports each network to DIR/<name>.onnx
 (for onnxruntime) before timing."""
@@ -19,9 +19,9 @@ torch.set_num_threads(a.threads)
 
 class LstmForecaster(nn.Module):
     # src/models/forecast-networks.ts, defaults: window 50, LSTM 64, horizon 1, 1 channel
-    def __init__(self):
+    def __init__(self, rnn=nn.LSTM):
         super().__init__()
-        self.rnn = nn.LSTM(1, 64, batch_first=True)
+        self.rnn = rnn(1, 64, batch_first=True)
         self.head = nn.Linear(64, 1)
 
     def forward(self, x):
@@ -61,7 +61,8 @@ class ConvAutoencoder(nn.Module):
         return self.net(x.transpose(1, 2)).transpose(1, 2)
 
 
-NETWORKS = {"lstm-forecaster": (LstmForecaster, 50), "dense-autoencoder": (DenseAutoencoder, 48),
+NETWORKS = {"lstm-forecaster": (LstmForecaster, 50), "gru-forecaster": (lambda: LstmForecaster(nn.GRU), 50),
+            "dense-autoencoder": (DenseAutoencoder, 48),
             "conv-autoencoder": (ConvAutoencoder, 48)}
 
 out = {}

@@ -3,6 +3,7 @@
 #include "common.h"
 #include <torch/torch.h>
 #include <malloc.h>
+#include <algorithm>
 #include <cstdlib>
 
 namespace normalcy {
@@ -19,14 +20,21 @@ NORMALCY_FN(SetNumThreads) {
   return info.Env().Undefined();
 }
 
-// Fixes glibc's mmap threshold and trim threshold now (bytes each); false
-// where glibc refuses the value.
+// Fixes glibc's mmap threshold and trim threshold now (bytes each) and, if
+// given, the most blocks malloc may map at once (0: none, every block comes
+// from the heap); false where glibc refuses a value. Lowering the trim
+// threshold also hands the heap's free pages back to the system (malloc_trim).
 NORMALCY_FN(SetMallocThresholds) {
   double mmap = Num(info, 0, "mmapBytes");
   double trim = Num(info, 1, "trimBytes");
+  double mmapMax = NumOr(info, 2, -1);
   if (mmap < 0 || trim < 0) throw std::invalid_argument("malloc thresholds must be >= 0");
   bool ok = mallopt(M_MMAP_THRESHOLD, static_cast<int>(mmap)) == 1 &&
-            mallopt(M_TRIM_THRESHOLD, static_cast<int>(trim)) == 1;
+            mallopt(M_TRIM_THRESHOLD, static_cast<int>(std::min(trim, 2147483647.0))) == 1;
+  if (mmapMax >= 0) ok = mallopt(M_MMAP_MAX, static_cast<int>(mmapMax)) == 1 && ok;
+  static double lastTrim = -1;
+  if (lastTrim >= 0 && trim < lastTrim) malloc_trim(0);
+  lastTrim = trim;
   return Napi::Boolean::New(info.Env(), ok);
 }
 
@@ -84,6 +92,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterNN(env, exports);
   RegisterOptimizer(env, exports);
   RegisterSvm(env, exports);
+  RegisterGemmRoute(env, exports);
   return exports;
 }
 

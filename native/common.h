@@ -78,6 +78,16 @@ at::Tensor Conv1dInference(const at::Tensor& x, const at::Tensor& w, const c10::
 std::tuple<at::Tensor, at::Tensor, at::Tensor> LstmInference(const at::Tensor& input, const at::Tensor& h0,
                                                             const at::Tensor& c0, const std::vector<at::Tensor>& params,
                                                             bool hasBiases, int64_t numLayers, bool batchFirst);
+bool GruInferenceSupported(const at::Tensor& x, const at::Tensor& h0, const std::vector<at::Tensor>& params,
+                           bool train, bool bidirectional);
+std::tuple<at::Tensor, at::Tensor> GruInference(const at::Tensor& input, const at::Tensor& h0,
+                                                const std::vector<at::Tensor>& params, bool hasBiases,
+                                                int64_t numLayers, bool batchFirst);
+bool StepInferenceSupported(const at::Tensor& x, std::initializer_list<const at::Tensor*> others);
+void LstmStepInference(const at::Tensor& x, at::Tensor& h, at::Tensor& c, const at::Tensor& wih, const at::Tensor& whh,
+                       const at::Tensor& bih, const at::Tensor& bhh);
+void GruStepInference(const at::Tensor& x, at::Tensor& h, const at::Tensor& wih, const at::Tensor& whh,
+                      const at::Tensor& bih, const at::Tensor& bhh);
 
 #define REG(name, fn) exports.Set(name, Napi::Function::New(env, fn))
 
@@ -88,5 +98,6 @@ void RegisterShape(Napi::Env env, Napi::Object exports);
 void RegisterNN(Napi::Env env, Napi::Object exports);
 void RegisterOptimizer(Napi::Env env, Napi::Object exports);
 void RegisterSvm(Napi::Env env, Napi::Object exports);
+void RegisterGemmRoute(Napi::Env env, Napi::Object exports);
 
 }  // namespace normalcy

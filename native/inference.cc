@@ -114,6 +114,59 @@ CellRowsFn PickCellRows() {
 
 const CellRowsFn CellRows = PickCellRows();
 
+// One GRU time step's pointwise part for `rows` rows, as at::gru: gi = the
+// input's gate products [rows, 3h] (row stride giStride; 0: one row for all),
+// gh = the hidden state's [rows, 3h], biases not yet added; gates r, z, n:
+// r = sigmoid(gi_r + gh_r), z = sigmoid(gi_z + gh_z), n = tanh(gi_n + r * gh_n),
+// h' = n + z * (h - n), written over hs (row stride h) and, where seqOut is
+// set, to seqOut (row stride seqStride).
+NORMALCY_INLINE void GruRowsBody(int64_t rows, int64_t h, const float* __restrict gi, int64_t giStride,
+                                 const float* __restrict gh, const float* __restrict bih,
+                                 const float* __restrict bhh, float* __restrict hs, float* __restrict seqOut,
+                                 int64_t seqStride) {
+  for (int64_t b = 0; b < rows; b++) {
+    const float* a = gi + b * giStride;
+    const float* g = gh + b * 3 * h;
+    float* hr = hs + b * h;
+#pragma omp simd
+    for (int64_t j = 0; j < h; j++) {
+      float er = ExpNeg(a[j] + bih[j] + g[j] + bhh[j]);
+      float ez = ExpNeg(a[h + j] + bih[h + j] + g[h + j] + bhh[h + j]);
+      float pre = a[2 * h + j] + bih[2 * h + j] + (g[2 * h + j] + bhh[2 * h + j]) / (1.0f + er);
+      float en = ExpNeg(2.0f * pre);
+      float n = (1.0f - en) / (1.0f + en);
+      hr[j] = n + (hr[j] - n) / (1.0f + ez);
+    }
+    if (seqOut != nullptr) std::memcpy(seqOut + b * seqStride, hr, sizeof(float) * h);
+  }
+}
+
+using GruRowsFn = void (*)(int64_t, int64_t, const float*, int64_t, const float*, const float*, const float*, float*,
+                           float*, int64_t);
+
+#define NORMALCY_GRU_ROWS(name)                                                                                   \
+  void name(int64_t rows, int64_t h, const float* gi, int64_t giStride, const float* gh, const float* bih,        \
+            const float* bhh, float* hs, float* seqOut, int64_t seqStride) {                                      \
+    GruRowsBody(rows, h, gi, giStride, gh, bih, bhh, hs, seqOut, seqStride);                                      \
+  }
+
+NORMALCY_GRU_ROWS(GruRowsGeneric)
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2,fma"))) NORMALCY_GRU_ROWS(GruRowsAvx2)
+__attribute__((target("avx512f,prefer-vector-width=512"))) NORMALCY_GRU_ROWS(GruRowsAvx512)
+#endif
+
+GruRowsFn PickGruRows() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return GruRowsAvx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return GruRowsAvx2;
+#endif
+  return GruRowsGeneric;
+}
+
+const GruRowsFn GruRows = PickGruRows();
+
 }  // namespace
 
 // oneDNN's sgemm (libdnnl, which libtorch links): on this machine 4 to 6 times
@@ -128,6 +181,14 @@ extern "C" int dnnl_sgemm(char transa, char transb, int64_t m, int64_t n, int64_
 void Sgemm(int64_t m, int64_t n, int64_t k, const float* a, const float* b, float* c) {
   if (dnnl_sgemm('N', 'N', m, n, k, 1.0f, a, k, b, n, 0.0f, c, n) != 0)
     throw std::runtime_error("dnnl_sgemm failed");
+}
+
+// c [m, n] (+)= a [m, k] (row stride lda) @ w^T, w [n, k] as torch stores weights.
+static void SgemmWeightT(int64_t m, int64_t n, int64_t k, const float* a, int64_t lda, const float* w, float beta,
+                         float* c) {
+  if (m > 0 && n > 0 && k > 0 && dnnl_sgemm('N', 'T', m, n, k, 1.0f, a, lda, w, k, beta, c, n) != 0)
+    throw std::runtime_error("dnnl_sgemm failed");
+  if (k == 0 && beta == 0.0f) std::fill(c, c + m * n, 0.0f);
 }
 
 bool LinearInferenceSupported(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias) {
@@ -326,6 +387,142 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> LstmInference(const at::Tensor& i
   at::Tensor out = seqs.back();
   if (!batchFirst) out = out.transpose(0, 1).contiguous();
   return {out, hn, cn};
+}
+
+
+bool GruInferenceSupported(const at::Tensor& x, const at::Tensor& h0, const std::vector<at::Tensor>& params,
+                           bool train, bool bidirectional) {
+  if (train || bidirectional || at::GradMode::is_enabled()) return false;
+  if (x.dim() != 3 || x.scalar_type() != at::kFloat || !x.device().is_cpu()) return false;
+  if (h0.scalar_type() != at::kFloat || !h0.device().is_cpu()) return false;
+  for (const auto& p : params)
+    if (p.scalar_type() != at::kFloat || !p.device().is_cpu()) return false;
+  return true;
+}
+
+// Same arguments and results as at::gru for a unidirectional float GRU
+// without dropout (eval): per layer and step, one product for the input's
+// gates and one for the hidden state's, then one pointwise pass (GruRows).
+std::tuple<at::Tensor, at::Tensor> GruInference(const at::Tensor& input, const at::Tensor& h0,
+                                                const std::vector<at::Tensor>& params, bool hasBiases,
+                                                int64_t numLayers, bool batchFirst) {
+  const int64_t perLayer = hasBiases ? 4 : 2;
+  if (static_cast<int64_t>(params.size()) != perLayer * numLayers)
+    throw std::invalid_argument("gru: expected " + std::to_string(perLayer * numLayers) + " weight tensors, got " +
+                                std::to_string(params.size()));
+  at::Tensor x = (batchFirst ? input : input.transpose(0, 1)).contiguous();  // [b, t, in]
+  const int64_t batch = x.size(0), steps = x.size(1);
+  const int64_t h = params[1].size(1);
+  if (h0.dim() != 3 || h0.size(0) != numLayers || h0.size(1) != batch || h0.size(2) != h)
+    throw std::invalid_argument("gru: initial state must be [" + std::to_string(numLayers) + ", " +
+                                std::to_string(batch) + ", " + std::to_string(h) + "], got " + ShapeString(h0));
+  std::vector<at::Tensor> wih, whh, bih, bhh;
+  int64_t in = x.size(2);
+  for (int64_t l = 0; l < numLayers; l++) {
+    const auto& wi = params[l * perLayer];
+    const auto& wh = params[l * perLayer + 1];
+    if (wi.dim() != 2 || wi.size(0) != 3 * h || wi.size(1) != in || wh.dim() != 2 || wh.size(0) != 3 * h ||
+        wh.size(1) != h)
+      throw std::invalid_argument("gru: layer " + std::to_string(l) + " weights of shapes " + ShapeString(wi) +
+                                  " and " + ShapeString(wh) + " do not match input size " + std::to_string(in) +
+                                  " and hidden size " + std::to_string(h));
+    wih.push_back(wi.contiguous());
+    whh.push_back(wh.contiguous());
+    bih.push_back(hasBiases ? params[l * perLayer + 2].contiguous() : at::zeros({3 * h}, x.options()));
+    bhh.push_back(hasBiases ? params[l * perLayer + 3].contiguous() : at::zeros({3 * h}, x.options()));
+    in = h;
+  }
+  at::Tensor hn = h0.contiguous().clone();
+  std::vector<at::Tensor> seqs;
+  for (int64_t l = 0; l < numLayers; l++) seqs.push_back(at::empty({batch, steps, h}, x.options()));
+  const int64_t grain = std::max<int64_t>(16, (batch + at::get_num_threads() - 1) / at::get_num_threads());
+  at::parallel_for(0, batch, grain, [&](int64_t r0, int64_t r1) {
+    const int64_t block = std::min<int64_t>(256, r1 - r0);
+    std::vector<float> gi(block * 3 * h), gh(block * 3 * h);
+    for (int64_t l = 0; l < numLayers; l++) {
+      const int64_t inL = wih[l].size(1);
+      float* hp = hn[l].data_ptr<float>();
+      const float* src = l == 0 ? x.data_ptr<float>() : seqs[l - 1].data_ptr<float>();
+      float* seq = seqs[l].data_ptr<float>();
+      for (int64_t b0 = r0; b0 < r1; b0 += block) {
+        const int64_t rows = std::min(block, r1 - b0);
+        for (int64_t t = 0; t < steps; t++) {
+          SgemmWeightT(rows, 3 * h, inL, src + (b0 * steps + t) * inL, steps * inL, wih[l].data_ptr<float>(), 0.0f,
+                       gi.data());
+          SgemmWeightT(rows, 3 * h, h, hp + b0 * h, h, whh[l].data_ptr<float>(), 0.0f, gh.data());
+          GruRows(rows, h, gi.data(), 3 * h, gh.data(), bih[l].data_ptr<float>(), bhh[l].data_ptr<float>(),
+                  hp + b0 * h, seq + (b0 * steps + t) * h, steps * h);
+        }
+      }
+    }
+  });
+  at::Tensor out = seqs.back();
+  if (!batchFirst) out = out.transpose(0, 1).contiguous();
+  return {out, hn};
+}
+
+// The streaming steps (lstmStep, gruStep), fused where the tensors are
+// contiguous float32 on the CPU: x [batch or 1, in], states [batch, hidden].
+bool StepInferenceSupported(const at::Tensor& x, std::initializer_list<const at::Tensor*> others) {
+  if (x.scalar_type() != at::kFloat || !x.device().is_cpu()) return false;
+  for (const auto* t : others)
+    if (t->defined() && (t->scalar_type() != at::kFloat || !t->device().is_cpu() || !t->is_contiguous()))
+      return false;
+  return true;
+}
+
+// The input's share of the gates: x @ w_ih^T [1 or batch, gates].
+static at::Tensor InputGates(const at::Tensor& xc, const at::Tensor& wih) {
+  const int64_t m = xc.size(0), n = wih.size(0), k = wih.size(1);
+  at::Tensor out = at::empty({m, n}, xc.options());
+  SgemmWeightT(m, n, k, xc.data_ptr<float>(), k, wih.data_ptr<float>(), 0.0f, out.data_ptr<float>());
+  return out;
+}
+
+void LstmStepInference(const at::Tensor& x, at::Tensor& h, at::Tensor& c, const at::Tensor& wih, const at::Tensor& whh,
+                       const at::Tensor& bih, const at::Tensor& bhh) {
+  at::Tensor xc = x.contiguous(), wi = wih.contiguous(), wh = whh.contiguous();
+  const int64_t batch = h.size(0), hid = h.size(1);
+  // Biases (and a broadcast input's gates) go in through CellRows' bias row.
+  at::Tensor bias = at::zeros({4 * hid}, h.options());
+  if (bih.defined()) bias.add_(bih);
+  if (bhh.defined()) bias.add_(bhh);
+  at::Tensor rowGates;  // [batch, 4h]: the input's gates of each row
+  if (xc.size(0) == 1 && batch != 1)
+    bias.add_(InputGates(xc, wi).squeeze(0));
+  else
+    rowGates = InputGates(xc, wi);
+  float* hp = h.data_ptr<float>();
+  float* cp = c.data_ptr<float>();
+  at::parallel_for(0, batch, 64, [&](int64_t r0, int64_t r1) {
+    const int64_t rows = r1 - r0;
+    std::vector<float> gates(rows * 4 * hid);
+    if (rowGates.defined()) std::memcpy(gates.data(), rowGates.data_ptr<float>() + r0 * 4 * hid, sizeof(float) * rows * 4 * hid);
+    SgemmWeightT(rows, 4 * hid, hid, hp + r0 * hid, hid, wh.data_ptr<float>(), rowGates.defined() ? 1.0f : 0.0f,
+                 gates.data());
+    // CellRows copies h to seqOut as well: point it at h itself, row stride h.
+    std::vector<float> hNew(rows * hid);
+    CellRows(rows, hid, gates.data(), bias.data_ptr<float>(), cp + r0 * hid, hNew.data(), hid, hp + r0 * hid, hid);
+  });
+}
+
+void GruStepInference(const at::Tensor& x, at::Tensor& h, const at::Tensor& wih, const at::Tensor& whh,
+                      const at::Tensor& bih, const at::Tensor& bhh) {
+  at::Tensor xc = x.contiguous(), wi = wih.contiguous(), wh = whh.contiguous();
+  const int64_t batch = h.size(0), hid = h.size(1);
+  at::Tensor zeros = at::zeros({3 * hid}, h.options());
+  at::Tensor bi = bih.defined() ? bih.contiguous() : zeros;
+  at::Tensor bh = bhh.defined() ? bhh.contiguous() : zeros;
+  at::Tensor gi = InputGates(xc, wi);
+  const int64_t giStride = (xc.size(0) == 1 && batch != 1) ? 0 : 3 * hid;
+  float* hp = h.data_ptr<float>();
+  at::parallel_for(0, batch, 64, [&](int64_t r0, int64_t r1) {
+    const int64_t rows = r1 - r0;
+    std::vector<float> gh(rows * 3 * hid);
+    SgemmWeightT(rows, 3 * hid, hid, hp + r0 * hid, hid, wh.data_ptr<float>(), 0.0f, gh.data());
+    GruRows(rows, hid, gi.data_ptr<float>() + r0 * giStride, giStride, gh.data(), bi.data_ptr<float>(),
+            bh.data_ptr<float>(), hp + r0 * hid, nullptr, 0);
+  });
 }
 
 }  // namespace normalcy

@@ -64,9 +64,21 @@ NORMALCY_FN(Lstm) {
 }
 
 // gru(input, h0, params, hasBiases, numLayers, dropout, train, bidirectional, batchFirst) -> [output, hN]
+// Without gradients in eval mode it runs the fused kernel of inference.cc, as lstm.
 NORMALCY_FN(Gru) {
-  auto r = at::gru(T(info, 0), T(info, 1), TensorList(info[2], "params"), BoolOr(info, 3, true), IntOr(info, 4, 1),
-                   NumOr(info, 5, 0.0), BoolOr(info, 6, true), BoolOr(info, 7, false), BoolOr(info, 8, true));
+  auto& x = T(info, 0);
+  auto& h0 = T(info, 1);
+  auto params = TensorList(info[2], "params");
+  bool hasBiases = BoolOr(info, 3, true);
+  int64_t layers = IntOr(info, 4, 1);
+  bool train = BoolOr(info, 6, true);
+  bool bidirectional = BoolOr(info, 7, false);
+  bool batchFirst = BoolOr(info, 8, true);
+  if (FusedInferenceEnabled() && GruInferenceSupported(x, h0, params, train, bidirectional)) {
+    auto r = GruInference(x, h0, params, hasBiases, layers, batchFirst);
+    return WrapAll(info, {std::get<0>(r), std::get<1>(r)});
+  }
+  auto r = at::gru(x, h0, params, hasBiases, layers, NumOr(info, 5, 0.0), train, bidirectional, batchFirst);
   return WrapAll(info, {std::get<0>(r), std::get<1>(r)});
 }
 
@@ -108,6 +120,11 @@ NORMALCY_FN(LstmStep) {
   if (!c.sizes().equals(h.sizes()) || !c.is_contiguous())
     throw std::invalid_argument("lstmStep: cell state " + ShapeString(c) + " must match h " + ShapeString(h));
   OpenRow(IntOr(info, 7, -1), {&h, &c});
+  at::Tensor bih = OptTensor(info, 5).value_or(at::Tensor()), bhh = OptTensor(info, 6).value_or(at::Tensor());
+  if (FusedInferenceEnabled() && StepInferenceSupported(x, {&h, &c, &wih, &whh, &bih, &bhh})) {
+    LstmStepInference(x, h, c, wih, whh, bih, bhh);
+    return info.Env().Undefined();
+  }
   auto gates = at::linear(h, whh, OptTensor(info, 6));
   gates.add_(at::linear(x, wih, OptTensor(info, 5)));
   auto g = gates.chunk(4, 1);
@@ -131,6 +148,11 @@ NORMALCY_FN(GruStep) {
   auto& whh = T(info, 3);
   CheckStep("gruStep", x, h, wih, whh, 3);
   OpenRow(IntOr(info, 6, -1), {&h});
+  at::Tensor bih = OptTensor(info, 4).value_or(at::Tensor()), bhh = OptTensor(info, 5).value_or(at::Tensor());
+  if (FusedInferenceEnabled() && StepInferenceSupported(x, {&h, &wih, &whh, &bih, &bhh})) {
+    GruStepInference(x, h, wih, whh, bih, bhh);
+    return info.Env().Undefined();
+  }
   auto gi = at::linear(x, wih, OptTensor(info, 4)).chunk(3, 1);
   auto gh = at::linear(h, whh, OptTensor(info, 5)).chunk(3, 1);
   auto r = gh[0].add_(gi[0]).sigmoid_();
@@ -156,8 +178,19 @@ NORMALCY_FN(Conv1d) {
     return Wrap(info, Conv1dInference(x, w, bias, padding[0], slope));
   return Wrap(info, ApplyActivation(at::conv1d(x, w, bias, stride, padding, dilation, groups), slope));
 }
+// conv2d takes its input channels-last (NHWC strides; shape and values are
+// unchanged): oneDNN's convolution then skips the reorders from and to NCHW
+// in the forward and backward passes, and the ReLU, pooling and upsampling
+// after it run torch's channels-last kernels, which vectorise over channels.
+// Its output stays channels-last. Measured (PyTorch 1.13, the conv2d case of
+// bench:engine, batch 256, 2 threads, under load): CPU per training step
+// 1.11 s in NCHW, 0.71-0.76 s channels-last, same losses.
+static at::Tensor ChannelsLast(const at::Tensor& x) {
+  if (x.dim() != 4 || x.scalar_type() != at::kFloat || !x.device().is_cpu()) return x;
+  return x.contiguous(at::MemoryFormat::ChannelsLast);
+}
 NORMALCY_FN(Conv2d) {
-  return Wrap(info, at::conv2d(T(info, 0), T(info, 1), OptTensor(info, 2), IntList(info[3], "stride"),
+  return Wrap(info, at::conv2d(ChannelsLast(T(info, 0)), T(info, 1), OptTensor(info, 2), IntList(info[3], "stride"),
                                IntList(info[4], "padding"), IntList(info[5], "dilation"), IntOr(info, 6, 1)));
 }
 // convTranspose1d/2d(x, weight, bias?, stride, padding, outputPadding, groups, dilation)

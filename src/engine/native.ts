@@ -102,7 +102,11 @@ export interface NativeBinding {
   setNumThreads(n: number): void;
   getNumThreads(): number;
   /** Absent from addons built before it existed (then the allocator switch is a no-op). */
-  setMallocThresholds?(mmapBytes: number, trimBytes: number): boolean;
+  setMallocThresholds?(mmapBytes: number, trimBytes: number, mmapMax?: number): boolean;
+  /** Which library runs libtorch's float matrix products (native/gemm_route.cc); absent from older addons. */
+  gemmBackend?(): 'onednn' | 'openblas';
+  /** How many products oneDNN has run for libtorch in this process. */
+  gemmRouted?(): number;
   setGradEnabled(enabled: boolean): void;
   isGradEnabled(): boolean;
   liveTensors(): number;
@@ -296,6 +300,7 @@ export function native(): NativeBinding {
     busyElsewhere: Number(busy.toFixed(2)),
     ompWaitPolicy: wait.policy,
     ompWaitPolicyFrom: wait.from,
+    gemm: loaded.gemmBackend?.() ?? 'openblas',
   };
   return binding;
 }

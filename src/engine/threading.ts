@@ -27,6 +27,8 @@ export interface ThreadingInfo {
   ompWaitPolicy: string;
   /** Whether that policy is normalcy's default or came from the environment. */
   ompWaitPolicyFrom: 'normalcy default' | 'environment';
+  /** Which library runs libtorch's float matrix products (NORMALCY_GEMM; native/gemm_route.cc). */
+  gemm: 'onednn' | 'openblas';
 }
 
 /**

@@ -422,3 +422,55 @@ test('bench series --quick: detectors and auto on SMAP/MSL and NAB series, chose
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('bench series --series-set holdout: defaults only, on set C, with the goal stated', () => {
+  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-series-c-'));
+  const before = process.env.NORMALCY_SERIES_DETECTORS;
+  process.env.NORMALCY_SERIES_DETECTORS = 'pca,auto';
+  try {
+    const summary = bench('series', out, '--data-dir', datasetsDir(), '--series-set', 'holdout');
+    const json = checkResults(out, 'series', summary) as unknown as {
+      results: {
+        set: string;
+        cases: { name: string; source: string; half: string }[];
+        summary: { detector: string; variant: string; series: number }[];
+        goal: { bestAucPr: { detector: string }; series: number; failures: unknown[] };
+        rows: { error?: string }[];
+      };
+    };
+    const r = json.results;
+    assert.equal(r.set, 'holdout');
+    assert.deepEqual(
+      r.cases.map((c) => c.source),
+      ['smap', 'msl', 'nab', 'nab'],
+    );
+    assert.ok(r.cases.every((c) => c.half === 'C'));
+    // One row per detector, its defaults: no variants to choose among on C.
+    assert.deepEqual(
+      r.summary.map((s) => [s.variant, s.series]),
+      [
+        ['pca', 4],
+        ['auto', 4],
+      ],
+    );
+    assert.ok(r.rows.every((row) => row.error === undefined));
+    assert.equal(r.goal.bestAucPr.detector, 'pca');
+    assert.equal(r.goal.series, 4);
+    assert.deepEqual(r.goal.failures, []);
+    assert.match(readFileSync(join(out, 'results.md'), 'utf8'), /Goal \(auto at or above/);
+  } finally {
+    if (before === undefined) delete process.env.NORMALCY_SERIES_DETECTORS;
+    else process.env.NORMALCY_SERIES_DETECTORS = before;
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('bench series --series-set: an unknown set is a usage error naming the flag', () => {
+  const r = spawnSync(
+    process.execPath,
+    [cli, 'bench', 'series', '--out', tmpdir(), '--series-set', 'test'],
+    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+  );
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--series-set/);
+});

@@ -9,6 +9,7 @@ import {
   LeakyReLU,
   Linear,
   LSTM,
+  GRU,
   MaxPool1d,
   ReLU,
   Sequential,
@@ -121,6 +122,99 @@ test('LSTM module: eval mode without gradients matches its training-mode output'
   });
 });
 
+/** Random GRU weights (3 gates) for `layers` layers. */
+function gruWeights(input: number, hidden: number, layers: number, biases: boolean): Tensor[] {
+  const out: Tensor[] = [];
+  for (let l = 0; l < layers; l++) {
+    out.push(randn([3 * hidden, l === 0 ? input : hidden]).mul(0.4));
+    out.push(randn([3 * hidden, hidden]).mul(0.4));
+    if (biases) out.push(randn([3 * hidden]).mul(0.4), randn([3 * hidden]).mul(0.4));
+  }
+  return out;
+}
+
+test('fused gru equals torch: two layers, with and without biases, both layouts, saturation', () => {
+  tidy(() => {
+    manualSeed(13);
+    const [b, t, input, hidden] = [70, 13, 3, 17];
+    for (const biases of [true, false]) {
+      const params = gruWeights(input, hidden, 2, biases);
+      const h0 = randn([2, b, hidden]);
+      for (const batchFirst of [true, false]) {
+        const x = randn(batchFirst ? [b, t, input] : [t, b, input]);
+        const o = { ...eval1, hasBiases: biases, batchFirst };
+        const r = both(() => F.gru(x, h0, params, o));
+        assert.deepEqual(r.fused.output.shape, batchFirst ? [b, t, hidden] : [t, b, hidden]);
+        assert.ok(
+          maxDiff(r.fused.output, r.torch.output) < 1e-5,
+          `biases ${biases}, batchFirst ${batchFirst}`,
+        );
+        assert.ok(
+          maxDiff(r.fused.h, r.torch.h) < 1e-5,
+          `biases ${biases}, batchFirst ${batchFirst}: h`,
+        );
+      }
+    }
+    const params = gruWeights(2, 8, 1, true);
+    const x = randn([5, 40, 2]).mul(150);
+    const h0 = randn([1, 5, 8]);
+    const r = both(() => F.gru(x, h0, params, { ...eval1, layers: 1 }));
+    assert.ok(r.fused.output.toFloat32Array().every((v) => Number.isFinite(v)));
+    const d = maxDiff(r.fused.output, r.torch.output);
+    assert.ok(d < 1e-5, `saturated: ${d}`);
+  });
+});
+
+test('fused streaming steps (lstmStep, gruStep) equal torch: per-row and broadcast input, openRow', () => {
+  tidy(() => {
+    manualSeed(14);
+    const [b, input, hidden] = [130, 3, 17];
+    const lstm = weights(input, hidden, 1, true);
+    const gru = gruWeights(input, hidden, 1, true);
+    for (const rowsOfX of [b, 1])
+      for (const openRow of [-1, 4]) {
+        const x = randn([rowsOfX, input]);
+        const h0 = randn([b, hidden]);
+        const c0 = randn([b, hidden]);
+        const run = (fused: boolean) => {
+          setFusedInference(fused);
+          try {
+            const h = h0.clone();
+            const c = c0.clone();
+            const hg = h0.clone();
+            // Three steps: the state carries from one to the next.
+            for (let s = 0; s < 3; s++) {
+              noGrad(() => F.lstmStep(x, h, c, lstm, s === 0 ? openRow : -1));
+              noGrad(() => F.gruStep(x, hg, gru, s === 0 ? openRow : -1));
+            }
+            return { h, c, hg };
+          } finally {
+            setFusedInference(true);
+          }
+        };
+        const fused = run(true);
+        const torch = run(false);
+        const what = `x rows ${rowsOfX}, openRow ${openRow}`;
+        assert.ok(maxDiff(fused.h, torch.h) < 1e-5, `lstm h, ${what}`);
+        assert.ok(maxDiff(fused.c, torch.c) < 1e-5, `lstm c, ${what}`);
+        assert.ok(maxDiff(fused.hg, torch.hg) < 1e-5, `gru h, ${what}`);
+      }
+  });
+});
+
+test('GRU module: eval mode without gradients matches its training-mode output', () => {
+  tidy(() => {
+    manualSeed(15);
+    const gru = new GRU({ inputSize: 1, hiddenSize: 64 });
+    const x = randn([33, 50, 1]);
+    const reference = noGrad(() => gru.run(x));
+    gru.eval();
+    const fused = noGrad(() => gru.run(x));
+    assert.ok(maxDiff(fused.output, reference.output) < 1e-5);
+    assert.ok(maxDiff(fused.h, reference.h) < 1e-5);
+  });
+});
+
 test('fused lstm: initial states of the wrong shape are refused with both shapes', () => {
   tidy(() => {
     const params = weights(1, 4, 1, true);
@@ -153,7 +247,7 @@ test('linear without gradients equals torch: 3-D input, with and without bias', 
   });
 });
 
-test('linear with gradients keeps torch\'s kernel: the result has a gradient function', () => {
+test("linear with gradients keeps torch's kernel: the result has a gradient function", () => {
   tidy(() => {
     const layer = new Linear(4, 3);
     const y = layer.forward(randn([5, 4]));

@@ -1,6 +1,6 @@
 // `normalcy bench <name>`: parses the flags and runs one of the benchmark
 // pipelines (src/pipelines), which writes results.json and results.md into --out.
-import { Argument, type Command } from 'commander';
+import { Argument, Option, type Command } from 'commander';
 import {
   detectorSetFlag,
   fractionFlag,
@@ -11,6 +11,7 @@ import {
 } from '../common.js';
 import { DEFAULT_SEED } from '../../data/random.js';
 import { benchmarks, defaultDataDir, findBenchmark } from '../../pipelines/index.js';
+import { SERIES_SETS, type SeriesSet } from '../../pipelines/benchmarks/series-selection.js';
 
 interface BenchFlags {
   dataDir?: string;
@@ -31,6 +32,7 @@ interface BenchFlags {
   channels?: string;
   hidden?: number[];
   trainShift?: number;
+  seriesSet?: SeriesSet;
   set?: Record<string, Record<string, unknown>>;
   holdout?: boolean;
 }
@@ -109,6 +111,14 @@ export function registerBench(program: Command): void {
       "cifar10 without training images: the share of a class's test images that trains (default: 0.8)",
       fractionFlag('--train-share'),
     )
+    .addOption(
+      new Option(
+        '--series-set <name>',
+        'series: development (the draw the defaults were chosen on, halves A and B; 5 per source) or holdout (set C: series outside that draw, every detector with its defaults; 8 per source); $NORMALCY_SERIES_PER_SOURCE sets the count',
+      )
+        .choices(SERIES_SETS)
+        .default('development'),
+    )
     .option(
       '--set <detector.field=value>',
       'mnist, fashion-mnist, cifar10: a config field of one detector, value as JSON (e.g. geom.shift=2); repeatable (default: registry defaults)',
@@ -124,7 +134,7 @@ export function registerBench(program: Command): void {
         .map((b) => `  ${b.name.padEnd(14)} ${b.describe}`)
         .join(
           '\n',
-        )}\n\nExamples:\n  normalcy bench sine --out bench-out/sine --quick\n  normalcy bench nab --out bench-out/nab --json\n  normalcy bench cifar10 --out bench-out/cifar10 --classes 3,8 --seeds 3\n  normalcy bench smap-msl --out bench-out/smap-msl --channels P-1,M-6 --hidden 32 --epochs 35 --train-shift 1`,
+        )}\n\nExamples:\n  normalcy bench sine --out bench-out/sine --quick\n  normalcy bench nab --out bench-out/nab --json\n  normalcy bench series --series-set holdout --out bench-out/series-c\n  normalcy bench cifar10 --out bench-out/cifar10 --classes 3,8 --seeds 3\n  normalcy bench smap-msl --out bench-out/smap-msl --channels P-1,M-6 --hidden 32 --epochs 35 --train-shift 1`,
     )
     .action(async (name: string, flags: BenchFlags) => {
       const { summary } = await findBenchmark(name).run({
@@ -136,6 +146,7 @@ export function registerBench(program: Command): void {
         workers: flags.workers,
         ...(flags.redis !== undefined && { redis: flags.redis, queue: flags.queue }),
         persons: flags.persons,
+        seriesSet: flags.seriesSet,
         images: {
           classes: flags.classes,
           seeds: flags.seeds,

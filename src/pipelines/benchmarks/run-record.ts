@@ -25,6 +25,8 @@ export interface BenchContext extends PipelineContext {
   persons?: number[];
   /** The one-class image benchmarks' narrowing (mnist, fashion-mnist, cifar10). */
   images?: ImageBenchOptions;
+  /** Series harness: the development draw (halves A and B) or the holdout set C. */
+  seriesSet?: 'development' | 'holdout';
   /** smap-msl's channels and model; unset = the protocol's own. */
   smapMsl?: SmapMslOptions;
 }
@@ -219,7 +221,7 @@ function recordMarkdown(r: RunRecord): string {
   if (r.engine)
     rows.push([
       'torch threads',
-      `${r.engine.threads} (${r.engine.chosenBy}; ${r.engine.cores} cores, ${r.engine.busyElsewhere} threads busy elsewhere when chosen), OMP_WAIT_POLICY=${r.engine.ompWaitPolicy} (${r.engine.ompWaitPolicyFrom})`,
+      `${r.engine.threads} (${r.engine.chosenBy}; ${r.engine.cores} cores, ${r.engine.busyElsewhere} threads busy elsewhere when chosen), OMP_WAIT_POLICY=${r.engine.ompWaitPolicy} (${r.engine.ompWaitPolicyFrom})${r.engine.gemm ? `, matrix products: ${r.engine.gemm}` : ''}`,
     ]);
   if (r.workerPeakRssMiB !== undefined)
     rows.splice(7, 0, ['worker peak memory', `${r.workerPeakRssMiB} MiB (largest worker)`]);

@@ -9,7 +9,10 @@
 // the top-1 hit (the highest score within 100 steps of a labelled step). The series are
 // split at random (seeded) into two halves, within each source: for each detector the
 // variant with the best mean AUC-PR on half A is chosen, and reported on half B, so the
-// choice is never scored on the series it was made on.
+// choice is never scored on the series it was made on. Those halves have since both
+// been seen (auto's normalisation was settled on B), so `--series-set holdout` runs every
+// detector with its defaults on set C, series outside the development draw
+// (series-selection.ts, series-holdout.ts).
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { readSeries } from '../../data/read-series.js';
@@ -18,10 +21,17 @@ import { readTelemanomLabels } from '../../data/telemanom.js';
 import { readNabCorpus } from '../../data/nab.js';
 import { rangesToMask } from '../../data/ranges.js';
 import { createRng, shuffleInPlace } from '../../data/random.js';
+import {
+  DEVELOPMENT_DRAW,
+  HOLDOUT_PER_SOURCE,
+  selectSeries,
+  type SeriesSet,
+} from './series-selection.js';
 import { probationaryLength } from '../../metrics/nab/windows.js';
 import { seriesMetrics, type SeriesMetrics } from '../../metrics/series-metrics.js';
 import { createDetector } from '../../detectors/registry.js';
 import type { AutoDetector } from '../../detectors/auto.js';
+import { holdoutOutcome, holdoutVariants } from './series-holdout.js';
 import { datasetDir, fmt, mdTable, type BenchContext, type BenchOutcome } from './run-record.js';
 
 export interface SeriesCase {
@@ -32,7 +42,7 @@ export interface SeriesCase {
   labels: Uint8Array;
 }
 
-interface Variant {
+export interface SeriesVariant {
   /** The detector family the choice is made within. */
   family: string;
   label: string;
@@ -41,7 +51,7 @@ interface Variant {
 }
 
 /** The variants scored: each detector's defaults, plus the options whose default is chosen here. */
-export function seriesVariants(quick: boolean): Variant[] {
+export function seriesVariants(quick: boolean): SeriesVariant[] {
   const epochs = quick ? 1 : 2;
   const v = (
     family: string,
@@ -84,10 +94,16 @@ export function seriesVariants(quick: boolean): Variant[] {
   ];
 }
 
-/** The harness's series: `perSource` channels per spacecraft and twice as many NAB files. */
-export function loadSeriesCases(ctx: BenchContext, perSource: number): SeriesCase[] {
+/**
+ * The harness's series: `perSource` channels per spacecraft and twice as many NAB files,
+ * of the development draw or of the holdout set (see SERIES_SETS).
+ */
+export function loadSeriesCases(
+  ctx: BenchContext,
+  perSource: number,
+  set: SeriesSet = 'development',
+): SeriesCase[] {
   const cases: SeriesCase[] = [];
-  const rng = createRng(ctx.seed);
   const smapRoot = datasetDir(ctx.dataDir, 'smap_msl', 'labeled_anomalies.csv');
   const labels = readTelemanomLabels(join(smapRoot, 'labeled_anomalies.csv'));
   // One case per channel (a channel with several label rows gets all their ranges).
@@ -97,12 +113,24 @@ export function loadSeriesCases(ctx: BenchContext, perSource: number): SeriesCas
     for (const [start, end] of l.ranges) e.ranges.push([start, end]);
     byChannel.set(l.channel, e);
   }
-  for (const craft of ['SMAP', 'MSL']) {
-    const names = shuffleInPlace(
-      [...byChannel.keys()].filter((k) => byChannel.get(k)!.spacecraft === craft).sort(),
-      rng,
-    ).slice(0, perSource);
-    for (const name of names.sort()) {
+  const craftChannels = (craft: string) =>
+    [...byChannel.keys()].filter((k) => byChannel.get(k)!.spacecraft === craft).sort();
+  const nabRoot = datasetDir(ctx.dataDir, 'nab', join('labels', 'combined_windows.json'));
+  const nabFiles = readNabCorpus(nabRoot);
+  const nabByName = new Map(nabFiles.map((f) => [f.name, f]));
+  const probation = (length: number) => Math.max(1, Math.floor(probationaryLength(length)));
+  const nabMask = (f: (typeof nabFiles)[number]) =>
+    rangesToMask(f.windows, f.series.length).subarray(probation(f.series.length));
+  const { chosen } = selectSeries(
+    { smap: craftChannels('SMAP'), msl: craftChannels('MSL'), nab: nabFiles.map((f) => f.name) },
+    (name) => nabMask(nabByName.get(name)!).some((v) => v === 1),
+    set,
+    ctx.seed,
+    perSource,
+  );
+  for (const craft of ['SMAP', 'MSL'] as const) {
+    const names = craft === 'SMAP' ? chosen.smap : chosen.msl;
+    for (const name of [...names].sort()) {
       const trainPath = join(smapRoot, 'train', `${name}.npy.gz`);
       if (!existsSync(trainPath)) continue;
       const train = readSeries(trainPath);
@@ -123,23 +151,17 @@ export function loadSeriesCases(ctx: BenchContext, perSource: number): SeriesCas
       });
     }
   }
-  const nabRoot = datasetDir(ctx.dataDir, 'nab', join('labels', 'combined_windows.json'));
-  const nab = shuffleInPlace(readNabCorpus(nabRoot), rng);
-  let taken = 0;
-  for (const f of nab) {
-    if (taken >= 2 * perSource) break;
-    const probation = Math.max(1, Math.floor(probationaryLength(f.series.length)));
-    const mask = rangesToMask(f.windows, f.series.length).subarray(probation);
-    if (!mask.some((v) => v === 1)) continue;
+  for (const name of chosen.nab) {
+    const f = nabByName.get(name)!;
+    const p = probation(f.series.length);
     const strip = (s: Series) => createSeries({ data: s.data, channels: s.channels });
     cases.push({
       name: f.name,
       source: 'nab',
-      train: strip(sliceRows(f.series, 0, probation)),
-      test: strip(sliceRows(f.series, probation)),
-      labels: Uint8Array.from(mask),
+      train: strip(sliceRows(f.series, 0, p)),
+      test: strip(sliceRows(f.series, p)),
+      labels: Uint8Array.from(nabMask(f)),
     });
-    taken++;
   }
   if (ctx.quick)
     for (const c of cases) {
@@ -154,18 +176,19 @@ export function loadSeriesCases(ctx: BenchContext, perSource: number): SeriesCas
   return cases;
 }
 
-interface Row {
+/** One detector variant on one series; `half` is A or B (development) or C (holdout). */
+export interface SeriesRow {
   variant: string;
   family: string;
   series: string;
-  half: 'A' | 'B';
+  half: 'A' | 'B' | 'C';
   metrics?: SeriesMetrics;
   seconds: number;
   error?: string;
   chose?: string;
 }
 
-function mean(rows: Row[], key: keyof SeriesMetrics): number {
+export function meanMetric(rows: SeriesRow[], key: keyof SeriesMetrics): number {
   const ok = rows.filter((r) => r.metrics);
   return ok.length ? ok.reduce((a, r) => a + r.metrics![key], 0) / ok.length : NaN;
 }
@@ -184,18 +207,43 @@ export function seriesHalves(cases: SeriesCase[], seed: number): Map<string, 'A'
   return half;
 }
 
+/** Channels per spacecraft (NAB files: twice as many): $NORMALCY_SERIES_PER_SOURCE, else the set's own. */
+function perSourceFor(ctx: BenchContext, set: SeriesSet): number {
+  if (ctx.quick) return 1;
+  const env = process.env.NORMALCY_SERIES_PER_SOURCE;
+  if (env === undefined) return set === 'holdout' ? HOLDOUT_PER_SOURCE : DEVELOPMENT_DRAW.perSource;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(
+      `NORMALCY_SERIES_PER_SOURCE must be a whole number of at least 1, got '${env}'`,
+    );
+  return n;
+}
+
 export async function runSeries(ctx: BenchContext): Promise<BenchOutcome> {
-  const perSource = ctx.quick ? 1 : Number(process.env.NORMALCY_SERIES_PER_SOURCE ?? 8);
-  const cases = loadSeriesCases(ctx, perSource);
-  const half = seriesHalves(cases, ctx.seed);
-  const variants = seriesVariants(ctx.quick);
+  const set = ctx.seriesSet ?? 'development';
+  const perSource = perSourceFor(ctx, set);
+  if (
+    set === 'development' &&
+    ctx.seed === DEVELOPMENT_DRAW.seed &&
+    perSource > DEVELOPMENT_DRAW.perSource
+  )
+    ctx.log(
+      `series: warning: ${perSource} per source at seed ${ctx.seed} takes series of the holdout set (the defaults were chosen on ${DEVELOPMENT_DRAW.perSource}); do not choose defaults on this run`,
+    );
+  const cases = loadSeriesCases(ctx, perSource, set);
+  const half =
+    set === 'holdout'
+      ? new Map(cases.map((c) => [c.name, 'C' as const]))
+      : seriesHalves(cases, ctx.seed);
+  const variants = set === 'holdout' ? holdoutVariants(ctx.quick) : seriesVariants(ctx.quick);
   const only = process.env.NORMALCY_SERIES_DETECTORS?.split(',');
-  const rows: Row[] = [];
+  const rows: SeriesRow[] = [];
   for (const c of cases) {
     for (const v of variants) {
       if (only && !only.includes(v.family)) continue;
       const t0 = performance.now();
-      const row: Row = {
+      const row: SeriesRow = {
         variant: v.label,
         family: v.family,
         series: c.name,
@@ -219,6 +267,7 @@ export async function runSeries(ctx: BenchContext): Promise<BenchOutcome> {
       );
     }
   }
+  if (set === 'holdout') return holdoutOutcome(ctx, cases, rows, perSource);
   const labels = [...new Set(rows.map((r) => r.variant))];
   const summary = labels.map((label) => {
     const mine = rows.filter((r) => r.variant === label);
@@ -228,15 +277,15 @@ export async function runSeries(ctx: BenchContext): Promise<BenchOutcome> {
       variant: label,
       family: mine[0]!.family,
       A: {
-        aucPr: mean(a, 'aucPr'),
-        vusPr: mean(a, 'vusPr'),
-        top1: mean(a, 'top1'),
+        aucPr: meanMetric(a, 'aucPr'),
+        vusPr: meanMetric(a, 'vusPr'),
+        top1: meanMetric(a, 'top1'),
         series: a.length,
       },
       B: {
-        aucPr: mean(b, 'aucPr'),
-        vusPr: mean(b, 'vusPr'),
-        top1: mean(b, 'top1'),
+        aucPr: meanMetric(b, 'aucPr'),
+        vusPr: meanMetric(b, 'vusPr'),
+        top1: meanMetric(b, 'top1'),
         series: b.length,
       },
       failures: mine.filter((r) => r.error).length,
@@ -275,12 +324,14 @@ export async function runSeries(ctx: BenchContext): Promise<BenchOutcome> {
   return {
     title: 'Series harness: every detector and auto on SMAP/MSL channels and NAB files',
     protocol: [
-      `Series: ${cases.length} (${cases.filter((c) => c.source === 'smap').length} SMAP, ${cases.filter((c) => c.source === 'msl').length} MSL channels: column 0 of train/test as given; ${cases.filter((c) => c.source === 'nab').length} NAB files: the probationary rows train, the rest test), drawn with seed ${ctx.seed}${ctx.quick ? '; quick: test parts cut to 3,000 steps around the first label, training to 3,000' : ''}.`,
+      `Series: ${cases.length} (${cases.filter((c) => c.source === 'smap').length} SMAP, ${cases.filter((c) => c.source === 'msl').length} MSL channels: column 0 of train/test as given; ${cases.filter((c) => c.source === 'nab').length} NAB files: the probationary rows train, the rest test), drawn with seed ${ctx.seed} (the development set: the first of the seeded order; the defaults were chosen on seed ${DEVELOPMENT_DRAW.seed}, ${DEVELOPMENT_DRAW.perSource} per source)${ctx.quick ? '; quick: test parts cut to 3,000 steps around the first label, training to 3,000' : ''}.`,
       'Metrics per series: AUC-PR (average precision), VUS-PR (buffers 0..100 steps), top-1 hit (highest score within 100 steps of a labelled step); means per half.',
       'Halves: the series of each source split at random (seeded) into A and B. For each detector, the variant with the best mean AUC-PR on A is chosen and reported on B.',
       'Training: detectors with their defaults except the option varied; the autoencoder and forecaster train for 2 epochs (1 in quick); auto with its defaults. Labels are used for scoring only.',
     ],
     results: {
+      set,
+      perSource,
       cases: cases.map((c) => ({
         name: c.name,
         source: c.source,
