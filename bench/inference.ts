@@ -11,7 +11,11 @@
 // Then the live (streaming) forecast of the LSTM and GRU forecasters: steps
 // per second through slidingForecast(50).push (one lstmStep/gruStep over the
 // 50 open windows per input step), fused kernels and torch's.
-// Usage: npm run bench:inference [-- --windows 20000 --batch 1024 --repeats 3 --stream-steps 2000]
+// Each figure comes with the CPU time per 1,024 windows (ms, median of the repeats: the
+// process's user + system time, all threads), which a loaded machine disturbs less than
+// the wall time.
+// Usage: npm run bench:inference [-- --windows 20000 --batch 1024 --repeats 3 --stream-steps 2000
+//   --only dense-autoencoder,conv-autoencoder --no-stream]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -42,6 +46,9 @@ const windows = arg('windows', 20000);
 const batch = arg('batch', 1024);
 const repeats = arg('repeats', 3);
 const streamSteps = arg('stream-steps', 2000);
+const onlyIndex = args.indexOf('--only');
+const only = onlyIndex >= 0 ? args[onlyIndex + 1]!.split(',') : undefined;
+const noStream = args.includes('--no-stream');
 type Name = 'lstm-forecaster' | 'gru-forecaster' | 'dense-autoencoder' | 'conv-autoencoder';
 
 interface Network {
@@ -96,26 +103,43 @@ const networks: Network[] = [
   },
 ];
 
-/** Median over `repeats` of windows per second of fn, which scores `windows` windows. */
-function rate(fn: () => void): number {
-  fn(); // warm-up
-  const rates: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    fn();
-    rates.push(windows / ((performance.now() - t0) / 1000));
-  }
-  return median(rates);
+/** Windows per second (wall) and CPU ms per 1,024 windows, medians over the repeats. */
+interface Rate {
+  perSecond: number;
+  cpuMs: number;
 }
 
+/** CPU milliseconds (user + system, all threads) of this process since `from`. */
+const cpuMsSince = (from: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
+
+/** Median over `repeats` of fn, which scores `windows` windows. */
+async function rate(fn: () => void | Promise<void>): Promise<Rate> {
+  await fn(); // warm-up
+  const rates: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await fn();
+    rates.push(windows / ((performance.now() - t0) / 1000));
+    cpu.push((cpuMsSince(c0) * 1024) / windows);
+  }
+  return { perSecond: median(rates), cpuMs: median(cpu) };
+}
+
+const show = (r: Rate): string => `${r.perSecond.toFixed(0)} windows/s, ${r.cpuMs.toFixed(2)} ms CPU`;
+
 /** The network's forward pass alone, with normalcy's fused inference kernels or torch's. */
-function forwardRate(n: Network, fused: boolean): number {
+async function forwardRate(n: Network, fused: boolean): Promise<Rate> {
   manualSeed(0);
   const net = n.build().eval();
   const x = randn([windows, n.window, 1]);
   setFusedInference(fused);
   try {
-    return rate(() =>
+    return await rate(() =>
       noGrad(() => {
         for (let i = 0; i < windows; i += batch)
           tidy(() => net.forward(x.slice(0, i, Math.min(i + batch, windows))).toFloat32Array());
@@ -151,7 +175,7 @@ function streamRate(n: Network, fused: boolean): number {
   }
 }
 
-async function scoreRate(n: Network): Promise<number> {
+async function scoreRate(n: Network): Promise<Rate> {
   const d = n.detector();
   const steps = windows + n.window;
   const wave = (len: number) =>
@@ -161,7 +185,7 @@ async function scoreRate(n: Network): Promise<number> {
     });
   await d.fit(wave(600), { seed: 0 });
   const series = wave(steps);
-  return rate(() => void d.score(series));
+  return await rate(() => void d.score(series));
 }
 
 interface OrtModule {
@@ -176,15 +200,15 @@ interface OrtModule {
   Tensor: new (type: string, data: Float32Array, dims: number[]) => unknown;
 }
 
-async function ortRates(dir: string, threads: number): Promise<Record<string, number> | string> {
+async function ortRates(dir: string, threads: number): Promise<Record<string, Rate> | string> {
   let ort: OrtModule;
   try {
     ort = (await import('onnxruntime-node' as string)) as OrtModule;
   } catch {
     return 'onnxruntime-node is not installed (npm install --no-save onnxruntime-node --onnxruntime-node-install=skip)';
   }
-  const out: Record<string, number> = {};
-  for (const n of networks) {
+  const out: Record<string, Rate> = {};
+  for (const n of networks.filter((m) => !only || only.includes(m.name))) {
     const session = await ort.InferenceSession.create(join(dir, `${n.name}.onnx`), {
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
@@ -203,19 +227,12 @@ async function ortRates(dir: string, threads: number): Promise<Record<string, nu
         await session.run({ x });
       }
     };
-    await runAll();
-    const rates: number[] = [];
-    for (let r = 0; r < repeats; r++) {
-      const t0 = performance.now();
-      await runAll();
-      rates.push(windows / ((performance.now() - t0) / 1000));
-    }
-    out[n.name] = median(rates);
+    out[n.name] = await rate(runAll);
   }
   return out;
 }
 
-function torchRates(threads: number, onnxDir: string): Record<string, number> | string {
+function torchRates(threads: number, onnxDir: string): Record<string, Rate> | string {
   const script = benchSource('inference_torch.py');
   const r = spawnSync(
     '/usr/bin/python3',
@@ -223,6 +240,7 @@ function torchRates(threads: number, onnxDir: string): Record<string, number> | 
       script,
       ...['--threads', String(threads), '--batch', String(batch)],
       ...['--windows', String(windows), '--repeats', String(repeats), '--onnx', onnxDir],
+      ...(only ? ['--only', only.join(',')] : []),
     ],
     {
       encoding: 'utf8',
@@ -232,7 +250,7 @@ function torchRates(threads: number, onnxDir: string): Record<string, number> | 
   );
   if (r.status !== 0)
     return 'PyTorch reference failed or python3-torch is not installed (apt-get install python3-torch)';
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, Rate>;
 }
 
 const t = engineThreading();
@@ -241,19 +259,20 @@ console.log(
   `inference benchmark: ${windows} windows, batch ${batch}, median of ${repeats}; torch threads ${t.threads} (${t.chosenBy}, ${t.busyElsewhere} threads busy elsewhere), OMP_WAIT_POLICY=${t.ompWaitPolicy}; ${availableParallelism()} cores, load average ${load()}`,
 );
 const onnxDir = mkdtempSync(join(tmpdir(), 'normalcy-onnx-'));
+const chosen = networks.filter((n) => !only || only.includes(n.name));
 try {
-  const summary: Record<string, Record<string, number | null>> = {};
-  for (const n of networks) {
-    const torchKernels = forwardRate(n, false);
-    const forward = forwardRate(n, true);
+  const summary: Record<string, Record<string, Rate | null>> = {};
+  for (const n of chosen) {
+    const torchKernels = await forwardRate(n, false);
+    const forward = await forwardRate(n, true);
     const score = await scoreRate(n);
     summary[n.name] = {
-      ours_forward_torch_kernels: Math.round(torchKernels),
-      ours_forward: Math.round(forward),
-      ours_score: Math.round(score),
+      ours_forward: forward,
+      ours_forward_torch_kernels: torchKernels,
+      ours_score: score,
     };
     console.log(
-      `normalcy ${n.name}: forward ${forward.toFixed(0)} windows/s (torch's kernels ${torchKernels.toFixed(0)}), detector score() ${score.toFixed(0)} windows/s`,
+      `normalcy ${n.name}: forward ${show(forward)} (torch's kernels ${show(torchKernels)}), detector score() ${show(score)}`,
     );
   }
   const torch = torchRates(t.threads, onnxDir);
@@ -263,16 +282,17 @@ try {
       ? 'no ONNX files (PyTorch exports them)'
       : await ortRates(onnxDir, t.threads);
   if (typeof ort === 'string') console.log(`onnxruntime skipped: ${ort}`);
-  for (const n of networks) {
+  for (const n of chosen) {
     const s = summary[n.name]!;
-    s.pytorch = typeof torch === 'string' ? null : Math.round(torch[n.name]!);
-    s.onnxruntime = typeof ort === 'string' ? null : Math.round(ort[n.name]!);
+    s.pytorch = typeof torch === 'string' ? null : torch[n.name]!;
+    s.onnxruntime = typeof ort === 'string' ? null : ort[n.name]!;
+    const or = (r: Rate | null) => (r ? show(r) : 'n/a');
     console.log(
-      `${n.name}: normalcy forward ${s.ours_forward} (torch's kernels ${s.ours_forward_torch_kernels}), score() ${s.ours_score}, PyTorch ${s.pytorch ?? 'n/a'}, onnxruntime ${s.onnxruntime ?? 'n/a'} windows/s`,
+      `${n.name}: normalcy forward ${show(s.ours_forward!)}; score() ${show(s.ours_score!)}; PyTorch ${or(s.pytorch)}; onnxruntime ${or(s.onnxruntime)}`,
     );
   }
   const streaming: Record<string, Record<string, number>> = {};
-  for (const n of networks.filter((m) => m.name.endsWith('-forecaster'))) {
+  for (const n of chosen.filter((m) => !noStream && m.name.endsWith('-forecaster'))) {
     const torchKernels = streamRate(n, false);
     const fused = streamRate(n, true);
     streaming[n.name] = { fused: Math.round(fused), torch_kernels: Math.round(torchKernels) };
@@ -280,9 +300,16 @@ try {
       `${n.name} live forecast (slidingForecast(${n.window}).push): ${fused.toFixed(0)} steps/s (torch's kernels ${torchKernels.toFixed(0)})`,
     );
   }
-  (summary as Record<string, unknown>).streaming_steps_per_s = streaming;
+  const round = (r: Rate | null) =>
+    r && { perSecond: Math.round(r.perSecond), cpuMs: Number(r.cpuMs.toFixed(3)) };
+  const rounded = Object.fromEntries(
+    Object.entries(summary).map(([k, v]) => [
+      k,
+      Object.fromEntries(Object.entries(v).map(([m, r]) => [m, round(r)])),
+    ]),
+  );
   console.log(`load average at the end ${load()}`);
-  console.log(JSON.stringify(summary));
+  console.log(JSON.stringify({ ...rounded, streaming_steps_per_s: streaming }));
 } finally {
   rmSync(onnxDir, { recursive: true, force: true });
 }

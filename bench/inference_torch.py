@@ -1,7 +1,7 @@
 """PyTorch reference for bench/inference.ts: the same four networks (the default
 LSTM forecaster, a GRU forecaster, dense autoencoder and conv1d autoencoder), scored under
 torch.no_grad with the same threads and batch; prints one JSON line of windows
-per second. With --onnx DIR it also exports each network to DIR/<name>.onnx
+per second and CPU milliseconds per 1,024 windows (process time), medians. With --onnx DIR it also exports each network to DIR/<name>.onnx
 (for onnxruntime) before timing."""
 import argparse, json, os, sys, time
 import torch
@@ -13,6 +13,7 @@ p.add_argument("--batch", type=int, default=1024)
 p.add_argument("--windows", type=int, default=20000)
 p.add_argument("--repeats", type=int, default=3)
 p.add_argument("--onnx", default="")
+p.add_argument("--only", default="", help="comma-separated network names (default all)")
 a = p.parse_args()
 torch.set_num_threads(a.threads)
 
@@ -67,6 +68,8 @@ NETWORKS = {"lstm-forecaster": (LstmForecaster, 50), "gru-forecaster": (lambda: 
 
 out = {}
 for name, (make, window) in NETWORKS.items():
+    if a.only and name not in a.only.split(","):
+        continue
     torch.manual_seed(0)
     model = make().eval()
     x = torch.randn(a.windows, window, 1)
@@ -75,14 +78,16 @@ for name, (make, window) in NETWORKS.items():
         torch.onnx.export(model, x[: a.batch], os.path.join(a.onnx, f"{name}.onnx"),
                           input_names=["x"], output_names=["y"],
                           dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}}, opset_version=13)
-    rates = []
+    rates, cpu = [], []
     with torch.no_grad():
         model(x[: a.batch])  # warm-up
         for _ in range(a.repeats):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             for i in range(0, a.windows, a.batch):
                 model(x[i:i + a.batch])
             rates.append(a.windows / (time.perf_counter() - t0))
-    out[name] = sorted(rates)[len(rates) // 2]
-    print(f"PyTorch {name}: {out[name]:.0f} windows/s", file=sys.stderr)
+            cpu.append((time.process_time() - c0) * 1000 * 1024 / a.windows)
+    out[name] = {"perSecond": sorted(rates)[len(rates) // 2], "cpuMs": sorted(cpu)[len(cpu) // 2]}
+    print(f"PyTorch {name}: {out[name]['perSecond']:.0f} windows/s, {out[name]['cpuMs']:.2f} ms CPU per 1,024 windows",
+          file=sys.stderr)
 print(json.dumps(out))
