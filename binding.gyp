@@ -12,7 +12,8 @@
         "native/inference.cc",
         "native/optimizer.cc",
         "native/svm.cc",
-        "native/gemm_route.cc"
+        "native/gemm_route.cc",
+        "native/block_cache.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -93,6 +93,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   RegisterOptimizer(env, exports);
   RegisterSvm(env, exports);
   RegisterGemmRoute(env, exports);
+  RegisterBlockCache(env, exports);
   return exports;
 }
 

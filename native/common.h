@@ -70,6 +70,10 @@ bool LinearInferenceSupported(const at::Tensor& x, const at::Tensor& w, const c1
 // slope: the activation after the layer: NaN none, 0 ReLU, else leaky ReLU's slope.
 at::Tensor LinearInference(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias,
                            double slope);
+bool LinearStackInferenceSupported(const at::Tensor& x, const std::vector<at::Tensor>& weights,
+                                   const std::vector<c10::optional<at::Tensor>>& biases);
+at::Tensor LinearStackInference(const at::Tensor& x, const std::vector<at::Tensor>& weights,
+                                const std::vector<c10::optional<at::Tensor>>& biases, const std::vector<double>& slopes);
 bool Conv1dInferenceSupported(const at::Tensor& x, const at::Tensor& w, const c10::optional<at::Tensor>& bias,
                               const std::vector<int64_t>& stride, const std::vector<int64_t>& padding,
                               const std::vector<int64_t>& dilation, int64_t groups);
@@ -99,5 +103,6 @@ void RegisterNN(Napi::Env env, Napi::Object exports);
 void RegisterOptimizer(Napi::Env env, Napi::Object exports);
 void RegisterSvm(Napi::Env env, Napi::Object exports);
 void RegisterGemmRoute(Napi::Env env, Napi::Object exports);
+void RegisterBlockCache(Napi::Env env, Napi::Object exports);
 
 }  // namespace normalcy

@@ -41,6 +41,40 @@ NORMALCY_FN(Linear) {
   return Wrap(info, ApplyActivation(at::linear(x, w, bias), slope));
 }
 
+// linearStack(x, weights, biases, slopes): linear layers applied in turn, each
+// followed by its activation (biases[l] null: none; slopes[l] NaN or null:
+// none), as that many linear() calls. Without gradients in one native pass
+// (inference.cc), so Sequential runs a stack of dense layers in one call.
+NORMALCY_FN(LinearStack) {
+  auto& x = T(info, 0);
+  auto weights = TensorList(info[1], "weights");
+  if (weights.empty()) throw std::invalid_argument("linearStack: needs at least one layer");
+  if (!info[2].IsArray() || !info[3].IsArray() || info[2].As<Napi::Array>().Length() != weights.size() ||
+      info[3].As<Napi::Array>().Length() != weights.size())
+    throw std::invalid_argument("linearStack: biases and slopes must be arrays with one entry per layer");
+  auto biasArr = info[2].As<Napi::Array>();
+  auto slopeArr = info[3].As<Napi::Array>();
+  std::vector<c10::optional<at::Tensor>> biases;
+  std::vector<double> slopes;
+  int64_t width = x.dim() >= 1 ? x.size(-1) : -1;
+  for (uint32_t l = 0; l < weights.size(); l++) {
+    Napi::Value bv = biasArr.Get(l), sv = slopeArr.Get(l);
+    biases.push_back(bv.IsNull() || bv.IsUndefined() ? c10::nullopt
+                                                      : c10::optional<at::Tensor>(TensorHandle::From(bv, "bias")));
+    slopes.push_back(sv.IsNumber() ? sv.As<Napi::Number>().DoubleValue() : std::nan(""));
+    const auto& w = weights[l];
+    if (w.dim() != 2 || w.size(1) != width)
+      throw std::invalid_argument("linearStack: layer " + std::to_string(l) + " weight of shape " + ShapeString(w) +
+                                  " does not take an input of width " + std::to_string(width));
+    width = w.size(0);
+  }
+  if (FusedInferenceEnabled() && LinearStackInferenceSupported(x, weights, biases))
+    return Wrap(info, LinearStackInference(x, weights, biases, slopes));
+  at::Tensor y = x;
+  for (size_t l = 0; l < weights.size(); l++) y = ApplyActivation(at::linear(y, weights[l], biases[l]), slopes[l]);
+  return Wrap(info, y);
+}
+
 // lstm(input, h0, c0, params, hasBiases, numLayers, dropout, train, bidirectional, batchFirst)
 // -> [output, hN, cN]. params per layer: w_ih, w_hh, (b_ih, b_hh).
 // Without gradients in eval mode (scoring) it runs the fused inference kernel
@@ -303,6 +337,7 @@ NORMALCY_FN(ZeroGrad) {
 
 void RegisterNN(Napi::Env env, Napi::Object exports) {
   REG("linear", Linear);
+  REG("linearStack", LinearStack);
   REG("lstm", Lstm);
   REG("gru", Gru);
   REG("lstmStep", LstmStep);

@@ -15,7 +15,19 @@
 // the kernel) and unmapped at every step: a quarter of that case's CPU time
 // was in the kernel's page-fault path. From the heap they are reused as they
 // are. Leaving training trims the heap back (malloc_trim).
-import { mmapThresholdSetByUser, native } from './native.js';
+//
+// Outside training, the addon's block cache (native/block_cache.cc) keeps
+// freed buffers of 128 KiB and more, up to a cap, for the next batch to reuse:
+// under the fixed threshold each would otherwise be mapped, faulted in and
+// unmapped at every batch. Training turns it off (freeing what it holds): its
+// malloc setting reuses large buffers from the heap already.
+import {
+  blockCacheCapSetting,
+  mmapThresholdSetByUser,
+  native,
+  recordBlockCacheCap,
+  type BlockCacheStats,
+} from './native.js';
 
 /** The fixed mmap (and trim) threshold outside training: glibc's starting value. */
 export const SCORING_MMAP_THRESHOLD = 128 * 1024;
@@ -35,16 +47,38 @@ let trainingDepth = 0;
  */
 export function enterTrainingAllocator(): () => void {
   const n = native();
-  if (mmapThresholdSetByUser() || !n.setMallocThresholds) return () => {};
-  if (trainingDepth++ === 0)
-    n.setMallocThresholds(TRAINING_MMAP_THRESHOLD, TRAINING_TRIM_THRESHOLD, 0);
+  const malloc = !mmapThresholdSetByUser() && n.setMallocThresholds !== undefined;
+  if (trainingDepth++ === 0) {
+    n.setBlockCacheCap?.(0);
+    if (malloc) n.setMallocThresholds!(TRAINING_MMAP_THRESHOLD, TRAINING_TRIM_THRESHOLD, 0);
+  }
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    if (--trainingDepth === 0)
-      n.setMallocThresholds!(SCORING_MMAP_THRESHOLD, SCORING_MMAP_THRESHOLD, DEFAULT_MMAP_MAX);
+    if (--trainingDepth === 0) {
+      if (malloc)
+        n.setMallocThresholds!(SCORING_MMAP_THRESHOLD, SCORING_MMAP_THRESHOLD, DEFAULT_MMAP_MAX);
+      n.setBlockCacheCap?.(blockCacheCapSetting());
+    }
   };
+}
+
+/**
+ * Sets how many bytes the block cache may hold outside training (0: off; it frees what
+ * it holds beyond the new cap at once). NORMALCY_BLOCK_CACHE_MB sets it at load.
+ */
+export function setBlockCacheCap(bytes: number): void {
+  if (!Number.isFinite(bytes) || bytes < 0)
+    throw new Error(`block cache cap must be a number of bytes >= 0, got ${bytes}`);
+  const n = native();
+  recordBlockCacheCap(Math.round(bytes));
+  if (trainingDepth === 0) n.setBlockCacheCap?.(blockCacheCapSetting());
+}
+
+/** The block cache's counters; undefined with an addon built before it. */
+export function blockCacheStats(): BlockCacheStats | undefined {
+  return native().blockCacheStats?.();
 }
 
 /** Whether a training holds the training setting now. */

@@ -24,6 +24,28 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor, activationSlope
   return new Tensor(native().linear(x.handle, weight.handle, opt(bias), activationSlope));
 }
 
+/** One layer of linearStack: x @ weight^T + bias, then the activation (as for linear). */
+export interface StackedLinear {
+  weight: Tensor;
+  bias?: Tensor;
+  activationSlope?: number;
+}
+
+/**
+ * Linear layers applied in turn, each with its optional activation: the same as that many
+ * linear() calls, and one native pass when scoring (Sequential's runs of dense layers).
+ */
+export function linearStack(x: Tensor, layers: StackedLinear[]): Tensor {
+  return new Tensor(
+    native().linearStack(
+      x.handle,
+      layers.map((l) => l.weight.handle),
+      layers.map((l) => l.bias?.handle ?? null),
+      layers.map((l) => l.activationSlope ?? null),
+    ),
+  );
+}
+
 export interface RecurrentOptions {
   layers: number;
   hasBiases: boolean;

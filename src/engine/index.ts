@@ -23,7 +23,13 @@ export {
 } from './tensor.js';
 export type { DType, TypedArray } from './dtype.js';
 export { tidy, keep, dispose } from './scope.js';
-export { enterTrainingAllocator, inTrainingAllocator } from './allocator.js';
+export {
+  enterTrainingAllocator,
+  inTrainingAllocator,
+  setBlockCacheCap,
+  blockCacheStats,
+} from './allocator.js';
+export type { BlockCacheStats } from './native.js';
 export {
   manualSeed,
   setNumThreads,

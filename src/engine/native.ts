@@ -103,6 +103,9 @@ export interface NativeBinding {
   getNumThreads(): number;
   /** Absent from addons built before it existed (then the allocator switch is a no-op). */
   setMallocThresholds?(mmapBytes: number, trimBytes: number, mmapMax?: number): boolean;
+  /** The block cache's cap in bytes (native/block_cache.cc; 0: off); absent from older addons. */
+  setBlockCacheCap?(capBytes: number): void;
+  blockCacheStats?(): BlockCacheStats;
   /** Which library runs libtorch's float matrix products (native/gemm_route.cc); absent from older addons. */
   gemmBackend?(): 'onednn' | 'openblas';
   /** How many products oneDNN has run for libtorch in this process. */
@@ -205,6 +208,7 @@ export interface NativeBinding {
   pad(t: H, pads: number[], mode?: string, value?: number): H;
   /** activationSlope: a ReLU (0) or leaky ReLU after the layer, in the same op. */
   linear(x: H, w: H, b?: Opt<H>, activationSlope?: number): H;
+  linearStack(x: H, weights: H[], biases: (H | null)[], slopes: (number | null)[]): H;
   lstm(x: H, h0: H, c0: H, params: H[], ...flags: RecurrentFlags): [H, H, H];
   gru(x: H, h0: H, params: H[], ...flags: RecurrentFlags): [H, H];
   lstmStep(x: H, h: H, c: H, wih: H, whh: H, bih: Opt<H>, bhh: Opt<H>, openRow: number): void;
@@ -262,6 +266,45 @@ let threading: ThreadingInfo | undefined;
  */
 let mmapThresholdFromUser = false;
 
+/** What the cache of large tensor buffers holds and has done (native/block_cache.cc). */
+export interface BlockCacheStats {
+  /** Whether the cache is torch's CPU allocator (from the first cap above 0 on). */
+  installed: boolean;
+  capBytes: number;
+  cachedBytes: number;
+  cachedBlocks: number;
+  /** Allocations of 128 KiB and more served from the cache, and not. */
+  hits: number;
+  misses: number;
+  /** Blocks freed to keep the cache within its cap. */
+  evictions: number;
+}
+
+let blockCacheBytes = 0;
+
+/** The block cache's cap outside training (bytes): NORMALCY_BLOCK_CACHE_MB, or as set since. */
+export function blockCacheCapSetting(): number {
+  return blockCacheBytes;
+}
+
+/** Records the cap outside training (src/engine/allocator.ts applies it). */
+export function recordBlockCacheCap(bytes: number): void {
+  blockCacheBytes = bytes;
+}
+
+/** The block cache's default cap: 256 MiB. */
+export const DEFAULT_BLOCK_CACHE_MB = 256;
+
+/** NORMALCY_BLOCK_CACHE_MB (MiB the cache of large tensor buffers may hold; 0: off) in bytes. */
+export function blockCacheBytesFromEnvironment(value: string | undefined): number {
+  const v = (value ?? '').trim();
+  if (v === '') return DEFAULT_BLOCK_CACHE_MB * 2 ** 20;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0)
+    throw new Error(`NORMALCY_BLOCK_CACHE_MB must be a number of MiB >= 0 (0: off), got "${value}"`);
+  return Math.round(n * 2 ** 20);
+}
+
 /** Whether NORMALCY_MMAP_THRESHOLD came from the user (then the engine never changes it). */
 export function mmapThresholdSetByUser(): boolean {
   return mmapThresholdFromUser;
@@ -276,6 +319,7 @@ export function native(): NativeBinding {
     );
   }
   const requested = threadsFromEnvironment(process.env.NORMALCY_THREADS);
+  blockCacheBytes = blockCacheBytesFromEnvironment(process.env.NORMALCY_BLOCK_CACHE_MB);
   process.env.OPENBLAS_NUM_THREADS ??= '1';
   const wait = applyWaitPolicy();
   // A fixed 128 KiB mmap threshold (read by the addon when it loads; 0 keeps glibc's
@@ -292,6 +336,8 @@ export function native(): NativeBinding {
   const busy = requested === 'auto' ? busyElsewhere() : 0;
   const threads = requested === 'auto' ? autoThreadCount(cores, busy) : requested;
   loaded.setNumThreads(threads);
+  // Large tensor buffers freed by one scoring batch serve the next one (native/block_cache.cc).
+  loaded.setBlockCacheCap?.(blockCacheBytes);
   binding = loaded;
   threading = {
     threads,

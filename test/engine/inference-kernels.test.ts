@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Conv1d,
+  Dropout,
   F,
   LeakyReLU,
   Linear,
@@ -297,5 +298,52 @@ test('Sequential in eval mode fuses layer + activation and equals the unfused fo
     conv.train();
     const train = noGrad(() => conv.forward(xc));
     assert.ok(maxDiff(train, rc.torch) < 1e-5);
+  });
+});
+
+test('a run of dense layers scores in one pass (linearStack) and equals the layer-by-layer forward', () => {
+  tidy(() => {
+    manualSeed(9);
+    // 600 rows: more than one block of rows; a layer without bias, one without activation,
+    // eval-mode dropouts inside the run, ReLU and leaky ReLU, and a 3-d input.
+    const dense = new Sequential(
+      new Linear(12, 40),
+      new Dropout(0.3),
+      new LeakyReLU(0.01),
+      new Linear(40, 7, false),
+      new ReLU(),
+      new Dropout(0.1),
+      new Linear(7, 33),
+      new Linear(33, 12),
+      new LeakyReLU(0.2),
+    ).eval();
+    for (const shape of [
+      [600, 12],
+      [5, 120, 12],
+      [1, 12],
+    ]) {
+      const x = randn(shape);
+      const r = both(() => dense.forward(x));
+      assert.deepEqual(r.fused.shape, [...shape.slice(0, -1), 12]);
+      assert.ok(maxDiff(r.fused, r.torch) < 1e-5, `shape ${shape.join('x')}`);
+    }
+    // The same through F.linearStack directly, and its width check.
+    const w1 = randn([5, 4]);
+    const w2 = randn([3, 5]);
+    const b2 = randn([3]);
+    const x = randn([70, 4]);
+    const r = both(() =>
+      F.linearStack(x, [
+        { weight: w1, activationSlope: 0 },
+        { weight: w2, bias: b2 },
+      ]),
+    );
+    const byLayer = noGrad(() => F.linear(F.linear(x, w1, undefined, 0), w2, b2));
+    assert.ok(maxDiff(r.fused, byLayer) < 1e-5);
+    assert.ok(maxDiff(r.torch, byLayer) < 1e-5);
+    assert.throws(
+      () => noGrad(() => F.linearStack(x, [{ weight: w2 }])),
+      /linearStack: layer 0 weight of shape \[3, 5\] does not take an input of width 4/,
+    );
   });
 });
