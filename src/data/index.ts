@@ -9,6 +9,7 @@ export {
   channelIndex,
   column,
   sliceRows,
+  selectRows,
   selectChannels,
   valueAt,
   stackSeries,

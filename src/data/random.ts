@@ -72,6 +72,8 @@ export const SEED_STREAMS = {
   shuffle: 1,
   /** Augmentations and random views (AMSL's transformations). */
   augment: 2,
+  /** The held-out share for early stopping, where a detector draws it itself (AMSL). */
+  validation: 3,
 } as const;
 
 export type SeedStream = keyof typeof SEED_STREAMS;

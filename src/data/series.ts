@@ -117,6 +117,25 @@ export function sliceRows(series: Series, start: number, end: number = series.le
   });
 }
 
+/** A new Series holding the given rows (time steps), in the given order. */
+export function selectRows(series: Series, rows: readonly number[]): Series {
+  const { channels, length } = series;
+  const data = new Float32Array(rows.length * channels);
+  rows.forEach((r, i) => {
+    if (!Number.isInteger(r) || r < 0 || r >= length)
+      throw new RangeError(`selectRows: row ${r} outside 0..${length - 1}`);
+    data.set(series.data.subarray(r * channels, (r + 1) * channels), i * channels);
+  });
+  const ts = series.timestamps;
+  return createSeries({
+    data,
+    channels,
+    length: rows.length,
+    ...(ts && { timestamps: Float64Array.from(rows, (r) => ts[r]!) }),
+    ...(series.names && { names: series.names }),
+  });
+}
+
 /** A new Series holding the given channels, in the given order. */
 export function selectChannels(series: Series, refs: readonly ChannelRef[]): Series {
   if (refs.length === 0) throw new RangeError('selectChannels needs at least one channel');

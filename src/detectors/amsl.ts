@@ -15,7 +15,7 @@
 import { noGrad, tensor, tidy, F } from '../engine/index.js';
 import { Scaler } from '../data/scalers.js';
 import { createRng, deriveSeed, rngFromState, shuffleInPlace, type Rng } from '../data/random.js';
-import { createSeries, type Series } from '../data/series.js';
+import { createSeries, selectRows, type Series } from '../data/series.js';
 import { AmslNetwork, viewTargets } from '../models/amsl-network.js';
 import { AMSL_VIEW_COUNT, amslViews, viewTimeMap, type ViewOptions } from '../models/amsl-views.js';
 import { seedWeights, trainBatches } from '../models/trainer.js';
@@ -38,10 +38,10 @@ import {
   type Schema,
 } from '../config/schema.js';
 import { ConfigError } from '../config/errors.js';
-import { layerSizes } from './config-fields.js';
+import { FIXED_EPOCHS, layerSizes, trainingFields, type TrainingFields } from './config-fields.js';
 import { PerRowStream, type StreamOptions, type StreamScorer } from './stream-scorer.js';
 
-export interface AmslConfig extends ViewOptions {
+export interface AmslConfig extends ViewOptions, TrainingFields {
   /** [length, sensors] of one segment; a Series row holds length x sensors values. */
   segmentShape: [number, number];
   /** Encoder convolution widths (each halves the length); decoders mirror them. */
@@ -55,9 +55,6 @@ export interface AmslConfig extends ViewOptions {
   lambda2: number;
   /** Per-sensor scaling fitted on the training segments. */
   scaler: 'zscore' | 'none';
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
 }
 
 export const AMSL_DEFAULTS: AmslConfig = {
@@ -76,6 +73,9 @@ export const AMSL_DEFAULTS: AmslConfig = {
   epochs: 20,
   batchSize: 32,
   learningRate: 1e-3,
+  // The authors train a fixed count of epochs; patience and validationSplit
+  // (a seeded share of the segments held out, their mean score monitored) opt in.
+  ...FIXED_EPOCHS,
 };
 
 /** The fields of AMSL's config, their types and ranges. */
@@ -92,9 +92,7 @@ export const AMSL_SCHEMA: Schema = {
   permutationPieces: positiveInt,
   smoothingWindow: { type: 'int', min: 1, odd: true },
   smoothingOrder: nonNegativeInt,
-  epochs: positiveInt,
-  batchSize: positiveInt,
-  learningRate: positive,
+  ...trainingFields,
 };
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -221,7 +219,8 @@ export class AmslDetector implements Detector {
       c.scaler === 'none'
         ? undefined
         : new Scaler('zscore').fitValues(trainSeries.data, this.sensors);
-    const data = this.prepare(trainSeries);
+    const { fitRows, validation } = this.heldOut(trainSeries, options.validation, seed);
+    const data = this.prepare(fitRows);
     seedWeights(options.seed);
     this.net?.dispose();
     const net = this.buildNetwork();
@@ -229,13 +228,12 @@ export class AmslDetector implements Detector {
     // One generator, as before the shared loop: each epoch's shuffle, then that
     // epoch's random views, batch after batch.
     const rng = createRng(deriveSeed(seed, 'shuffle'));
-    const order = Array.from({ length: trainSeries.length }, (_, i) => i);
+    const order = Array.from({ length: fitRows.length }, (_, i) => i);
     const scratch = this.viewScratch(c.batchSize);
-    const { validation } = options;
     this.summary = await trainBatches(
       net,
       {
-        count: trainSeries.length,
+        count: fitRows.length,
         order: () => Int32Array.from(shuffleInPlace(order, rng)),
         loss: (rows) => this.loss(net, this.viewTensor(data, rows, rng, scratch).x, rows.length),
         // The held-out loss is the mean score (the sum of the views' reconstruction errors).
@@ -245,10 +243,34 @@ export class AmslDetector implements Detector {
         // Every batch: see scoreAsync.
         yieldEvery: 1,
       },
-      { ...c, patience: 0, minDelta: 0 },
+      c,
       { signal: options.signal, onEpoch: options.onEpoch },
     );
     return this.summary;
+  }
+
+  /**
+   * The segments trained on and the ones monitored for early stopping: the given
+   * validation data, else a seeded validationSplit share of the training segments
+   * (none when the split is 0 or there is a single segment).
+   */
+  private heldOut(
+    train: Series,
+    given: Series | undefined,
+    seed: number,
+  ): { fitRows: Series; validation?: Series } {
+    const share = this.config.validationSplit;
+    if (given || !(share > 0) || train.length < 2) return { fitRows: train, validation: given };
+    const held = Math.min(train.length - 1, Math.max(1, Math.round(train.length * share)));
+    const order = shuffleInPlace(
+      Array.from({ length: train.length }, (_, i) => i),
+      createRng(deriveSeed(seed, 'validation')),
+    );
+    const byRow = (a: number, b: number) => a - b;
+    return {
+      fitRows: selectRows(train, order.slice(held).sort(byRow)),
+      validation: selectRows(train, order.slice(0, held).sort(byRow)),
+    };
   }
 
   private requireFitted(what: string): AmslNetwork {

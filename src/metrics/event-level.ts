@@ -39,6 +39,18 @@ export interface EventCountOptions {
   credit?: 'every' | 'first';
 }
 
+/** Precision, recall and F1 beside the event counts themselves. */
+export function withEventRates(tp: number, fp: number, fn: number): EventCounts {
+  return {
+    tp,
+    fp,
+    fn,
+    precision: ratio(tp, tp + fp),
+    recall: ratio(tp, tp + fn),
+    f1: ratio(2 * tp, 2 * tp + fp + fn),
+  };
+}
+
 function countFirstOverlaps(predicted: readonly Range[], labelled: readonly Range[]): EventCounts {
   labelled.forEach((r, i) => {
     if (r.end < r.start) throw new Error(`labelled: range ${i} ends before it starts`);
@@ -51,15 +63,7 @@ function countFirstOverlaps(predicted: readonly Range[], labelled: readonly Rang
     else hit[first] = 1;
   }
   const tp = hit.reduce((a, b) => a + b, 0);
-  const fn = labelled.length - tp;
-  return {
-    tp,
-    fp,
-    fn,
-    precision: ratio(tp, tp + fp),
-    recall: ratio(tp, tp + fn),
-    f1: ratio(2 * tp, 2 * tp + fp + fn),
-  };
+  return withEventRates(tp, fp, labelled.length - tp);
 }
 
 /** Event counts from ranges (sorted, disjoint, ends inclusive). */
@@ -87,10 +91,7 @@ export function eventCountsFromRanges(
   }
   let tp = 0;
   for (let k = 0; k < hit.length; k++) tp += hit[k];
-  const fn = labelled.length - tp;
-  const precision = ratio(tp, tp + fp);
-  const recall = ratio(tp, tp + fn);
-  return { tp, fp, fn, precision, recall, f1: ratio(2 * tp, 2 * tp + fp + fn) };
+  return withEventRates(tp, fp, labelled.length - tp);
 }
 
 /** Event counts from per-sample predictions and labels. */

@@ -7,7 +7,7 @@
 import type { EventRules } from '../alarms/event-rules.js';
 import type { IndexRange } from '../data/ranges.js';
 import type { Series } from '../data/series.js';
-import { ratio } from '../metrics/classification.js';
+import { withEventRates, type EventCounts } from '../metrics/event-level.js';
 import {
   medianEpsilon,
   telemanomEvents,
@@ -40,14 +40,8 @@ export interface StudyVariant {
   openAboveEpsilons?: number;
 }
 
-export interface GroupCounts {
+export interface GroupCounts extends EventCounts {
   rows: number;
-  tp: number;
-  fp: number;
-  fn: number;
-  precision: number;
-  recall: number;
-  f1: number;
 }
 
 /** telemanom's settings and one incident per flagged range: the baseline. */
@@ -94,16 +88,7 @@ export function studyGrid(): StudyVariant[] {
 }
 
 function totals(counts: { tp: number; fp: number; fn: number }, rows: number): GroupCounts {
-  const { tp, fp, fn } = counts;
-  return {
-    rows,
-    tp,
-    fp,
-    fn,
-    precision: ratio(tp, tp + fp),
-    recall: ratio(tp, tp + fn),
-    f1: ratio(2 * tp, 2 * tp + fp + fn),
-  };
+  return { rows, ...withEventRates(counts.tp, counts.fp, counts.fn) };
 }
 
 /**

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dataset, datasetsDir } from '../helpers/datasets.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 import { readNpy } from '../../src/data/npy.js';
 import { numbers } from '../helpers/json-numbers.js';
 
@@ -54,9 +55,8 @@ function checkResults(out: string, name: string, summary: Record<string, unknown
   return json;
 }
 
-test('bench sine --quick: three forecasters separate the halves', () => {
-  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-sine-'));
-  try {
+test('bench sine --quick: three forecasters separate the halves', () =>
+  withTempDir('normalcy-bench-sine-', (out) => {
     const summary = bench('sine', out);
     const json = checkResults(out, 'sine', summary);
     // It trained in this process: the record says how torch ran.
@@ -76,14 +76,10 @@ test('bench sine --quick: three forecasters separate the halves', () => {
       assert.ok(r.realisedFprValidation! <= 0.01, `${net} validation FPR`);
       assert.equal(typeof summary[net], 'number');
     }
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('bench nab --quick: 5 files in NAB layout, three profile scores', () => {
-  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-nab-'));
-  try {
+test('bench nab --quick: 5 files in NAB layout, three profile scores', () =>
+  withTempDir('normalcy-bench-nab-', (out) => {
     // --data-dir may point at the NAB folder itself.
     const summary = bench('nab', out, '--data-dir', dataset('nab'));
     const json = checkResults(out, 'nab', summary);
@@ -106,10 +102,7 @@ test('bench nab --quick: 5 files in NAB layout, three profile scores', () => {
     }
     const baseline = (json.results as { baseline: { scores: Record<string, number> } }).baseline;
     assert.ok(Number.isFinite(baseline.scores.standard));
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-});
+  }));
 
 interface ImageBenchResults {
   protocol: string;
@@ -121,9 +114,8 @@ interface ImageBenchResults {
   runs: { detector: string; seed: number; aucRoc: number }[];
 }
 
-test('bench mnist --quick: every image detector on two digits, AUC-ROC beside Deep SVDD', () => {
-  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-mnist-'));
-  try {
+test('bench mnist --quick: every image detector on two digits, AUC-ROC beside Deep SVDD', () =>
+  withTempDir('normalcy-bench-mnist-', (out) => {
     const summary = bench('mnist', out, '--data-dir', datasetsDir());
     const json = checkResults(out, 'mnist', summary);
     const results = json.results as unknown as ImageBenchResults;
@@ -139,14 +131,10 @@ test('bench mnist --quick: every image detector on two digits, AUC-ROC beside De
     const md = readFileSync(join(out, 'results.md'), 'utf8');
     for (const s of ['Deep SVDD (published)', 'OC-SVM (raw pixels) (published)', 'Wall seconds'])
       assert.ok(md.includes(s), s);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('bench cifar10 --quick: development protocol, chosen classes, detectors and seeds', () => {
-  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-cifar-'));
-  try {
+test('bench cifar10 --quick: development protocol, chosen classes, detectors and seeds', () =>
+  withTempDir('normalcy-bench-cifar-', (out) => {
     const summary = bench(
       'cifar10',
       out,
@@ -173,14 +161,10 @@ test('bench cifar10 --quick: development protocol, chosen classes, detectors and
     // Ships on raw pixels: the published OC-SVM reaches 74.9.
     assert.ok(cell.aucRoc.mean > 0.6, `ship ${cell.aucRoc.mean}`);
     assert.match(readFileSync(join(out, 'results.md'), 'utf8'), /8 \(ship\)/);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('bench mnist --holdout --set: development protocol on the training split, a detector field set', () => {
-  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-holdout-'));
-  try {
+test('bench mnist --holdout --set: development protocol on the training split, a detector field set', () =>
+  withTempDir('normalcy-bench-holdout-', (out) => {
     const summary = bench(
       'mnist',
       out,
@@ -204,10 +188,7 @@ test('bench mnist --holdout --set: development protocol on the training split, a
     // 20% of the 6,742 training ones held out, plus the quick sample of 600 other digits.
     assert.equal(results.classes['1']!.ocsvm!.testImages, 1348 + 600);
     assert.ok(json.protocol.some((p) => p.includes('the test split is not read')));
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-});
+  }));
 
 test('bench cifar10 refuses an unknown detector, class or --set, and --holdout without training images, with a usage error', () => {
   for (const [extra, message] of [
@@ -245,9 +226,8 @@ test('bench refuses an unknown benchmark with a usage error', () => {
   assert.match(r.stderr, /nope/);
 });
 
-test('bench smap-msl --quick: channels on workers, event counts, raw errors saved', () => {
-  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-smap-'));
-  try {
+test('bench smap-msl --quick: channels on workers, event counts, raw errors saved', () =>
+  withTempDir('normalcy-bench-smap-', (out) => {
     const summary = bench('smap-msl', out, '--data-dir', datasetsDir(), '--workers', '2');
     const json = checkResults(out, 'smap-msl', summary);
     const results = json.results as {
@@ -268,10 +248,7 @@ test('bench smap-msl --quick: channels on workers, event counts, raw errors save
       assert.equal(errors.dtype, 'float32');
       assert.ok(errors.shape[0]! > 0);
     }
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-});
+  }));
 
 test('bench smap-msl --channels, --hidden, --epochs, --train-shift set the channels and the model', () => {
   const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-smap-'));
@@ -331,11 +308,21 @@ test('bench smap-msl --channels, --hidden, --epochs, --train-shift set the chann
   }
 });
 
-test('bench dsads --quick: AMSL protocol metrics', () => {
-  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-dsads-'));
-  try {
-    const summary = bench('dsads', out, '--data-dir', datasetsDir());
+test('bench dsads --quick: AMSL protocol metrics', () =>
+  withTempDir('normalcy-bench-dsads-', (out) => {
+    // --set amsl.*: early stopping on a held-out share; a min delta no epoch beats stops at 2.
+    const summary = bench(
+      'dsads',
+      out,
+      '--data-dir',
+      datasetsDir(),
+      ...['--set', 'amsl.epochs=5', '--set', 'amsl.patience=1', '--set', 'amsl.minDelta=1e9'],
+      ...['--set', 'amsl.validationSplit=0.25'],
+    );
     const json = checkResults(out, 'dsads', summary);
+    const stop = json.results as { epochs: number; bestEpoch: number; stoppedEarly: boolean };
+    assert.deepEqual([stop.epochs, stop.bestEpoch, stop.stoppedEarly], [2, 1, true]);
+    assert.match(json.protocol.join(' '), /at most 5 epochs with early stopping/);
     const r = json.results as Record<string, number>;
     for (const k of ['accuracy', 'macroPrecision', 'macroRecall', 'mF1'])
       assert.ok(r[k]! >= 0 && r[k]! <= 1, `${k} ${r[k]}`);
@@ -372,14 +359,20 @@ test('bench dsads --quick: AMSL protocol metrics', () => {
     );
     assert.equal(missing.status, 1, missing.stderr);
     assert.match(missing.stderr, /no segments found for person 9/);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-});
+    const other = spawnSync(
+      process.execPath,
+      [cli, 'bench', 'dsads', '--quick', '--out', out, '--data-dir', datasetsDir()].concat([
+        '--set',
+        'geom.shift=2',
+      ]),
+      { encoding: 'utf8' },
+    );
+    assert.equal(other.status, 2, other.stderr);
+    assert.match(other.stderr, /--set: dsads runs amsl only, not geom/);
+  }));
 
-test('bench fashion-mnist --quick: two classes from the Debian package, beside GEOM', () => {
-  const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-fashion-'));
-  try {
+test('bench fashion-mnist --quick: two classes from the Debian package, beside GEOM', () =>
+  withTempDir('normalcy-bench-fashion-', (out) => {
     const summary = bench('fashion-mnist', out, '--detectors', 'ocsvm,cae-ocsvm');
     const json = checkResults(out, 'fashion-mnist', summary);
     const results = json.results as unknown as ImageBenchResults;
@@ -389,10 +382,7 @@ test('bench fashion-mnist --quick: two classes from the Debian package, beside G
     const md = readFileSync(join(out, 'results.md'), 'utf8');
     assert.match(md, /T-shirt\/top/);
     assert.match(md, /GEOM \(published\)/);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-});
+  }));
 
 test('bench series --quick: detectors and auto on SMAP/MSL and NAB series, chosen on one half', () => {
   const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-series-'));

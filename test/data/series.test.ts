@@ -6,6 +6,7 @@ import {
   createSeries,
   firstNonFinite,
   selectChannels,
+  selectRows,
   seriesFromColumns,
   sliceRows,
   stackSeries,
@@ -63,6 +64,16 @@ describe('Series', () => {
     assert.equal(sliceRows(s, 4).length, 0);
     assert.throws(() => sliceRows(s, 3, 2), /outside/);
     assert.throws(() => sliceRows(s, 0, 5), /outside/);
+  });
+
+  it('selects rows by index, in the given order, with timestamps', () => {
+    const s = sample();
+    const part = selectRows(s, [3, 0]);
+    assert.equal(part.length, 2);
+    assert.deepEqual(Array.from(part.data), [4, 40, 400, 1, 10, 100]);
+    assert.deepEqual(Array.from(part.timestamps!), [3000, 0]);
+    assert.deepEqual(part.names, ['a', 'b', 'c']);
+    assert.throws(() => selectRows(s, [4]), /row 4 outside 0\.\.3/);
   });
 
   it('selects and reorders channels', () => {

@@ -192,6 +192,22 @@ describe('AMSL detector on DSADS (p1, 2 normal activities)', () => {
     assert.deepEqual(again.score(normalTest), scores);
   });
 
+  test('early stopping monitors a seeded held-out share of the segments (opt-in)', async () => {
+    assert.equal(detector.summary?.history[0]?.validationLoss, undefined, 'off by default');
+    // A min delta no epoch can beat: the first epoch is the best, the second stops.
+    const stopping = { ...config, epochs: 10, patience: 1, minDelta: 1e9, validationSplit: 0.25 };
+    const a = new AmslDetector(stopping);
+    const summary = await a.fit(train, { seed: 7 });
+    assert.equal(summary.epochs, 2);
+    assert.equal(summary.bestEpoch, 1);
+    assert.ok(summary.stoppedEarly);
+    const held = summary.history[0]?.validationLoss;
+    assert.ok(held !== undefined && Number.isFinite(held) && held > 0);
+    const b = new AmslDetector(stopping);
+    assert.equal((await b.fit(train, { seed: 7 })).history[0]?.validationLoss, held);
+    assert.deepEqual(b.score(normalTest), a.score(normalTest));
+  });
+
   test('stream() gives the batch scores segment by segment, and resumes from a saved state', () => {
     streamMatchesBatch(detector, normalTest);
   });

@@ -121,7 +121,7 @@ export function registerBench(program: Command): void {
     )
     .option(
       '--set <detector.field=value>',
-      'mnist, fashion-mnist, cifar10: a config field of one detector, value as JSON (e.g. geom.shift=2); repeatable (default: registry defaults)',
+      "mnist, fashion-mnist, cifar10, dsads: a config field of one detector, value as JSON (e.g. geom.shift=2, amsl.patience=5); repeatable (default: the benchmark's own)",
       detectorSetFlag('--set'),
     )
     .option(
@@ -147,6 +147,7 @@ export function registerBench(program: Command): void {
         ...(flags.redis !== undefined && { redis: flags.redis, queue: flags.queue }),
         persons: flags.persons,
         seriesSet: flags.seriesSet,
+        set: flags.set,
         images: {
           classes: flags.classes,
           seeds: flags.seeds,
@@ -154,7 +155,6 @@ export function registerBench(program: Command): void {
           epochs: flags.epochs,
           maxTrain: flags.maxTrain,
           trainShare: flags.trainShare,
-          set: flags.set,
           holdout: flags.holdout === true,
         },
         smapMsl: {

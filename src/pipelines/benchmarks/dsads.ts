@@ -4,9 +4,11 @@
 // accuracy, macro precision, macro recall and mF1 beside the published AMSL row.
 import { dsadsPersons, readDsads, type DsadsSegment } from '../../data/dsads.js';
 import { DataError } from '../../data/errors.js';
+import { ConfigError } from '../../config/errors.js';
 import { amslSplit } from '../../data/amsl.js';
 import { createSeries, stackSeries, type Series } from '../../data/series.js';
 import { AmslDetector, type AmslConfig } from '../../detectors/amsl.js';
+import type { TrainingSummary } from '../../detectors/detector.js';
 import { AMSL_VIEWS } from '../../models/amsl-views.js';
 import { confusionMatrix } from '../../metrics/confusion.js';
 import { accuracy } from '../../metrics/classification.js';
@@ -88,6 +90,24 @@ function activityBreakdown(
   return out;
 }
 
+/** The epochs trained, in words: a fixed count, or early stopping's settings and where it stopped. */
+function epochsText(c: AmslConfig, summary: TrainingSummary): string {
+  if (c.patience === 0) return `${c.epochs} epoch(s)`;
+  const monitored =
+    c.validationSplit > 0
+      ? `the mean score of ${c.validationSplit * 100}% of the training segments, held out`
+      : 'the training loss';
+  return `at most ${c.epochs} epochs with early stopping (patience ${c.patience}, min delta ${c.minDelta}, monitoring ${monitored}): ran ${summary.epochs}, best ${summary.bestEpoch}`;
+}
+
+/** --set's amsl fields (e.g. amsl.patience=5); dsads runs no other detector. */
+function amslFields(set: BenchContext['set']): Partial<AmslConfig> {
+  const other = Object.keys(set ?? {}).filter((d) => d !== 'amsl');
+  if (other.length > 0)
+    throw new ConfigError(`--set: dsads runs amsl only, not ${other.join(', ')}`);
+  return (set?.amsl ?? {}) as Partial<AmslConfig>;
+}
+
 export async function runDsads(ctx: BenchContext): Promise<BenchOutcome> {
   const root = datasetDir(ctx.dataDir, 'dsads', 'a01');
   // Every person present (the paper: all 8), or those asked for with --persons.
@@ -102,9 +122,12 @@ export async function runDsads(ctx: BenchContext): Promise<BenchOutcome> {
     );
   const persons = ctx.quick ? asked.slice(0, 1) : asked;
   const segmentsWanted = ctx.quick ? [1, 2, 3, 4] : undefined;
-  const config: Partial<AmslConfig> = ctx.quick
-    ? { hidden: [8, 4], memoryItems: 10, epochs: 1, batchSize: 16 }
-    : { hidden: [32, 16, 16], memoryItems: 500, epochs: 20, batchSize: 32 };
+  const config: Partial<AmslConfig> = {
+    ...(ctx.quick
+      ? { hidden: [8, 4], memoryItems: 10, epochs: 1, batchSize: 16 }
+      : { hidden: [32, 16, 16], memoryItems: 500, epochs: 20, batchSize: 32 }),
+    ...amslFields(ctx.set),
+  };
   const t0 = performance.now();
   const segments = readDsads(root, { persons, segments: segmentsWanted });
   const readSeconds = (performance.now() - t0) / 1000;
@@ -184,7 +207,7 @@ export async function runDsads(ctx: BenchContext): Promise<BenchOutcome> {
     protocol: [
       `Data: persons ${persons.join(', ')} (${ctx.persons ? 'asked with --persons' : 'every person under the data directory'}; present: ${present.join(', ')})${segmentsWanted ? `, segments ${segmentsWanted.join(', ')} of each activity (quick)` : ', all 60 segments of each activity'}: ${segments.length} segments of 125 x 45. The paper uses all 8 persons; with fewer, these numbers are for development, not a comparison.`,
       `Split (amslSplit, seed ${ctx.seed}): normal = the 14 activities other than a05, a06, a12, a18, a19; normal segments shuffled, 60% train (${split.train.length}), 40% test (${split.testLabels.length - abnormal}); every abnormal segment is test (${abnormal}).`,
-      `Detector: amsl with hidden ${JSON.stringify(config.hidden)}, ${config.memoryItems} memory items (global and per view), ${config.epochs} epoch(s), batch ${config.batchSize}; seven views, global and local memories, loss weights as in the authors' code (docs/amsl-fidelity.md lists the differences: 1-D instead of 2-D convolutions, 20 instead of 100 epochs, per-segment scores instead of the code's batch means, scaling fitted on training data only).`,
+      `Detector: amsl with hidden ${JSON.stringify(config.hidden)}, ${config.memoryItems} memory items (global and per view), ${epochsText(detector.config, summary)}, batch ${config.batchSize}; seven views, global and local memories, loss weights as in the authors' code (docs/amsl-fidelity.md lists the differences: 1-D instead of 2-D convolutions, 20 instead of 100 epochs, per-segment scores instead of the code's batch means, scaling fitted on training data only).`,
       'Threshold: the 98th percentile of the training scores; a test segment scoring above it is abnormal.',
       'Metrics: accuracy; macro precision and macro recall (means over the normal and the abnormal class); mF1 = harmonic mean of macro precision and macro recall. AUC-ROC is added for reference (not in the paper).',
       "Per activity (results.json perActivity): test segments, share flagged, and each view's mean MSE over the normal test segments' mean for that view (which view sees the activity as unusual).",
@@ -203,6 +226,8 @@ export async function runDsads(ctx: BenchContext): Promise<BenchOutcome> {
       testAbnormal: abnormal,
       config,
       epochs: summary.epochs,
+      bestEpoch: summary.bestEpoch,
+      stoppedEarly: summary.stoppedEarly,
       readSeconds,
       trainSeconds,
       scoreSeconds,

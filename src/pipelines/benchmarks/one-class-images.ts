@@ -137,7 +137,7 @@ async function runDetector(
   return runs;
 }
 
-function checkOptions(o: ImageBenchOptions, data: ImageBenchData): void {
+function checkOptions(o: ImageBenchOptions, set: BenchContext['set'], data: ImageBenchData): void {
   const known = imageDetectorNames();
   for (const d of o.detectors ?? []) {
     if (!known.includes(d))
@@ -145,7 +145,7 @@ function checkOptions(o: ImageBenchOptions, data: ImageBenchData): void {
         `--detectors: '${d}' is not an image detector (known: ${known.join(', ')})`,
       );
   }
-  for (const d of Object.keys(o.set ?? {})) {
+  for (const d of Object.keys(set ?? {})) {
     if (!known.includes(d))
       throw new ConfigError(`--set: '${d}' is not an image detector (known: ${known.join(', ')})`);
   }
@@ -166,7 +166,7 @@ const HOLDOUT_ANOMALIES = 2000;
 
 async function runOneClass(ctx: BenchContext, given: ImageBenchData): Promise<BenchOutcome> {
   const o = ctx.images ?? {};
-  checkOptions(o, given);
+  checkOptions(o, ctx.set, given);
   // --holdout: the training split plays the test split's part in the development protocol.
   const data: ImageBenchData =
     o.holdout && given.train
@@ -196,7 +196,7 @@ async function runOneClass(ctx: BenchContext, given: ImageBenchData): Promise<Be
         const config = benchConfig(name, data.shape, {
           quick: ctx.quick,
           epochs: o.epochs,
-          set: o.set,
+          set: ctx.set,
         });
         const got = await runDetector(name, config, s, k, seed);
         runs.push(...got);
@@ -257,7 +257,7 @@ async function runOneClass(ctx: BenchContext, given: ImageBenchData): Promise<Be
   const configs = Object.fromEntries(
     detectors.map((n) => [
       n,
-      benchConfig(n, data.shape, { quick: ctx.quick, epochs: o.epochs, set: o.set }),
+      benchConfig(n, data.shape, { quick: ctx.quick, epochs: o.epochs, set: ctx.set }),
     ]),
   );
 

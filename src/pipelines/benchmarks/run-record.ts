@@ -27,6 +27,11 @@ export interface BenchContext extends PipelineContext {
   images?: ImageBenchOptions;
   /** Series harness: the development draw (halves A and B) or the holdout set C. */
   seriesSet?: 'development' | 'holdout';
+  /**
+   * Config fields per detector over the benchmark's own (--set), e.g. { geom: { shift: 2 } }:
+   * the image benchmarks' detectors and dsads' amsl.
+   */
+  set?: Record<string, Record<string, unknown>>;
   /** smap-msl's channels and model; unset = the protocol's own. */
   smapMsl?: SmapMslOptions;
 }
@@ -57,8 +62,6 @@ export interface ImageBenchOptions {
   maxTrain?: number;
   /** Development protocol: the share of a class's test images that trains (default 0.8). */
   trainShare?: number;
-  /** Config fields per detector, over its registry defaults, e.g. { geom: { shift: 2 } }. */
-  set?: Record<string, Record<string, unknown>>;
   /**
    * Development protocol on the training split (the test split unseen), for choosing
    * settings without touching the images a result is reported on.
