@@ -36,8 +36,19 @@ export interface StackedLinear {
  * linear() calls, and one native pass when scoring (Sequential's runs of dense layers).
  */
 export function linearStack(x: Tensor, layers: StackedLinear[]): Tensor {
+  const n = native();
+  if (!n.linearStack) {
+    // An addon built before linearStack: the same layers one call each.
+    let y = x;
+    for (const l of layers) {
+      const next = linear(y, l.weight, l.bias, l.activationSlope);
+      if (y !== x) y.dispose();
+      y = next;
+    }
+    return y;
+  }
   return new Tensor(
-    native().linearStack(
+    n.linearStack(
       x.handle,
       layers.map((l) => l.weight.handle),
       layers.map((l) => l.bias?.handle ?? null),

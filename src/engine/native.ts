@@ -208,7 +208,8 @@ export interface NativeBinding {
   pad(t: H, pads: number[], mode?: string, value?: number): H;
   /** activationSlope: a ReLU (0) or leaky ReLU after the layer, in the same op. */
   linear(x: H, w: H, b?: Opt<H>, activationSlope?: number): H;
-  linearStack(x: H, weights: H[], biases: (H | null)[], slopes: (number | null)[]): H;
+  /** Absent from addons built before it existed (then linearStack runs layer by layer). */
+  linearStack?(x: H, weights: H[], biases: (H | null)[], slopes: (number | null)[]): H;
   lstm(x: H, h0: H, c0: H, params: H[], ...flags: RecurrentFlags): [H, H, H];
   gru(x: H, h0: H, params: H[], ...flags: RecurrentFlags): [H, H];
   lstmStep(x: H, h: H, c: H, wih: H, whh: H, bih: Opt<H>, bhh: Opt<H>, openRow: number): void;

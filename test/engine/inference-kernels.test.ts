@@ -23,6 +23,7 @@ import {
   type Tensor,
 } from '../../src/engine/index.js';
 import type { RecurrentOptions } from '../../src/engine/functional.js';
+import { native } from '../../src/engine/native.js';
 
 function maxDiff(a: Tensor, b: Tensor): number {
   assert.deepEqual(a.shape, b.shape);
@@ -341,6 +342,22 @@ test('a run of dense layers scores in one pass (linearStack) and equals the laye
     const byLayer = noGrad(() => F.linear(F.linear(x, w1, undefined, 0), w2, b2));
     assert.ok(maxDiff(r.fused, byLayer) < 1e-5);
     assert.ok(maxDiff(r.torch, byLayer) < 1e-5);
+    // With an addon built before linearStack, the layers run one call each.
+    const binding = native();
+    const op = binding.linearStack;
+    delete binding.linearStack;
+    assert.equal(binding.linearStack, undefined);
+    try {
+      const old = noGrad(() =>
+        F.linearStack(x, [
+          { weight: w1, activationSlope: 0 },
+          { weight: w2, bias: b2 },
+        ]),
+      );
+      assert.ok(maxDiff(old, byLayer) < 1e-6);
+    } finally {
+      binding.linearStack = op;
+    }
     assert.throws(
       () => noGrad(() => F.linearStack(x, [{ weight: w2 }])),
       /linearStack: layer 0 weight of shape \[3, 5\] does not take an input of width 4/,
