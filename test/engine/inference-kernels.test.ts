@@ -276,6 +276,31 @@ test('conv1d without gradients equals torch: paddings, activations, odd batch', 
   });
 });
 
+test('conv1d of 16+ input channels (k shifted products) equals torch: taps, paddings, blocks', () => {
+  tidy(() => {
+    manualSeed(10);
+    // 300 windows of 24 input channels: several blocks of windows; kernels of 1, 4 and 5 taps,
+    // no padding, 'same' and wider than the kernel; with and without bias and activation.
+    const x = randn([300, 24, 19]).mul(0.5);
+    for (const [k, padding] of [
+      [1, 0],
+      [4, 0],
+      [5, 2],
+      [4, 6],
+    ] as const) {
+      const w = randn([10, 24, k]).mul(0.3);
+      const b = randn([10]);
+      for (const slope of [undefined, 0, 0.1]) {
+        const r = both(() => F.conv1d(x, w, b, { padding }, slope));
+        assert.deepEqual(r.fused.shape, [300, 10, 19 + 2 * padding - k + 1]);
+        assert.ok(maxDiff(r.fused, r.torch) < 1e-5, `k ${k}, padding ${padding}, slope ${slope}`);
+      }
+      const r = both(() => F.conv1d(x.slice(0, 0, 7), w, undefined, { padding }));
+      assert.ok(maxDiff(r.fused, r.torch) < 1e-5, `k ${k}, padding ${padding}, no bias`);
+    }
+  });
+});
+
 test('Sequential in eval mode fuses layer + activation and equals the unfused forward', () => {
   tidy(() => {
     manualSeed(8);
