@@ -27,11 +27,12 @@
         "-std=c++17",
         "-O2",
         "-fno-trapping-math",
-        "-fopenmp-simd",
+        "-fopenmp",
         "-frtti",
         "-fexceptions",
         "-Wno-unused-parameter"
       ],
+      "ldflags": ["-fopenmp"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED"]
     }
   ]

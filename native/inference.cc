@@ -9,10 +9,11 @@
 // through the dispatcher). Here a time step is one matmul of [x_t, h] against
 // the concatenated weights, then one pass that computes the gates, the new
 // cell and hidden state in registers. Threads split the batch once per call
-// (rows are independent) instead of once per op.
+// (rows are independent) instead of once per op: see ForBlocks.
 #include "common.h"
 #include <ATen/Parallel.h>
 #include <c10/core/CPUAllocator.h>
+#include <omp.h>
 #include <algorithm>
 #include <cstdint>
 #include <cmath>
@@ -222,6 +223,47 @@ class Scratch {
   c10::DataPtr p_;
 };
 
+// OpenMP's thread count set to 1 on this thread for the guard's scope.
+class OneThread {
+ public:
+  OneThread() : saved_(omp_get_max_threads()) {
+    if (saved_ != 1) omp_set_num_threads(1);
+  }
+  ~OneThread() {
+    if (saved_ != 1) omp_set_num_threads(saved_);
+  }
+  OneThread(const OneThread&) = delete;
+  OneThread& operator=(const OneThread&) = delete;
+
+ private:
+  int saved_;
+};
+
+// Products of at least this many multiply-adds per thread are worth waking a
+// second thread for (about 50-100 us here; a wake-up of a sleeping OpenMP
+// thread under OMP_WAIT_POLICY=PASSIVE costs tens of us).
+constexpr int64_t kMinMacsPerThread = int64_t{2} << 20;
+
+// Runs f(q0, q1) over the blocks [0, blocks), each of about macsPerBlock
+// multiply-adds: split over torch's threads (at::parallel_for, one OpenMP
+// region per call) where each thread gets kMinMacsPerThread of work or more,
+// else on this thread alone. Every oneDNN product inside runs on one thread:
+// oneDNN's sgemm runs single-threaded inside a parallel region, and outside
+// one it would otherwise split each small product over all threads, waking
+// them once per product (measured: the dense autoencoder 2.5 times slower on
+// 2 threads than on 1, 160 futex calls per batch). Callers cut their rows in
+// blocks that do not depend on the thread count, so neither do the results.
+template <class F>
+void ForBlocks(int64_t blocks, int64_t macsPerBlock, const F& f) {
+  const int64_t minBlocks = std::max<int64_t>(1, kMinMacsPerThread / std::max<int64_t>(1, macsPerBlock));
+  if (blocks >= 2 * minBlocks && at::get_num_threads() > 1 && !at::in_parallel_region()) {
+    at::parallel_for(0, blocks, minBlocks, f);
+    return;
+  }
+  OneThread one;
+  f(0, blocks);
+}
+
 }  // namespace
 
 // oneDNN's sgemm (libdnnl, which libtorch links): on this machine 4 to 6 times
@@ -272,17 +314,24 @@ at::Tensor LinearInference(const at::Tensor& x, const at::Tensor& w, const c10::
   sizes.back() = n;
   at::Tensor y = at::empty(sizes, x.options());
   float* yp = y.data_ptr<float>();
-  float beta = 0.0f;
-  if (bias) {
-    at::Tensor bc = bias->contiguous();
-    const float* bp = bc.data_ptr<float>();
-    for (int64_t r = 0; r < m; r++) std::memcpy(yp + r * n, bp, sizeof(float) * n);
-    beta = 1.0f;
-  }
-  if (m > 0 && n > 0 &&
-      dnnl_sgemm('N', 'T', m, n, k, 1.0f, xc.data_ptr<float>(), k, wc.data_ptr<float>(), k, beta, yp, n) != 0)
-    throw std::runtime_error("dnnl_sgemm failed");
-  Activate(yp, m * n, slope);
+  at::Tensor bc = bias ? bias->contiguous() : at::Tensor();
+  const float* bp = bias ? bc.data_ptr<float>() : nullptr;
+  const float* xp = xc.data_ptr<float>();
+  const float* wp = wc.data_ptr<float>();
+  // Blocks of 128 rows (see ForBlocks).
+  const int64_t rowsPer = 128, blocks = (m + rowsPer - 1) / rowsPer;
+  ForBlocks(blocks, rowsPer * n * k, [&](int64_t q0, int64_t q1) {
+    for (int64_t q = q0; q < q1; q++) {
+      const int64_t r0 = q * rowsPer, rows = std::min(rowsPer, m - r0);
+      float* yb = yp + r0 * n;
+      if (bp != nullptr)
+        for (int64_t r = 0; r < rows; r++) std::memcpy(yb + r * n, bp, sizeof(float) * n);
+      if (n > 0 &&
+          dnnl_sgemm('N', 'T', rows, n, k, 1.0f, xp + r0 * k, k, wp, k, bp != nullptr ? 1.0f : 0.0f, yb, n) != 0)
+        throw std::runtime_error("dnnl_sgemm failed");
+      Activate(yb, rows * n, slope);
+    }
+  });
   return y;
 }
 
@@ -343,7 +392,9 @@ at::Tensor LinearStackInference(const at::Tensor& x, const std::vector<at::Tenso
       const int64_t n = w[l].size(0);
       for (int64_t r = 0; r < tileRows; r++) std::memcpy(&tiles[tileAt[l] + r * n], b[l].data_ptr<float>(), sizeof(float) * n);
     }
-  at::parallel_for(0, blocks, 1, [&](int64_t q0, int64_t q1) {
+  int64_t macsPerBlock = 0;
+  for (size_t l = 0; l < layers; l++) macsPerBlock += rowsPer * w[l].size(0) * w[l].size(1);
+  ForBlocks(blocks, macsPerBlock, [&](int64_t q0, int64_t q1) {
     Scratch ping(rowsPer * widest), pong(rowsPer * widest);
     for (int64_t q = q0; q < q1; q++) {
       const int64_t r0 = q * rowsPer, rows = std::min(rowsPer, m - r0);
@@ -401,7 +452,7 @@ static void ShiftedConv1d(const at::Tensor& x, const at::Tensor& w, const at::Te
   // Windows per block: an input layout of about 64k floats (256 KB), at least one window.
   const int64_t per = std::max<int64_t>(1, 65536 / std::max<int64_t>(1, cin * padded));
   const int64_t blocks = (batch + per - 1) / per;
-  at::parallel_for(0, blocks, 1, [&](int64_t q0, int64_t q1) {
+  ForBlocks(blocks, k * cout * cin * per * padded, [&](int64_t q0, int64_t q1) {
     Scratch in(cin * per * padded), out(cout * per * padded);
     for (int64_t q = q0; q < q1; q++) {
       const int64_t b0 = q * per, nb = std::min(per, batch - b0), width = nb * padded, cols = width - k + 1;
@@ -457,7 +508,7 @@ at::Tensor Conv1dInference(const at::Tensor& input, const at::Tensor& w, const c
   // Windows per block: columns of about 64k floats (256 KB), at least one window.
   const int64_t per = std::max<int64_t>(1, 65536 / std::max<int64_t>(1, rowsK * lout));
   const int64_t blocks = (batch + per - 1) / per;
-  at::parallel_for(0, blocks, 1, [&](int64_t q0, int64_t q1) {
+  ForBlocks(blocks, cout * rowsK * per * lout, [&](int64_t q0, int64_t q1) {
     Scratch cols(rowsK * per * lout), out(cout * per * lout);
     for (int64_t q = q0; q < q1; q++) {
       const int64_t b0 = q * per, nb = std::min(per, batch - b0), width = nb * lout;
@@ -547,34 +598,37 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> LstmInference(const at::Tensor& i
   std::vector<at::Tensor> seqs;
   for (int64_t l = 0; l < numLayers; l++) seqs.push_back(at::empty({batch, steps, h}, x.options()));
 
-  // Rows are independent: each thread runs every layer and step for its rows,
-  // in blocks of up to 256 rows (the gates of a block stay in cache).
-  const int64_t grain = std::max<int64_t>(16, (batch + at::get_num_threads() - 1) / at::get_num_threads());
-  at::parallel_for(0, batch, grain, [&](int64_t r0, int64_t r1) {
-    const int64_t block = std::min<int64_t>(256, r1 - r0);
+  // Rows are independent: blocks of up to 256 rows (the gates of a block stay
+  // in cache) run every layer and step, split over threads by ForBlocks.
+  const int64_t block = std::min<int64_t>(256, batch), blocks = (batch + block - 1) / block;
+  int64_t widestK = 0, macsPerRow = 0;
+  for (const Layer& L : layers) {
+    widestK = std::max(widestK, L.in + h);
+    macsPerRow += steps * (L.in + h) * 4 * h;
+  }
+  ForBlocks(blocks, block * macsPerRow, [&](int64_t q0, int64_t q1) {
     Scratch gates(block * 4 * h);
-    for (int64_t l = 0; l < numLayers; l++) {
-      const Layer& L = layers[l];
-      const int64_t k = L.in + h;
-      Scratch xh((r1 - r0) * k);  // rows [x_t, h]: h copied in below, x_t at each step
-      float* cp = cn[l].data_ptr<float>() + r0 * h;
-      float* hp = hn[l].data_ptr<float>() + r0 * h;
-      for (int64_t b = 0; b < r1 - r0; b++) std::memcpy(&xh[b * k + L.in], hp + b * h, sizeof(float) * h);
-      const float* src = l == 0 ? x.data_ptr<float>() : seqs[l - 1].data_ptr<float>();
-      float* seq = seqs[l].data_ptr<float>();
-      const float* w = L.weightT.data_ptr<float>();
-      for (int64_t t = 0; t < steps; t++) {
-        for (int64_t b0 = r0; b0 < r1; b0 += block) {
-          const int64_t rows = std::min(block, r1 - b0);
-          float* xhb = &xh[(b0 - r0) * k];
+    Scratch xh(block * widestK);  // rows [x_t, h]: h copied in below, x_t at each step
+    for (int64_t q = q0; q < q1; q++) {
+      const int64_t b0 = q * block, rows = std::min(block, batch - b0);
+      for (int64_t l = 0; l < numLayers; l++) {
+        const Layer& L = layers[l];
+        const int64_t k = L.in + h;
+        float* cp = cn[l].data_ptr<float>() + b0 * h;
+        float* hp = hn[l].data_ptr<float>() + b0 * h;
+        for (int64_t b = 0; b < rows; b++) std::memcpy(&xh[b * k + L.in], hp + b * h, sizeof(float) * h);
+        const float* src = l == 0 ? x.data_ptr<float>() : seqs[l - 1].data_ptr<float>();
+        float* seq = seqs[l].data_ptr<float>();
+        const float* w = L.weightT.data_ptr<float>();
+        for (int64_t t = 0; t < steps; t++) {
           for (int64_t b = 0; b < rows; b++)
-            std::memcpy(xhb + b * k, src + ((b0 + b) * steps + t) * L.in, sizeof(float) * L.in);
-          Sgemm(rows, 4 * h, k, xhb, w, gates.data());
-          CellRows(rows, h, gates.data(), L.bias.data_ptr<float>(), cp + (b0 - r0) * h, xhb + L.in, k,
+            std::memcpy(&xh[b * k], src + ((b0 + b) * steps + t) * L.in, sizeof(float) * L.in);
+          Sgemm(rows, 4 * h, k, xh.data(), w, gates.data());
+          CellRows(rows, h, gates.data(), L.bias.data_ptr<float>(), cp, xh.data() + L.in, k,
                    seq + (b0 * steps + t) * h, steps * h);
         }
+        for (int64_t b = 0; b < rows; b++) std::memcpy(hp + b * h, &xh[b * k + L.in], sizeof(float) * h);
       }
-      for (int64_t b = 0; b < r1 - r0; b++) std::memcpy(hp + b * h, &xh[b * k + L.in], sizeof(float) * h);
     }
   });
   at::Tensor out = seqs.back();
@@ -628,17 +682,19 @@ std::tuple<at::Tensor, at::Tensor> GruInference(const at::Tensor& input, const a
   at::Tensor hn = h0.contiguous().clone();
   std::vector<at::Tensor> seqs;
   for (int64_t l = 0; l < numLayers; l++) seqs.push_back(at::empty({batch, steps, h}, x.options()));
-  const int64_t grain = std::max<int64_t>(16, (batch + at::get_num_threads() - 1) / at::get_num_threads());
-  at::parallel_for(0, batch, grain, [&](int64_t r0, int64_t r1) {
-    const int64_t block = std::min<int64_t>(256, r1 - r0);
+  // Blocks of up to 256 rows, split over threads by ForBlocks (as the LSTM's).
+  const int64_t block = std::min<int64_t>(256, batch), blocks = (batch + block - 1) / block;
+  int64_t macsPerRow = 0;
+  for (int64_t l = 0; l < numLayers; l++) macsPerRow += steps * (wih[l].size(1) + h) * 3 * h;
+  ForBlocks(blocks, block * macsPerRow, [&](int64_t q0, int64_t q1) {
     Scratch gi(block * 3 * h), gh(block * 3 * h);
     for (int64_t l = 0; l < numLayers; l++) {
       const int64_t inL = wih[l].size(1);
       float* hp = hn[l].data_ptr<float>();
       const float* src = l == 0 ? x.data_ptr<float>() : seqs[l - 1].data_ptr<float>();
       float* seq = seqs[l].data_ptr<float>();
-      for (int64_t b0 = r0; b0 < r1; b0 += block) {
-        const int64_t rows = std::min(block, r1 - b0);
+      for (int64_t q = q0; q < q1; q++) {
+        const int64_t b0 = q * block, rows = std::min(block, batch - b0);
         for (int64_t t = 0; t < steps; t++) {
           SgemmWeightT(rows, 3 * h, inL, src + (b0 * steps + t) * inL, steps * inL, wih[l].data_ptr<float>(), 0.0f,
                        gi.data());
@@ -668,6 +724,7 @@ bool StepInferenceSupported(const at::Tensor& x, std::initializer_list<const at:
 static at::Tensor InputGates(const at::Tensor& xc, const at::Tensor& wih) {
   const int64_t m = xc.size(0), n = wih.size(0), k = wih.size(1);
   at::Tensor out = at::empty({m, n}, xc.options());
+  OneThread one;  // small: not worth waking threads for
   SgemmWeightT(m, n, k, xc.data_ptr<float>(), k, wih.data_ptr<float>(), 0.0f, out.data_ptr<float>());
   return out;
 }
@@ -687,15 +744,20 @@ void LstmStepInference(const at::Tensor& x, at::Tensor& h, at::Tensor& c, const 
     rowGates = InputGates(xc, wi);
   float* hp = h.data_ptr<float>();
   float* cp = c.data_ptr<float>();
-  at::parallel_for(0, batch, 64, [&](int64_t r0, int64_t r1) {
-    const int64_t rows = r1 - r0;
-    Scratch gates(rows * 4 * hid);
-    if (rowGates.defined()) std::memcpy(gates.data(), rowGates.data_ptr<float>() + r0 * 4 * hid, sizeof(float) * rows * 4 * hid);
-    SgemmWeightT(rows, 4 * hid, hid, hp + r0 * hid, hid, wh.data_ptr<float>(), rowGates.defined() ? 1.0f : 0.0f,
-                 gates.data());
-    // CellRows copies h to seqOut as well: point it at h itself, row stride h.
-    Scratch hNew(rows * hid);
-    CellRows(rows, hid, gates.data(), bias.data_ptr<float>(), cp + r0 * hid, hNew.data(), hid, hp + r0 * hid, hid);
+  // Blocks of 64 rows (see ForBlocks): the live forecast's 50 windows stay on one thread.
+  const int64_t rowsPer = 64, blocks = (batch + rowsPer - 1) / rowsPer;
+  ForBlocks(blocks, rowsPer * hid * 4 * hid, [&](int64_t q0, int64_t q1) {
+    for (int64_t q = q0; q < q1; q++) {
+      const int64_t r0 = q * rowsPer, rows = std::min(rowsPer, batch - r0);
+      Scratch gates(rows * 4 * hid);
+      if (rowGates.defined())
+        std::memcpy(gates.data(), rowGates.data_ptr<float>() + r0 * 4 * hid, sizeof(float) * rows * 4 * hid);
+      SgemmWeightT(rows, 4 * hid, hid, hp + r0 * hid, hid, wh.data_ptr<float>(), rowGates.defined() ? 1.0f : 0.0f,
+                   gates.data());
+      // CellRows copies h to seqOut as well: point it at h itself, row stride h.
+      Scratch hNew(rows * hid);
+      CellRows(rows, hid, gates.data(), bias.data_ptr<float>(), cp + r0 * hid, hNew.data(), hid, hp + r0 * hid, hid);
+    }
   });
 }
 
@@ -709,12 +771,15 @@ void GruStepInference(const at::Tensor& x, at::Tensor& h, const at::Tensor& wih,
   at::Tensor gi = InputGates(xc, wi);
   const int64_t giStride = (xc.size(0) == 1 && batch != 1) ? 0 : 3 * hid;
   float* hp = h.data_ptr<float>();
-  at::parallel_for(0, batch, 64, [&](int64_t r0, int64_t r1) {
-    const int64_t rows = r1 - r0;
-    Scratch gh(rows * 3 * hid);
-    SgemmWeightT(rows, 3 * hid, hid, hp + r0 * hid, hid, wh.data_ptr<float>(), 0.0f, gh.data());
-    GruRows(rows, hid, gi.data_ptr<float>() + r0 * giStride, giStride, gh.data(), bi.data_ptr<float>(),
-            bh.data_ptr<float>(), hp + r0 * hid, nullptr, 0);
+  const int64_t rowsPer = 64, blocks = (batch + rowsPer - 1) / rowsPer;
+  ForBlocks(blocks, rowsPer * hid * 3 * hid, [&](int64_t q0, int64_t q1) {
+    for (int64_t q = q0; q < q1; q++) {
+      const int64_t r0 = q * rowsPer, rows = std::min(rowsPer, batch - r0);
+      Scratch gh(rows * 3 * hid);
+      SgemmWeightT(rows, 3 * hid, hid, hp + r0 * hid, hid, wh.data_ptr<float>(), 0.0f, gh.data());
+      GruRows(rows, hid, gi.data_ptr<float>() + r0 * giStride, giStride, gh.data(), bi.data_ptr<float>(),
+              bh.data_ptr<float>(), hp + r0 * hid, nullptr, 0);
+    }
   });
 }
 

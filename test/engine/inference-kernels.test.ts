@@ -18,7 +18,9 @@ import {
   manualSeed,
   noGrad,
   randn,
+  getNumThreads,
   setFusedInference,
+  setNumThreads,
   tidy,
   type Tensor,
 } from '../../src/engine/index.js';
@@ -387,5 +389,95 @@ test('a run of dense layers scores in one pass (linearStack) and equals the laye
       () => noGrad(() => F.linearStack(x, [{ weight: w2 }])),
       /linearStack: layer 0 weight of shape \[3, 5\] does not take an input of width 4/,
     );
+  });
+});
+
+test('fused kernels give the same bits on 1 and 2 threads (blocks split over threads) and equal torch', () => {
+  tidy(() => {
+    manualSeed(16);
+    // Sizes big enough for each kernel to split its blocks over 2 threads.
+    const lstmParams = weights(3, 32, 2, true);
+    const gruParams = gruWeights(3, 32, 2, true);
+    const xr = randn([600, 20, 3]);
+    const h0 = randn([2, 600, 32]);
+    const c0 = randn([2, 600, 32]);
+    const dense = new Sequential(
+      new Linear(48, 64),
+      new ReLU(),
+      new Linear(64, 32),
+      new LeakyReLU(0.01),
+      new Linear(32, 48),
+    ).eval();
+    const xd = randn([1000, 48]);
+    const wl = randn([64, 64]).mul(0.2);
+    const bl = randn([64]);
+    const xl = randn([2000, 64]);
+    const wShift = randn([10, 24, 5]).mul(0.3);
+    const xShift = randn([300, 24, 19]);
+    const wCols = randn([16, 4, 5]).mul(0.3);
+    const xCols = randn([1000, 4, 32]);
+    const stepParams = weights(3, 64, 1, true);
+    const gruStepParams = gruWeights(3, 64, 1, true);
+    const xs = randn([300, 3]);
+    const hs = randn([300, 64]);
+    const run = (): Tensor[] => {
+      const h = hs.clone();
+      const c = hs.clone();
+      const hg = hs.clone();
+      noGrad(() => F.lstmStep(xs, h, c, stepParams));
+      noGrad(() => F.gruStep(xs, hg, gruStepParams));
+      const l = noGrad(() => F.lstm(xr, h0, c0, lstmParams, eval1));
+      const g = noGrad(() => F.gru(xr, h0, gruParams, eval1));
+      return [
+        l.output,
+        l.h,
+        l.c,
+        g.output,
+        g.h,
+        noGrad(() => dense.forward(xd)),
+        noGrad(() => F.linear(xl, wl, bl, 0)),
+        noGrad(() => F.conv1d(xShift, wShift, undefined, { padding: 2 }, 0)),
+        noGrad(() => F.conv1d(xCols, wCols, undefined, { padding: 2 }, 0.1)),
+        h,
+        c,
+        hg,
+      ];
+    };
+    const threads = getNumThreads();
+    let one: Tensor[];
+    let two: Tensor[];
+    try {
+      setNumThreads(1);
+      one = run();
+      setNumThreads(2);
+      two = run();
+    } finally {
+      setNumThreads(threads);
+    }
+    setFusedInference(false);
+    let torch: Tensor[];
+    try {
+      torch = run();
+    } finally {
+      setFusedInference(true);
+    }
+    const names = [
+      'lstm',
+      'lstm h',
+      'lstm c',
+      'gru',
+      'gru h',
+      'dense stack',
+      'linear',
+      'shifted conv1d',
+      'im2col conv1d',
+      'lstmStep h',
+      'lstmStep c',
+      'gruStep h',
+    ];
+    one.forEach((t, i) => {
+      assert.equal(maxDiff(t, two[i]!), 0, `${names[i]}: 1 and 2 threads`);
+      assert.ok(maxDiff(t, torch[i]!) < 1e-5, `${names[i]}: torch`);
+    });
   });
 });
