@@ -453,6 +453,9 @@ static void ShiftedConv1d(const at::Tensor& x, const at::Tensor& w, const at::Te
   const int64_t per = std::max<int64_t>(1, 65536 / std::max<int64_t>(1, cin * padded));
   const int64_t blocks = (batch + per - 1) / per;
   ForBlocks(blocks, k * cout * cin * per * padded, [&](int64_t q0, int64_t q1) {
+    // A local copy: through the lambda's reference, every store to y could change it, and the
+    // loop below would not vectorise (measured: the conv autoencoder 25% slower).
+    const float slopeF = s;
     Scratch in(cin * per * padded), out(cout * per * padded);
     for (int64_t q = q0; q < q1; q++) {
       const int64_t b0 = q * per, nb = std::min(per, batch - b0), width = nb * padded, cols = width - k + 1;
@@ -475,7 +478,7 @@ static void ShiftedConv1d(const at::Tensor& x, const at::Tensor& w, const at::Te
 #pragma omp simd
           for (int64_t l = 0; l < lout; l++) {
             const float v = src[l] + b;
-            dst[l] = v < 0.0f ? v * s : v;
+            dst[l] = v < 0.0f ? v * slopeF : v;
           }
         }
     }
