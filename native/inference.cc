@@ -62,6 +62,20 @@ NORMALCY_INLINE float ExpNeg(float x) {
   return Exp(-x);
 }
 
+// `const Fn name`: the variant of a kernel for the best instruction set this CPU
+// has (name##Avx512, name##Avx2 with FMA, else name##Generic), chosen once at load.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define NORMALCY_PICK_FOR_CPU(Fn, name)                                                          \
+  const Fn name = []() -> Fn {                                                                   \
+    __builtin_cpu_init();                                                                        \
+    if (__builtin_cpu_supports("avx512f")) return name##Avx512;                                  \
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return name##Avx2;      \
+    return name##Generic;                                                                        \
+  }();
+#else
+#define NORMALCY_PICK_FOR_CPU(Fn, name) const Fn name = name##Generic;
+#endif
+
 // One time step's pointwise part for `rows` rows: gates (the matmul's output,
 // [rows, 4h], bias not yet added) -> c (updated in place) and h, written to
 // hOut (row stride hStride) and seqOut (row stride seqStride). With
@@ -105,16 +119,7 @@ __attribute__((target("avx2,fma"))) NORMALCY_CELL_ROWS(CellRowsAvx2)
 __attribute__((target("avx512f,prefer-vector-width=512"))) NORMALCY_CELL_ROWS(CellRowsAvx512)
 #endif
 
-CellRowsFn PickCellRows() {
-#if defined(__x86_64__) && defined(__GNUC__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return CellRowsAvx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return CellRowsAvx2;
-#endif
-  return CellRowsGeneric;
-}
-
-const CellRowsFn CellRows = PickCellRows();
+NORMALCY_PICK_FOR_CPU(CellRowsFn, CellRows)
 
 // One GRU time step's pointwise part for `rows` rows, as at::gru: gi = the
 // input's gate products [rows, 3h] (row stride giStride; 0: one row for all),
@@ -158,16 +163,7 @@ __attribute__((target("avx2,fma"))) NORMALCY_GRU_ROWS(GruRowsAvx2)
 __attribute__((target("avx512f,prefer-vector-width=512"))) NORMALCY_GRU_ROWS(GruRowsAvx512)
 #endif
 
-GruRowsFn PickGruRows() {
-#if defined(__x86_64__) && defined(__GNUC__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return GruRowsAvx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return GruRowsAvx2;
-#endif
-  return GruRowsGeneric;
-}
-
-const GruRowsFn GruRows = PickGruRows();
+NORMALCY_PICK_FOR_CPU(GruRowsFn, GruRows)
 
 // y[i] = act(y[i] + tile[i]) over n contiguous floats (tile null: no bias),
 // act(v) = v < 0 ? v * slope : v (slope 1: none). The dense stack's bias and
@@ -198,16 +194,7 @@ __attribute__((target("avx2,fma"))) NORMALCY_BIAS_ACTIVATE(BiasActivateAvx2)
 __attribute__((target("avx512f,prefer-vector-width=512"))) NORMALCY_BIAS_ACTIVATE(BiasActivateAvx512)
 #endif
 
-BiasActivateFn PickBiasActivate() {
-#if defined(__x86_64__) && defined(__GNUC__)
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return BiasActivateAvx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return BiasActivateAvx2;
-#endif
-  return BiasActivateGeneric;
-}
-
-const BiasActivateFn BiasActivate = PickBiasActivate();
+NORMALCY_PICK_FOR_CPU(BiasActivateFn, BiasActivate)
 
 // Uninitialised float scratch memory from torch's CPU allocator, freed at the
 // end of its scope: from the addon's block cache (block_cache.cc) where it is
