@@ -44,6 +44,13 @@ export interface ForecasterConfig extends WindowTrainingConfig {
   /** Channels to forecast and score (indices into the input's channels); [] = all. */
   targets: number[];
   batchNorm: boolean;
+  /**
+   * lstm, gru, dense: forecast each target's change from its last value in the window
+   * (the network's output plus that value), so a level the training data never reached is
+   * followed rather than pulled back into the training range. Default off (telemanom
+   * forecasts the value itself).
+   */
+  residual: boolean;
 }
 
 export const FORECASTER_DEFAULTS: ForecasterConfig = {
@@ -54,6 +61,7 @@ export const FORECASTER_DEFAULTS: ForecasterConfig = {
   hidden: [64],
   targets: [],
   batchNorm: false,
+  residual: false,
   ...WINDOW_TRAINING_DEFAULTS,
 };
 
@@ -66,6 +74,7 @@ export const FORECASTER_SCHEMA: Schema = {
   hidden: layerSizes(1),
   targets: { type: 'int[]', min: 0, minLength: 0 },
   batchNorm: { type: 'boolean' },
+  residual: { type: 'boolean' },
   ...windowTrainingFields,
 };
 
@@ -363,6 +372,7 @@ export class Forecaster extends NeuralWindowDetector<ForecasterConfig> {
       hidden: c.hidden,
       batchNorm: c.batchNorm,
       dropout: c.dropout,
+      residual: c.residual ? this.targetIndices() : undefined,
     });
   }
 

@@ -9,6 +9,8 @@ import {
   Sequential,
   LeakyReLU,
   Dropout,
+  keep,
+  tensor,
   type Tensor,
 } from '../engine/index.js';
 import {
@@ -36,17 +38,58 @@ export interface ForecastNetworkConfig {
    * off in eval mode, so scores are deterministic.
    */
   dropout?: number;
+  /**
+   * lstm, gru, dense: the network forecasts the change from the window's last step,
+   * adding the last input value of `residual[k]` to output k (one input channel per
+   * output). A level never seen in training is then followed instead of pulled back to
+   * the training range. Off when absent.
+   */
+  residual?: number[];
 }
 
 function outputsOf(c: ForecastNetworkConfig): number {
   return c.outputs ?? c.channels;
 }
 
+/** The residual's input channels as an index tensor, checked against the outputs. */
+function residualIndex(c: ForecastNetworkConfig): Tensor | undefined {
+  if (!c.residual) return undefined;
+  if (c.kind === 'stacked')
+    throw new Error('forecast network: residual applies to lstm, gru and dense networks');
+  if (c.residual.length !== outputsOf(c) || c.residual.some((i) => i < 0 || i >= c.channels))
+    throw new Error(
+      `forecast network: residual ${JSON.stringify(c.residual)} needs one input channel below ${c.channels} per output (${outputsOf(c)})`,
+    );
+  return keep(tensor(Int32Array.from(c.residual), [c.residual.length], 'int64'));
+}
+
+/** Adds the last step's residual channels to every horizon frame: [b, h, o] + [b, 1, o]. */
+function addLastValues(out: Tensor, x: Tensor, index: Tensor | undefined): Tensor {
+  return index ? out.add(x.slice(1, -1).indexSelect(2, index)) : out;
+}
+
+/** A live forecast with the newest step's residual channels added to each output. */
+function withLastValues(inner: SlidingForecast, residual: number[] | undefined): SlidingForecast {
+  if (!residual) return inner;
+  const o = residual.length;
+  return {
+    push(step) {
+      const out = inner.push(step);
+      for (let k = 0; k < out.length; k++) out[k]! += step[residual[k % o]!]!;
+      return out;
+    },
+    reset: () => inner.reset(),
+    dispose: () => inner.dispose(),
+  };
+}
+
 /** Fully connected: flattened window -> hidden layers with leaky ReLU -> flattened forecast. */
 class DenseForecaster extends Module {
   private readonly net: Sequential;
+  private readonly residual?: Tensor;
   constructor(private readonly c: ForecastNetworkConfig) {
     super();
+    this.residual = residualIndex(c);
     const layers: Module[] = [];
     let width = c.window * c.channels;
     for (const h of c.hidden) {
@@ -59,7 +102,8 @@ class DenseForecaster extends Module {
   }
   forward(x: Tensor): Tensor {
     const b = x.shape[0]!;
-    return this.net.forward(x.reshape([b, -1])).reshape([b, this.c.horizon, outputsOf(this.c)]);
+    const out = this.net.forward(x.reshape([b, -1])).reshape([b, this.c.horizon, outputsOf(this.c)]);
+    return addLastValues(out, x, this.residual);
   }
 }
 
@@ -76,8 +120,10 @@ class RecurrentForecaster extends Module implements SlidingForecastSource {
   private readonly layers: (LSTM | GRU)[] = [];
   private readonly drop?: Dropout;
   private readonly head: Linear;
+  private readonly residual?: Tensor;
   constructor(private readonly c: ForecastNetworkConfig) {
     super();
+    this.residual = residualIndex(c);
     let input = c.channels;
     c.hidden.forEach((h, i) => {
       const cfg = { inputSize: input, hiddenSize: h, dropout: 0 };
@@ -98,14 +144,18 @@ class RecurrentForecaster extends Module implements SlidingForecastSource {
     }
     const last = y.slice(1, -1).squeeze(1);
     const b = x.shape[0]!;
-    return this.head.forward(last).reshape([b, this.c.horizon, outputsOf(this.c)]);
+    const out = this.head.forward(last).reshape([b, this.c.horizon, outputsOf(this.c)]);
+    return addLastValues(out, x, this.residual);
   }
   /** Live forecasting, one step per input (inference: dropout is off). */
   slidingForecast(window: number): SlidingForecast {
-    return new SlidingRecurrentWindows(
-      this.layers.map((layer) => ({ layer })),
-      (last) => this.head.forward(last),
-      window,
+    return withLastValues(
+      new SlidingRecurrentWindows(
+        this.layers.map((layer) => ({ layer })),
+        (last) => this.head.forward(last),
+        window,
+      ),
+      this.c.residual,
     );
   }
 }
@@ -121,6 +171,7 @@ class StackedForecaster extends Module implements SlidingForecastSource {
   private readonly head: Linear;
   constructor(private readonly c: ForecastNetworkConfig) {
     super();
+    residualIndex(c); // refuses a residual here
     if (c.horizon > c.window)
       throw new Error(`stacked forecaster: horizon ${c.horizon} exceeds window ${c.window}`);
     let input = c.channels;

@@ -250,7 +250,7 @@ test('bench smap-msl --quick: channels on workers, event counts, raw errors save
     }
   }));
 
-test('bench smap-msl --channels, --hidden, --epochs, --train-shift set the channels and the model', () => {
+test('bench smap-msl --channels, --hidden, --epochs, --train-shift, --set forecaster.* set the channels and the model', () => {
   const out = mkdtempSync(join(tmpdir(), 'normalcy-bench-smap-'));
   try {
     const summary = bench(
@@ -268,13 +268,18 @@ test('bench smap-msl --channels, --hidden, --epochs, --train-shift set the chann
       '2',
       '--train-shift',
       '8',
+      '--set',
+      'forecaster.residual=true',
     );
     const json = checkResults(out, 'smap-msl', summary);
     const results = json.results as {
       net: { hidden: number[]; epochs: number; trainShift: number };
+      forecaster: Record<string, unknown>;
       channels: { channel: string; epochs: number; bestEpoch: number }[];
     };
     assert.deepEqual(results.net, { hidden: [8, 4], epochs: 2, trainShift: 8 });
+    assert.deepEqual(results.forecaster, { residual: true });
+    assert.match(readFileSync(join(out, 'results.md'), 'utf8'), /residual: the network forecasts/);
     assert.deepEqual(
       results.channels.map((c) => c.channel),
       ['T-9'],
@@ -287,6 +292,8 @@ test('bench smap-msl --channels, --hidden, --epochs, --train-shift set the chann
   for (const extra of [
     ['--channels', 'T-9,X-99'],
     ['--hidden', '32,0'],
+    ['--set', 'amsl.epochs=2'],
+    ['--set', 'forecaster.residual=3'],
   ]) {
     const r = spawnSync(
       process.execPath,
@@ -304,7 +311,10 @@ test('bench smap-msl --channels, --hidden, --epochs, --train-shift set the chann
       { encoding: 'utf8' },
     );
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /--channels: X-99 not a labelled channel|--hidden must be/);
+    assert.match(
+      r.stderr,
+      /--channels: X-99 not a labelled channel|--hidden must be|--set: smap-msl runs the forecaster only, not amsl|residual/,
+    );
   }
 });
 

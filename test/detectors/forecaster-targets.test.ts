@@ -91,3 +91,46 @@ test('forecaster targets: bad indices are named', async () => {
   const g = new Forecaster({ ...CONFIG, targets: [0, 0] });
   await assert.rejects(g.fit(commanded(100, 3)), /distinct/);
 });
+
+/** A slow random walk kept within [low, high], as channel 0 of a one-channel series. */
+function walk(length: number, seed: number, low: number, high: number): Float32Array {
+  const rng = createRng(seed);
+  const v = new Float32Array(length);
+  v[0] = (low + high) / 2;
+  for (let t = 1; t < length; t++) {
+    const next = v[t - 1]! + 0.02 * (rng.next() - 0.5);
+    v[t] = next < low || next > high ? v[t - 1]! : next;
+  }
+  return v;
+}
+
+test('forecaster residual: a level never seen in training is followed, and the setting is saved', async () => {
+  const config = { ...CONFIG, network: 'lstm' as const, window: 8, hidden: [8], epochs: 8 };
+  const train = seriesFromColumns([walk(1500, 4, 0.7, 1)]);
+  // The test walk moves to a level far below anything in training.
+  const test = seriesFromColumns([walk(400, 5, -0.95, -0.65)]);
+  const mean = (a: Float32Array) =>
+    a.slice(config.window).reduce((s, v) => s + v, 0) / (a.length - config.window);
+  const errors: Record<string, number> = {};
+  for (const residual of [false, true]) {
+    const f = new Forecaster({ ...config, residual });
+    await f.fit(train, { seed: 1 });
+    errors[String(residual)] = mean(f.score(test));
+    if (!residual) continue;
+    const dir = mkdtempSync(join(tmpdir(), 'normalcy-residual-'));
+    try {
+      f.save(join(dir, 'model'));
+      const loaded = loadDetector(join(dir, 'model')) as Forecaster;
+      assert.equal(loaded.config.residual, true);
+      assert.deepEqual(Array.from(loaded.score(test)), Array.from(f.score(test)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  assert.ok(errors.true! < 0.1 * errors.false!, `squared errors ${JSON.stringify(errors)}`);
+});
+
+test('forecaster residual: refused on the stacked network, by name', async () => {
+  const f = new Forecaster({ ...CONFIG, network: 'stacked', hidden: [4], residual: true });
+  await assert.rejects(f.fit(commanded(100, 3)), /residual applies to lstm, gru and dense/);
+});

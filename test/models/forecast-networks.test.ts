@@ -1,5 +1,6 @@
 // Dropout in the recurrent forecasters: applied in training, off in eval mode,
-// and without parameters of its own (weights load across dropout settings).
+// and without parameters of its own (weights load across dropout settings); the
+// residual form adds each output's last input value.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { manualSeed, randn, noGrad } from '../../src/engine/index.js';
@@ -30,3 +31,41 @@ for (const kind of ['lstm', 'gru', 'stacked'] as ForecastNetworkKind[]) {
     });
   });
 }
+
+for (const kind of ['dense', 'lstm', 'gru'] as ForecastNetworkKind[]) {
+  test(`${kind} forecaster with a residual: forecasts the change from each output's last input value`, () => {
+    manualSeed(4);
+    const config = { kind, window: 6, horizon: 3, channels: 3, outputs: 2, hidden: [8] };
+    const residual = buildForecastNetwork({ ...config, residual: [2, 0] });
+    const plain = buildForecastNetwork(config);
+    plain.loadStateDict(residual.stateDict());
+    residual.eval();
+    plain.eval();
+    const x = randn([4, 6, 3]);
+    const xs = x.toFloat32Array();
+    const [r, p] = noGrad(() => [residual, plain].map((n) => n.forward(x).toFloat32Array()));
+    for (let b = 0; b < 4; b++)
+      for (let h = 0; h < 3; h++)
+        for (let o = 0; o < 2; o++) {
+          const last = xs[(b * 6 + 5) * 3 + [2, 0][o]!]!;
+          const i = (b * 3 + h) * 2 + o;
+          assert.ok(Math.abs(r![i]! - (p![i]! + last)) < 1e-5, `batch ${b}, step ${h}, output ${o}`);
+        }
+  });
+}
+
+test('forecast network: a residual is refused where it has no meaning', () => {
+  const config = { window: 6, horizon: 1, channels: 3, outputs: 1, hidden: [4] };
+  assert.throws(
+    () => buildForecastNetwork({ ...config, kind: 'stacked', residual: [0] }),
+    /residual applies to lstm, gru and dense networks/,
+  );
+  assert.throws(
+    () => buildForecastNetwork({ ...config, kind: 'lstm', residual: [0, 1] }),
+    /one input channel below 3 per output \(1\)/,
+  );
+  assert.throws(
+    () => buildForecastNetwork({ ...config, kind: 'lstm', residual: [3] }),
+    /residual \[3\]/,
+  );
+});

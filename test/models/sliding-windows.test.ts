@@ -69,3 +69,32 @@ test('the dense forecaster has no sliding form', () => {
   });
   assert.equal(hasSlidingForecast(net), false);
 });
+
+for (const kind of ['lstm', 'gru'] as ForecastNetworkKind[]) {
+  test(`${kind} forecaster with a residual: the sliding form adds the newest step's value as forward() does`, () => {
+    manualSeed(3);
+    const window = 5;
+    const channels = 3;
+    const net = buildForecastNetwork({
+      kind,
+      window,
+      horizon: 2,
+      channels,
+      outputs: 1,
+      hidden: [6],
+      residual: [2],
+    });
+    net.eval();
+    assert.ok(hasSlidingForecast(net));
+    const sliding = net.slidingForecast(window);
+    const x = randn([12, channels]).toFloat32Array();
+    for (let t = 0; t < 12; t++) {
+      const out = sliding.push(x.subarray(t * channels, (t + 1) * channels));
+      if (t < window - 1) continue;
+      const w = x.slice((t - window + 1) * channels, (t + 1) * channels);
+      const expected = noGrad(() => net.forward(tensor(w, [1, window, channels])).toFloat32Array());
+      close(out, expected, `${kind} window ending at step ${t}`);
+    }
+    sliding.dispose();
+  });
+}

@@ -121,7 +121,7 @@ export function registerBench(program: Command): void {
     )
     .option(
       '--set <detector.field=value>',
-      "mnist, fashion-mnist, cifar10, dsads: a config field of one detector, value as JSON (e.g. geom.shift=2, amsl.patience=5); repeatable (default: the benchmark's own)",
+      "mnist, fashion-mnist, cifar10, dsads, smap-msl: a config field of one detector, value as JSON (e.g. geom.shift=2, amsl.patience=5, forecaster.residual=true); repeatable (default: the benchmark's own)",
       detectorSetFlag('--set'),
     )
     .option(

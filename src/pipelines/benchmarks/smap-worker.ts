@@ -5,6 +5,7 @@
 // the smoothed errors.
 import { readSeries } from '../../data/read-series.js';
 import { telemanomDetect, telemanomForecaster } from '../telemanom.js';
+import type { ForecasterConfig } from '../../detectors/forecaster.js';
 
 export interface SmapJob {
   channel: string;
@@ -16,6 +17,8 @@ export interface SmapJob {
   window: number;
   horizon: number;
   seed: number;
+  /** Further forecaster fields (bench --set forecaster.field=value), over the above. */
+  forecaster?: Partial<ForecasterConfig>;
 }
 
 export interface SmapJobResult {
@@ -43,7 +46,14 @@ export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
   const train = readSeries(job.trainPath);
   const test = readSeries(job.testPath);
   const { hidden, window, horizon, trainShift, epochs } = job;
-  const forecaster = telemanomForecaster({ hidden, window, horizon, trainShift, epochs });
+  const forecaster = telemanomForecaster({
+    hidden,
+    window,
+    horizon,
+    trainShift,
+    epochs,
+    ...job.forecaster,
+  });
   const summary = await forecaster.fit(train, {
     seed: job.seed,
     // Training does not return to the event loop, so the 'disconnect' handler
