@@ -4,9 +4,12 @@
 // hysteresis), each variant counted as telemanom counts; the variant chosen on
 // SMAP is reported on MSL and the one chosen on MSL on SMAP, so no reported
 // number was chosen with its own test labels.
+// With --with <another run's --out dir> (another model on the same rows) it
+// studies instead the union of both runs' flagged ranges against the first run alone.
 // Usage: node dist/bench/telemanom-study.js --results <smap-msl --out dir>
-//          [--data-dir ../shared/datasets] [--window 250] [--horizon 10]
-// Writes <results>/study.json and <results>/study.md and prints the tables.
+//          [--with <dir>] [--data-dir ../shared/datasets] [--window 250] [--horizon 10]
+// Writes <results>/study.json and <results>/study.md (with --with: union-study.*) and
+// prints the tables.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy } from '../src/data/npy.js';
@@ -25,6 +28,7 @@ import {
   crossTotal,
   evaluateVariants,
   studyGrid,
+  UNION_VARIANT,
   type CrossChoice,
   type GroupCounts,
   type StudyRow,
@@ -36,9 +40,12 @@ const arg = (name: string): string | undefined => {
 };
 const resultsDir = arg('--results');
 if (!resultsDir) {
-  process.stderr.write('usage: telemanom-study --results <smap-msl --out dir> [--data-dir dir]\n');
+  process.stderr.write(
+    'usage: telemanom-study --results <smap-msl --out dir> [--with <dir>] [--data-dir dir]\n',
+  );
   process.exit(2);
 }
+const partnerDir = arg('--with');
 const window = Number(arg('--window') ?? 250);
 const horizon = Number(arg('--horizon') ?? 10);
 const root = datasetDir(arg('--data-dir') ?? defaultDataDir(), 'smap_msl', 'labeled_anomalies.csv');
@@ -48,7 +55,8 @@ const rows: StudyRow[] = [];
 const missing: string[] = [];
 for (const label of labels) {
   const path = join(resultsDir, 'errors', `${label.channel}.npy`);
-  if (!existsSync(path)) {
+  const partnerPath = partnerDir && join(partnerDir, 'errors', `${label.channel}.npy`);
+  if (!existsSync(path) || (partnerPath && !existsSync(partnerPath))) {
     missing.push(label.channel);
     continue;
   }
@@ -61,6 +69,7 @@ for (const label of labels) {
     layout: { start: window, horizon, window },
     // telemanom leaves C-2's start unflattened, as the benchmark does.
     ...(label.channel === 'C-2' && { fixed: { flattenFirst: 0 } }),
+    ...(partnerPath && { partnerErrors: readNpy(partnerPath).data as Float32Array }),
   });
 }
 if (missing.length > 0)
@@ -68,7 +77,7 @@ if (missing.length > 0)
     `no errors for ${missing.length} label rows: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}\n`,
   );
 
-const variants = studyGrid();
+const variants = partnerDir ? [BASELINE_VARIANT, UNION_VARIANT] : studyGrid();
 const t0 = performance.now();
 const results = evaluateVariants(rows, variants);
 const seconds = (performance.now() - t0) / 1000;
@@ -116,7 +125,7 @@ const top = (group: string, other: string, n = 5) =>
     .map(([name, r]) => [group, name, counts(r[group]), other, counts(r[other])]);
 
 const md = [
-  `# telemanom beyond its own settings, on the saved errors of ${resultsDir}`,
+  `# telemanom beyond its own settings, on the saved errors of ${resultsDir}${partnerDir ? ` and of ${partnerDir} (partner run)` : ''}`,
   '',
   `${rows.length} label rows (${missing.length} without errors), ${variants.length} variants, ${seconds.toFixed(0)} s. Counts TP/FP/FN as telemanom credits them.`,
   '',
@@ -146,11 +155,14 @@ const md = [
   '',
 ].join('\n');
 
+// A union study is its own file: the grid's results stay.
+const stem = partnerDir ? 'union-study' : 'study';
 writeFileAtomic(
-  join(resultsDir, 'study.json'),
+  join(resultsDir, `${stem}.json`),
   `${JSON.stringify(
     {
       rows: rows.length,
+      ...(partnerDir && { partner: partnerDir }),
       missing,
       seconds,
       baseline,
@@ -163,5 +175,5 @@ writeFileAtomic(
     1,
   )}\n`,
 );
-writeFileAtomic(join(resultsDir, 'study.md'), md);
+writeFileAtomic(join(resultsDir, `${stem}.md`), md);
 process.stdout.write(md);

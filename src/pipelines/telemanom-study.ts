@@ -3,9 +3,10 @@
 // (merge gap, minimum length, hysteresis) run on saved error arrays, counted
 // as telemanom counts; a variant is chosen on one group of channels (e.g.
 // SMAP) and reported on the other (MSL), so that no reported number was
-// chosen with its own test labels.
+// chosen with its own test labels. A second run's errors of the same rows (another
+// model) can join as a partner: the union variant flags what either run flags.
 import type { EventRules } from '../alarms/event-rules.js';
-import type { IndexRange } from '../data/ranges.js';
+import { mergeRanges, type IndexRange } from '../data/ranges.js';
 import type { Series } from '../data/series.js';
 import { withEventRates, type EventCounts } from '../metrics/event-level.js';
 import {
@@ -28,6 +29,8 @@ export interface StudyRow {
   layout: ErrorLayout;
   /** Options every variant keeps for this row (e.g. C-2's flattenFirst: 0). */
   fixed?: TelemanomThresholdOptions;
+  /** The same row's errors from a second run (another model), for union variants. */
+  partnerErrors?: Float32Array;
 }
 
 export interface StudyVariant {
@@ -38,6 +41,11 @@ export interface StudyVariant {
   rules: Partial<Omit<EventRules, 'openAbove'>>;
   /** Hysteresis: an incident opens only above this multiple of the median window epsilon. */
   openAboveEpsilons?: number;
+  /**
+   * Also flag what the same threshold flags on the row's partner errors (the union of
+   * both runs' ranges); no alarms rules with it.
+   */
+  union?: boolean;
 }
 
 export interface GroupCounts extends EventCounts {
@@ -46,6 +54,14 @@ export interface GroupCounts extends EventCounts {
 
 /** telemanom's settings and one incident per flagged range: the baseline. */
 export const BASELINE_VARIANT: StudyVariant = { name: 'telemanom', threshold: {}, rules: {} };
+
+/** telemanom's settings on both runs' errors, their flagged ranges united. */
+export const UNION_VARIANT: StudyVariant = {
+  name: 'telemanom, union with the partner run',
+  threshold: {},
+  rules: {},
+  union: true,
+};
 
 /**
  * The grid studied: error smoothing (EWMA span), pruning p and minimum peak
@@ -119,12 +135,27 @@ export function evaluateVariants(
         rules.openAbove = variant.openAboveEpsilons * medianEpsilon(detection.threshold);
       const noRules =
         !rules.mergeGap && (rules.minLength ?? 1) <= 1 && rules.openAbove === undefined;
-      const ranges: IndexRange[] = noRules
+      let ranges: IndexRange[] = noRules
         ? detection.ranges
         : telemanomIncidents(detection.threshold, detection.start, rules).map((i): IndexRange => [
             i.start,
             i.end,
           ]);
+      if (variant.union) {
+        if (!row.partnerErrors)
+          throw new Error(`${row.channel}: a union variant needs the partner run's errors`);
+        if (!noRules) throw new Error(`${variant.name}: a union variant takes no alarms rules`);
+        const key = `partner ${JSON.stringify(variant.threshold)}`;
+        let partner = detections.get(key);
+        if (!partner) {
+          partner = telemanomThreshold(row.partnerErrors, row.test, row.layout, {
+            ...variant.threshold,
+            ...row.fixed,
+          });
+          detections.set(key, partner);
+        }
+        ranges = mergeRanges([...ranges, ...partner.ranges]);
+      }
       const counts = telemanomEvents(ranges, row.labelled);
       for (const g of [row.group, 'total']) {
         const s = sums[v]!.get(g) ?? { tp: 0, fp: 0, fn: 0, rows: 0 };

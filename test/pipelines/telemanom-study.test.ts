@@ -10,6 +10,7 @@ import {
   crossTotal,
   evaluateVariants,
   studyGrid,
+  UNION_VARIANT,
   type StudyRow,
   type StudyVariant,
 } from '../../src/pipelines/telemanom-study.js';
@@ -88,4 +89,29 @@ test('study grid: the baseline first, names unique', () => {
   assert.equal(grid[0], BASELINE_VARIANT);
   assert.equal(new Set(grid.map((v) => v.name)).size, grid.length);
   assert.ok(grid.length > 100);
+});
+
+test('study: the union variant flags what either run flags; it needs the partner errors', () => {
+  // Run 1 sees the anomaly at 1200 (labelled), run 2 the one at 2000 (labelled) and a
+  // false alarm at 600: the union finds both anomalies and keeps run 2's false alarm.
+  const labelled: IndexRange[] = [
+    [1400, 1500],
+    [2200, 2300],
+  ];
+  const first = row('A', 2, [1200], labelled);
+  const second = row('A', 3, [600, 2000], labelled);
+  const united = { ...first, partnerErrors: second.errors };
+  const results = evaluateVariants([united], [BASELINE_VARIANT, UNION_VARIANT]);
+  const alone = results.get(BASELINE_VARIANT.name)!.A!;
+  assert.deepEqual([alone.tp, alone.fp, alone.fn], [1, 0, 1]);
+  const union = results.get(UNION_VARIANT.name)!.A!;
+  assert.deepEqual([union.tp, union.fp, union.fn], [2, 1, 0]);
+  assert.throws(
+    () => evaluateVariants([first], [UNION_VARIANT]),
+    /A-2: a union variant needs the partner run's errors/,
+  );
+  assert.throws(
+    () => evaluateVariants([united], [{ ...UNION_VARIANT, rules: { mergeGap: 100 } }]),
+    /takes no alarms rules/,
+  );
 });
