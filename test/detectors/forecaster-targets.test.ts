@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seriesFromColumns, type Series } from '../../src/data/series.js';
+import { seriesFromColumns, sliceRows, type Series } from '../../src/data/series.js';
 import { createRng } from '../../src/data/random.js';
 import { Forecaster } from '../../src/detectors/forecaster.js';
 import { loadDetector } from '../../src/detectors/registry.js';
+import { streamMatchesBatch } from '../helpers/stream-conformance.js';
 
 /** Channel 1: random on/off commands; channel 0: the command of the step before, plus noise. */
 function commanded(length: number, seed: number): Series {
@@ -123,6 +124,8 @@ test('forecaster residual: a level never seen in training is followed, and the s
       const loaded = loadDetector(join(dir, 'model')) as Forecaster;
       assert.equal(loaded.config.residual, true);
       assert.deepEqual(Array.from(loaded.score(test)), Array.from(f.score(test)));
+      // Live scoring adds the newest value too: the stream equals batch scoring.
+      streamMatchesBatch(f, sliceRows(test, 0, 120));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
