@@ -119,17 +119,22 @@ export function evaluateVariants(
     () => new Map<string, { tp: number; fp: number; fn: number; rows: number }>(),
   );
   for (const row of rows) {
+    // The threshold runs once per error array and distinct threshold setting.
     const detections = new Map<string, ReturnType<typeof telemanomThreshold>>();
-    variants.forEach((variant, v) => {
-      const key = JSON.stringify(variant.threshold);
+    const detect = (errors: Float32Array, which: string, threshold: TelemanomThresholdOptions) => {
+      const key = `${which} ${JSON.stringify(threshold)}`;
       let detection = detections.get(key);
       if (!detection) {
-        detection = telemanomThreshold(row.errors, row.test, row.layout, {
-          ...variant.threshold,
+        detection = telemanomThreshold(errors, row.test, row.layout, {
+          ...threshold,
           ...row.fixed,
         });
         detections.set(key, detection);
       }
+      return detection;
+    };
+    variants.forEach((variant, v) => {
+      const detection = detect(row.errors, 'run', variant.threshold);
       const rules: Partial<EventRules> = { mergeGap: 0, minLength: 1, ...variant.rules };
       if (variant.openAboveEpsilons !== undefined)
         rules.openAbove = variant.openAboveEpsilons * medianEpsilon(detection.threshold);
@@ -145,16 +150,10 @@ export function evaluateVariants(
         if (!row.partnerErrors)
           throw new Error(`${row.channel}: a union variant needs the partner run's errors`);
         if (!noRules) throw new Error(`${variant.name}: a union variant takes no alarms rules`);
-        const key = `partner ${JSON.stringify(variant.threshold)}`;
-        let partner = detections.get(key);
-        if (!partner) {
-          partner = telemanomThreshold(row.partnerErrors, row.test, row.layout, {
-            ...variant.threshold,
-            ...row.fixed,
-          });
-          detections.set(key, partner);
-        }
-        ranges = mergeRanges([...ranges, ...partner.ranges]);
+        ranges = mergeRanges([
+          ...ranges,
+          ...detect(row.partnerErrors, 'partner', variant.threshold).ranges,
+        ]);
       }
       const counts = telemanomEvents(ranges, row.labelled);
       for (const g of [row.group, 'total']) {
