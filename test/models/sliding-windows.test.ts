@@ -3,18 +3,46 @@
 // networks (batch norm in eval mode), and resets to the state before any step.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { manualSeed, noGrad, randn, tensor, liveTensorCount } from '../../src/engine/index.js';
+import {
+  manualSeed,
+  noGrad,
+  randn,
+  tensor,
+  liveTensorCount,
+  type Module,
+} from '../../src/engine/index.js';
 import {
   buildForecastNetwork,
   type ForecastNetworkKind,
 } from '../../src/models/forecast-networks.js';
-import { hasSlidingForecast } from '../../src/models/sliding-windows.js';
+import { hasSlidingForecast, type SlidingForecast } from '../../src/models/sliding-windows.js';
 
 const close = (a: ArrayLike<number>, b: ArrayLike<number>, what: string) => {
   assert.equal(a.length, b.length, what);
   for (let i = 0; i < a.length; i++)
     assert.ok(Math.abs(a[i]! - b[i]!) <= 1e-5, `${what}, index ${i}: ${a[i]} vs ${b[i]}`);
 };
+
+/**
+ * Pushes the steps of x ([steps, channels] row-major) one by one: from the window-th on, each
+ * output must equal the network's forward pass on the window ending there.
+ */
+function checkSteps(
+  net: Module,
+  sliding: SlidingForecast,
+  x: Float32Array,
+  dims: { window: number; channels: number },
+  what: string,
+): void {
+  const { window, channels } = dims;
+  for (let t = 0; t < x.length / channels; t++) {
+    const out = sliding.push(x.subarray(t * channels, (t + 1) * channels));
+    if (t < window - 1) continue;
+    const w = x.slice((t - window + 1) * channels, (t + 1) * channels);
+    const expected = noGrad(() => net.forward(tensor(w, [1, window, channels])).toFloat32Array());
+    close(out, expected, `${what} window ending at step ${t}`);
+  }
+}
 
 for (const kind of ['lstm', 'gru', 'stacked'] as ForecastNetworkKind[]) {
   test(`${kind} forecaster: the sliding form forecasts each newest window as forward() does`, () => {
@@ -38,17 +66,7 @@ for (const kind of ['lstm', 'gru', 'stacked'] as ForecastNetworkKind[]) {
     const sliding = net.slidingForecast(window);
     const steps = 20;
     const x = randn([steps, channels]).toFloat32Array();
-    const check = () => {
-      for (let t = 0; t < steps; t++) {
-        const out = sliding.push(x.subarray(t * channels, (t + 1) * channels));
-        if (t < window - 1) continue;
-        const w = x.slice((t - window + 1) * channels, (t + 1) * channels);
-        const expected = noGrad(() =>
-          net.forward(tensor(w, [1, window, channels])).toFloat32Array(),
-        );
-        close(out, expected, `${kind} window ending at step ${t}`);
-      }
-    };
+    const check = () => checkSteps(net, sliding, x, { window, channels }, kind);
     check();
     sliding.reset();
     check();
@@ -88,13 +106,7 @@ for (const kind of ['lstm', 'gru'] as ForecastNetworkKind[]) {
     assert.ok(hasSlidingForecast(net));
     const sliding = net.slidingForecast(window);
     const x = randn([12, channels]).toFloat32Array();
-    for (let t = 0; t < 12; t++) {
-      const out = sliding.push(x.subarray(t * channels, (t + 1) * channels));
-      if (t < window - 1) continue;
-      const w = x.slice((t - window + 1) * channels, (t + 1) * channels);
-      const expected = noGrad(() => net.forward(tensor(w, [1, window, channels])).toFloat32Array());
-      close(out, expected, `${kind} window ending at step ${t}`);
-    }
+    checkSteps(net, sliding, x, { window, channels }, `${kind} residual`);
     sliding.dispose();
   });
 }
