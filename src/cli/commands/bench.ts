@@ -84,7 +84,7 @@ export function registerBench(program: Command): void {
     )
     .option(
       '--epochs <n>',
-      "mnist, fashion-mnist, cifar10: epochs of every detector that trains in epochs, and at most as many pre-training epochs (default: each detector's own); smap-msl: at most this many epochs, early stopping may end sooner (default: 8; --quick: 5)",
+      "mnist, fashion-mnist, cifar10: epochs of every detector that trains in epochs, and at most as many pre-training epochs (default: each detector's own); smap-msl: at most this many epochs, early stopping may end sooner (default: 35, as telemanom; --quick: 5)",
       intFlag('--epochs', 1),
     )
     .option(
@@ -93,7 +93,7 @@ export function registerBench(program: Command): void {
     )
     .option(
       '--hidden <list>',
-      "smap-msl: LSTM layer sizes of each channel's forecaster, e.g. 32 or 80,80 (default: 80,80; --quick: 32)",
+      "smap-msl: LSTM layer sizes of each channel's forecaster, e.g. 32 or 80,80 (telemanom's) (default: 32)",
       intSeqFlag('--hidden', 1),
     )
     .option(
