@@ -4,8 +4,9 @@
 // hysteresis), each variant counted as telemanom counts; the variant chosen on
 // SMAP is reported on MSL and the one chosen on MSL on SMAP, so no reported
 // number was chosen with its own test labels.
-// With --with <another run's --out dir> (another model on the same rows) it
-// studies instead the union of both runs' flagged ranges against the first run alone.
+// With --with <another run's --out dir> (another model or seed on the same rows) it
+// studies instead the union of both runs' flagged ranges and the threshold on their
+// mean error (an ensemble) against the first run alone.
 // Usage: node dist/bench/telemanom-study.js --results <smap-msl --out dir>
 //          [--with <dir>] [--data-dir ../shared/datasets] [--window 250] [--horizon 10]
 // Writes <results>/study.json and <results>/study.md (with --with: union-study.*) and
@@ -29,6 +30,7 @@ import {
   evaluateVariants,
   studyGrid,
   UNION_VARIANT,
+  MEAN_VARIANT,
   type CrossChoice,
   type GroupCounts,
   type StudyRow,
@@ -77,7 +79,7 @@ if (missing.length > 0)
     `no errors for ${missing.length} label rows: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', ...' : ''}\n`,
   );
 
-const variants = partnerDir ? [BASELINE_VARIANT, UNION_VARIANT] : studyGrid();
+const variants = partnerDir ? [BASELINE_VARIANT, UNION_VARIANT, MEAN_VARIANT] : studyGrid();
 const t0 = performance.now();
 const results = evaluateVariants(rows, variants);
 const seconds = (performance.now() - t0) / 1000;

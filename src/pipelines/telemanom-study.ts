@@ -4,7 +4,8 @@
 // as telemanom counts; a variant is chosen on one group of channels (e.g.
 // SMAP) and reported on the other (MSL), so that no reported number was
 // chosen with its own test labels. A second run's errors of the same rows (another
-// model) can join as a partner: the union variant flags what either run flags.
+// model or seed) can join as a partner: the union variant flags what either run flags,
+// the mean variant thresholds the two runs' mean error.
 import type { EventRules } from '../alarms/event-rules.js';
 import { mergeRanges, type IndexRange } from '../data/ranges.js';
 import type { Series } from '../data/series.js';
@@ -42,10 +43,11 @@ export interface StudyVariant {
   /** Hysteresis: an incident opens only above this multiple of the median window epsilon. */
   openAboveEpsilons?: number;
   /**
-   * Also flag what the same threshold flags on the row's partner errors (the union of
-   * both runs' ranges); no alarms rules with it.
+   * With the row's partner errors: 'union' also flags what the same threshold flags on
+   * them (both runs' ranges united); 'mean' thresholds the mean of both runs' errors (an
+   * ensemble). No alarms rules with either.
    */
-  union?: boolean;
+  partner?: 'union' | 'mean';
 }
 
 export interface GroupCounts extends EventCounts {
@@ -60,8 +62,23 @@ export const UNION_VARIANT: StudyVariant = {
   name: 'telemanom, union with the partner run',
   threshold: {},
   rules: {},
-  union: true,
+  partner: 'union',
 };
+
+/** telemanom's settings on the mean of both runs' errors. */
+export const MEAN_VARIANT: StudyVariant = {
+  name: "telemanom on the mean of both runs' errors",
+  threshold: {},
+  rules: {},
+  partner: 'mean',
+};
+
+/** Element-wise mean of two runs' errors of one row. */
+function meanErrors(a: Float32Array, b: Float32Array, channel: string): Float32Array {
+  if (a.length !== b.length)
+    throw new Error(`${channel}: the partner run has ${b.length} errors, this run ${a.length}`);
+  return a.map((v, i) => (v + b[i]!) / 2);
+}
 
 /**
  * The grid studied: error smoothing (EWMA span), pruning p and minimum peak
@@ -133,8 +150,24 @@ export function evaluateVariants(
       }
       return detection;
     };
+    let mean: Float32Array | undefined;
     variants.forEach((variant, v) => {
-      const detection = detect(row.errors, 'run', variant.threshold);
+      if (variant.partner) {
+        if (!row.partnerErrors)
+          throw new Error(
+            `${row.channel}: a ${variant.partner} variant needs the partner run's errors`,
+          );
+        if (Object.keys(variant.rules).length > 0 || variant.openAboveEpsilons !== undefined)
+          throw new Error(`${variant.name}: a partner variant takes no alarms rules`);
+      }
+      const detection =
+        variant.partner === 'mean'
+          ? detect(
+              (mean ??= meanErrors(row.errors, row.partnerErrors!, row.channel)),
+              'mean',
+              variant.threshold,
+            )
+          : detect(row.errors, 'run', variant.threshold);
       const rules: Partial<EventRules> = { mergeGap: 0, minLength: 1, ...variant.rules };
       if (variant.openAboveEpsilons !== undefined)
         rules.openAbove = variant.openAboveEpsilons * medianEpsilon(detection.threshold);
@@ -146,15 +179,11 @@ export function evaluateVariants(
             i.start,
             i.end,
           ]);
-      if (variant.union) {
-        if (!row.partnerErrors)
-          throw new Error(`${row.channel}: a union variant needs the partner run's errors`);
-        if (!noRules) throw new Error(`${variant.name}: a union variant takes no alarms rules`);
+      if (variant.partner === 'union')
         ranges = mergeRanges([
           ...ranges,
-          ...detect(row.partnerErrors, 'partner', variant.threshold).ranges,
+          ...detect(row.partnerErrors!, 'partner', variant.threshold).ranges,
         ]);
-      }
       const counts = telemanomEvents(ranges, row.labelled);
       for (const g of [row.group, 'total']) {
         const s = sums[v]!.get(g) ?? { tp: 0, fp: 0, fn: 0, rows: 0 };

@@ -11,6 +11,7 @@ import {
   evaluateVariants,
   studyGrid,
   UNION_VARIANT,
+  MEAN_VARIANT,
   type StudyRow,
   type StudyVariant,
 } from '../../src/pipelines/telemanom-study.js';
@@ -91,7 +92,7 @@ test('study grid: the baseline first, names unique', () => {
   assert.ok(grid.length > 100);
 });
 
-test('study: the union variant flags what either run flags; it needs the partner errors', () => {
+test('study: the union variant flags what either run flags, the mean variant what their mean error shows; both need the partner errors', () => {
   // Run 1 sees the anomaly at 1200 (labelled), run 2 the one at 2000 (labelled) and a
   // false alarm at 600: the union finds both anomalies and keeps run 2's false alarm.
   const labelled: IndexRange[] = [
@@ -101,17 +102,31 @@ test('study: the union variant flags what either run flags; it needs the partner
   const first = row('A', 2, [1200], labelled);
   const second = row('A', 3, [600, 2000], labelled);
   const united = { ...first, partnerErrors: second.errors };
-  const results = evaluateVariants([united], [BASELINE_VARIANT, UNION_VARIANT]);
+  const results = evaluateVariants([united], [BASELINE_VARIANT, UNION_VARIANT, MEAN_VARIANT]);
   const alone = results.get(BASELINE_VARIANT.name)!.A!;
   assert.deepEqual([alone.tp, alone.fp, alone.fn], [1, 0, 1]);
   const union = results.get(UNION_VARIANT.name)!.A!;
   assert.deepEqual([union.tp, union.fp, union.fn], [2, 1, 0]);
+  // The mean: each burst at half height (0.4) still stands far above the noise.
+  const mean = results.get(MEAN_VARIANT.name)!.A!;
+  const direct = telemanomThreshold(
+    first.errors.map((e, i) => (e + second.errors[i]!) / 2),
+    first.test,
+    first.layout,
+  );
+  const expected = telemanomEvents(direct.ranges, labelled);
+  assert.deepEqual([mean.tp, mean.fp, mean.fn], [expected.tp, expected.fp, expected.fn]);
+  assert.equal(mean.tp, 2);
   assert.throws(
     () => evaluateVariants([first], [UNION_VARIANT]),
     /A-2: a union variant needs the partner run's errors/,
   );
   assert.throws(
+    () => evaluateVariants([{ ...first, partnerErrors: new Float32Array(5) }], [MEAN_VARIANT]),
+    /A-2: the partner run has 5 errors, this run 3000/,
+  );
+  assert.throws(
     () => evaluateVariants([united], [{ ...UNION_VARIANT, rules: { mergeGap: 100 } }]),
-    /takes no alarms rules/,
+    /a partner variant takes no alarms rules/,
   );
 });
