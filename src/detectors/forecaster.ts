@@ -8,6 +8,7 @@
 // Alignment: step t is predicted by every window whose target covers it; its
 // error is the mean over those windows. The first `window` steps (times the
 // downsampling ratio) have no prediction and are scored 0.
+import { ConfigError } from '../config/errors.js';
 import { noGrad, tensor, tidy, type Module, type Tensor } from '../engine/index.js';
 import type { Series } from '../data/series.js';
 import { buildForecastNetwork, type ForecastNetworkKind } from '../models/forecast-networks.js';
@@ -104,6 +105,10 @@ export class Forecaster extends NeuralWindowDetector<ForecasterConfig> {
       },
       'forecaster config',
     );
+    if (this.config.residual && this.config.network === 'stacked')
+      throw new ConfigError(
+        'forecaster config.residual: applies to the lstm, gru and dense networks, not stacked',
+      );
   }
 
   /** Input and target windows at the given starts, straight from the row-major data. */

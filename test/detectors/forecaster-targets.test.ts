@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { seriesFromColumns, sliceRows, type Series } from '../../src/data/series.js';
 import { createRng } from '../../src/data/random.js';
 import { Forecaster } from '../../src/detectors/forecaster.js';
+import { ConfigError } from '../../src/config/errors.js';
 import { loadDetector } from '../../src/detectors/registry.js';
 import { streamMatchesBatch } from '../helpers/stream-conformance.js';
 
@@ -133,7 +134,13 @@ test('forecaster residual: a level never seen in training is followed, and the s
   assert.ok(errors.true! < 0.1 * errors.false!, `squared errors ${JSON.stringify(errors)}`);
 });
 
-test('forecaster residual: refused on the stacked network, by name', async () => {
-  const f = new Forecaster({ ...CONFIG, network: 'stacked', hidden: [4], residual: true });
-  await assert.rejects(f.fit(commanded(100, 3)), /residual applies to lstm, gru and dense/);
+test('forecaster residual: refused on the stacked network, by name', () => {
+  assert.throws(
+    () => new Forecaster({ ...CONFIG, network: 'stacked', hidden: [4], residual: true }),
+    (e: Error) =>
+      e instanceof ConfigError &&
+      /forecaster config\.residual: applies to the lstm, gru and dense networks, not stacked/.test(
+        e.message,
+      ),
+  );
 });
