@@ -4,7 +4,6 @@
 // accuracy, macro precision, macro recall and mF1 beside the published AMSL row.
 import { dsadsPersons, readDsads, type DsadsSegment } from '../../data/dsads.js';
 import { DataError } from '../../data/errors.js';
-import { ConfigError } from '../../config/errors.js';
 import { amslSplit } from '../../data/amsl.js';
 import { createSeries, stackSeries, type Series } from '../../data/series.js';
 import { AmslDetector, type AmslConfig } from '../../detectors/amsl.js';
@@ -15,7 +14,14 @@ import { accuracy } from '../../metrics/classification.js';
 import { macroF1, macroPrecision, macroRecall } from '../../metrics/macro.js';
 import { rocAuc } from '../../metrics/roc.js';
 import { thresholdAtPercentile } from '../../thresholds/percentile.js';
-import { datasetDir, fmt, mdTable, type BenchContext, type BenchOutcome } from './run-record.js';
+import {
+  datasetDir,
+  fmt,
+  mdTable,
+  onlyDetectorFields,
+  type BenchContext,
+  type BenchOutcome,
+} from './run-record.js';
 
 /** AMSL, TKDE 2022, DSADS (all 8 persons), and the baselines' mF1 from the same table. */
 export const AMSL_PUBLISHED = {
@@ -100,14 +106,6 @@ function epochsText(c: AmslConfig, summary: TrainingSummary): string {
   return `at most ${c.epochs} epochs with early stopping (patience ${c.patience}, min delta ${c.minDelta}, monitoring ${monitored}): ran ${summary.epochs}, best ${summary.bestEpoch}`;
 }
 
-/** --set's amsl fields (e.g. amsl.patience=5); dsads runs no other detector. */
-function amslFields(set: BenchContext['set']): Partial<AmslConfig> {
-  const other = Object.keys(set ?? {}).filter((d) => d !== 'amsl');
-  if (other.length > 0)
-    throw new ConfigError(`--set: dsads runs amsl only, not ${other.join(', ')}`);
-  return (set?.amsl ?? {}) as Partial<AmslConfig>;
-}
-
 export async function runDsads(ctx: BenchContext): Promise<BenchOutcome> {
   const root = datasetDir(ctx.dataDir, 'dsads', 'a01');
   // Every person present (the paper: all 8), or those asked for with --persons.
@@ -126,7 +124,7 @@ export async function runDsads(ctx: BenchContext): Promise<BenchOutcome> {
     ...(ctx.quick
       ? { hidden: [8, 4], memoryItems: 10, epochs: 1, batchSize: 16 }
       : { hidden: [32, 16, 16], memoryItems: 500, epochs: 20, batchSize: 32 }),
-    ...amslFields(ctx.set),
+    ...onlyDetectorFields<AmslConfig>(ctx.set, 'amsl', 'dsads runs amsl only'),
   };
   const t0 = performance.now();
   const segments = readDsads(root, { persons, segments: segmentsWanted });

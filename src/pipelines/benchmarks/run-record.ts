@@ -1,5 +1,6 @@
 // The record every benchmark run carries (machine, commit, seed, times, memory,
 // version, mode) and the writing of results.json and results.md beside it.
+import { ConfigError } from '../../config/errors.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, totalmem, platform, arch } from 'node:os';
@@ -305,4 +306,19 @@ export async function runBenchmark(
     gitCommit: record.gitCommit,
     out: resolve(ctx.out),
   };
+}
+
+/**
+ * The --set fields of the one detector a benchmark runs (`runs`: how the refusal names the
+ * benchmark and its detector, e.g. 'dsads runs amsl only'); a field of any other detector is a
+ * usage error.
+ */
+export function onlyDetectorFields<T>(
+  set: BenchContext['set'],
+  detector: string,
+  runs: string,
+): Partial<T> {
+  const other = Object.keys(set ?? {}).filter((d) => d !== detector);
+  if (other.length > 0) throw new ConfigError(`--set: ${runs}, not ${other.join(', ')}`);
+  return (set?.[detector] ?? {}) as Partial<T>;
 }

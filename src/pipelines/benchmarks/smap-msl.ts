@@ -16,7 +16,14 @@ import type { ForecasterConfig } from '../../detectors/forecaster.js';
 import { averagePrecision } from '../../metrics/pr.js';
 import { vus } from '../../metrics/vus.js';
 import { ratio } from '../../metrics/classification.js';
-import { datasetDir, fmt, mdTable, type BenchContext, type BenchOutcome } from './run-record.js';
+import {
+  datasetDir,
+  fmt,
+  mdTable,
+  onlyDetectorFields,
+  type BenchContext,
+  type BenchOutcome,
+} from './run-record.js';
 import type { SmapJob, SmapJobResult } from './smap-worker.js';
 import { runOnQueue } from '../fleet/run-on-queue.js';
 
@@ -100,14 +107,6 @@ async function runPool(
   return results;
 }
 
-/** --set's forecaster fields (e.g. forecaster.residual=true); smap-msl runs no other detector. */
-function forecasterFields(set: BenchContext['set']): Partial<ForecasterConfig> {
-  const other = Object.keys(set ?? {}).filter((d) => d !== 'forecaster');
-  if (other.length > 0)
-    throw new ConfigError(`--set: smap-msl runs the forecaster only, not ${other.join(', ')}`);
-  return (set?.forecaster ?? {}) as Partial<ForecasterConfig>;
-}
-
 export async function runSmapMsl(
   ctx: BenchContext,
 ): Promise<BenchOutcome & { workerPeakRssMiB: number }> {
@@ -151,7 +150,11 @@ export async function runSmapMsl(
     epochs: ctx.smapMsl?.epochs ?? protocolNet.epochs,
     trainShift: ctx.smapMsl?.trainShift ?? protocolNet.trainShift,
   };
-  const extra = forecasterFields(ctx.set);
+  const extra = onlyDetectorFields<ForecasterConfig>(
+    ctx.set,
+    'forecaster',
+    'smap-msl runs the forecaster only',
+  );
   // Checked here, before any worker starts: a bad field is a usage error.
   telemanomForecaster({ ...net, window, horizon, ...extra });
   const jobs: SmapJob[] = channels.map((channel) => ({
