@@ -4,11 +4,11 @@
 // hysteresis), each variant counted as telemanom counts; the variant chosen on
 // SMAP is reported on MSL and the one chosen on MSL on SMAP, so no reported
 // number was chosen with its own test labels.
-// With --with <another run's --out dir> (another model or seed on the same rows) it
-// studies instead the union of both runs' flagged ranges and the threshold on their
-// mean error (an ensemble) against the first run alone.
+// With --with <other runs' --out dirs, comma-separated> (other models or seeds on the
+// same rows) it studies instead the union of all runs' flagged ranges and the threshold
+// on their mean error (an ensemble) against the first run alone.
 // Usage: node dist/bench/telemanom-study.js --results <smap-msl --out dir>
-//          [--with <dir>] [--data-dir ../shared/datasets] [--window 250] [--horizon 10]
+//          [--with <dir>[,<dir>...]] [--data-dir ../shared/datasets] [--window 250] [--horizon 10]
 // Writes <results>/study.json and <results>/study.md (with --with: union-study.*) and
 // prints the tables.
 import { existsSync, readFileSync } from 'node:fs';
@@ -43,11 +43,15 @@ const arg = (name: string): string | undefined => {
 const resultsDir = arg('--results');
 if (!resultsDir) {
   process.stderr.write(
-    'usage: telemanom-study --results <smap-msl --out dir> [--with <dir>] [--data-dir dir]\n',
+    'usage: telemanom-study --results <smap-msl --out dir> [--with <dir>[,<dir>...]] [--data-dir dir]\n',
   );
   process.exit(2);
 }
-const partnerDir = arg('--with');
+const partnerDirs = arg('--with')
+  ?.split(',')
+  .map((d) => d.trim())
+  .filter((d) => d !== '');
+const partnerDir = partnerDirs?.length ? partnerDirs.join(', ') : undefined;
 const window = Number(arg('--window') ?? 250);
 const horizon = Number(arg('--horizon') ?? 10);
 const root = datasetDir(arg('--data-dir') ?? defaultDataDir(), 'smap_msl', 'labeled_anomalies.csv');
@@ -57,8 +61,8 @@ const rows: StudyRow[] = [];
 const missing: string[] = [];
 for (const label of labels) {
   const path = join(resultsDir, 'errors', `${label.channel}.npy`);
-  const partnerPath = partnerDir && join(partnerDir, 'errors', `${label.channel}.npy`);
-  if (!existsSync(path) || (partnerPath && !existsSync(partnerPath))) {
+  const partnerPaths = (partnerDirs ?? []).map((d) => join(d, 'errors', `${label.channel}.npy`));
+  if (!existsSync(path) || partnerPaths.some((p) => !existsSync(p))) {
     missing.push(label.channel);
     continue;
   }
@@ -71,7 +75,9 @@ for (const label of labels) {
     layout: { start: window, horizon, window },
     // telemanom leaves C-2's start unflattened, as the benchmark does.
     ...(label.channel === 'C-2' && { fixed: { flattenFirst: 0 } }),
-    ...(partnerPath && { partnerErrors: readNpy(partnerPath).data as Float32Array }),
+    ...(partnerPaths.length > 0 && {
+      partnerErrors: partnerPaths.map((p) => readNpy(p).data as Float32Array),
+    }),
   });
 }
 if (missing.length > 0)
@@ -127,7 +133,7 @@ const top = (group: string, other: string, n = 5) =>
     .map(([name, r]) => [group, name, counts(r[group]), other, counts(r[other])]);
 
 const md = [
-  `# telemanom beyond its own settings, on the saved errors of ${resultsDir}${partnerDir ? ` and of ${partnerDir} (partner run)` : ''}`,
+  `# telemanom beyond its own settings, on the saved errors of ${resultsDir}${partnerDir ? ` and of ${partnerDir} (partner runs)` : ''}`,
   '',
   `${rows.length} label rows (${missing.length} without errors), ${variants.length} variants, ${seconds.toFixed(0)} s. Counts TP/FP/FN as telemanom credits them.`,
   '',

@@ -3,14 +3,15 @@
 // (merge gap, minimum length, hysteresis) run on saved error arrays, counted
 // as telemanom counts; a variant is chosen on one group of channels (e.g.
 // SMAP) and reported on the other (MSL), so that no reported number was
-// chosen with its own test labels. A second run's errors of the same rows (another
-// model or seed) can join as a partner: the union variant flags what either run flags,
-// the mean variant thresholds the two runs' mean error.
+// chosen with its own test labels. Other runs' errors of the same rows (other
+// models or seeds) can join as partners: the union variant flags what any run flags,
+// the mean variant thresholds the runs' mean error (an ensemble).
 import type { EventRules } from '../alarms/event-rules.js';
 import { mergeRanges, type IndexRange } from '../data/ranges.js';
 import type { Series } from '../data/series.js';
 import { withEventRates, type EventCounts } from '../metrics/event-level.js';
 import {
+  meanErrors,
   medianEpsilon,
   telemanomEvents,
   telemanomIncidents,
@@ -30,8 +31,8 @@ export interface StudyRow {
   layout: ErrorLayout;
   /** Options every variant keeps for this row (e.g. C-2's flattenFirst: 0). */
   fixed?: TelemanomThresholdOptions;
-  /** The same row's errors from a second run (another model), for union variants. */
-  partnerErrors?: Float32Array;
+  /** The same row's errors from other runs (other models or seeds), for the partner variants. */
+  partnerErrors?: Float32Array[];
 }
 
 export interface StudyVariant {
@@ -44,8 +45,8 @@ export interface StudyVariant {
   openAboveEpsilons?: number;
   /**
    * With the row's partner errors: 'union' also flags what the same threshold flags on
-   * them (both runs' ranges united); 'mean' thresholds the mean of both runs' errors (an
-   * ensemble). No alarms rules with either.
+   * each of them (all runs' ranges united); 'mean' thresholds the mean of all runs' errors
+   * (an ensemble). No alarms rules with either.
    */
   partner?: 'union' | 'mean';
 }
@@ -57,28 +58,21 @@ export interface GroupCounts extends EventCounts {
 /** telemanom's settings and one incident per flagged range: the baseline. */
 export const BASELINE_VARIANT: StudyVariant = { name: 'telemanom', threshold: {}, rules: {} };
 
-/** telemanom's settings on both runs' errors, their flagged ranges united. */
+/** telemanom's settings on every run's errors, their flagged ranges united. */
 export const UNION_VARIANT: StudyVariant = {
-  name: 'telemanom, union with the partner run',
+  name: 'telemanom, union with the partner runs',
   threshold: {},
   rules: {},
   partner: 'union',
 };
 
-/** telemanom's settings on the mean of both runs' errors. */
+/** telemanom's settings on the mean of every run's errors. */
 export const MEAN_VARIANT: StudyVariant = {
-  name: "telemanom on the mean of both runs' errors",
+  name: "telemanom on the mean of all runs' errors",
   threshold: {},
   rules: {},
   partner: 'mean',
 };
-
-/** Element-wise mean of two runs' errors of one row. */
-function meanErrors(a: Float32Array, b: Float32Array, channel: string): Float32Array {
-  if (a.length !== b.length)
-    throw new Error(`${channel}: the partner run has ${b.length} errors, this run ${a.length}`);
-  return a.map((v, i) => (v + b[i]!) / 2);
-}
 
 /**
  * The grid studied: error smoothing (EWMA span), pruning p and minimum peak
@@ -153,7 +147,7 @@ export function evaluateVariants(
     let mean: Float32Array | undefined;
     variants.forEach((variant, v) => {
       if (variant.partner) {
-        if (!row.partnerErrors)
+        if (!row.partnerErrors?.length)
           throw new Error(
             `${row.channel}: a ${variant.partner} variant needs the partner run's errors`,
           );
@@ -163,7 +157,10 @@ export function evaluateVariants(
       const detection =
         variant.partner === 'mean'
           ? detect(
-              (mean ??= meanErrors(row.errors, row.partnerErrors!, row.channel)),
+              (mean ??= meanErrors(
+                [row.errors, ...row.partnerErrors!],
+                `${row.channel}: the runs' errors`,
+              )),
               'mean',
               variant.threshold,
             )
@@ -182,7 +179,9 @@ export function evaluateVariants(
       if (variant.partner === 'union')
         ranges = mergeRanges([
           ...ranges,
-          ...detect(row.partnerErrors!, 'partner', variant.threshold).ranges,
+          ...row.partnerErrors!.flatMap(
+            (errors, k) => detect(errors, `partner ${k}`, variant.threshold).ranges,
+          ),
         ]);
       const counts = telemanomEvents(ranges, row.labelled);
       for (const g of [row.group, 'total']) {

@@ -116,19 +116,53 @@ export function telemanomDetect(
   test: Series,
   options: TelemanomThresholdOptions = {},
 ): TelemanomDetection {
-  const start = firstForecastStep(forecaster);
-  const horizon = forecastHorizonSteps(forecaster);
+  return telemanomEnsembleDetect([forecaster], test, options);
+}
+
+/**
+ * telemanomDetect for an ensemble: forecasters of the same window and horizon
+ * (e.g. trained with different seeds), the threshold on the mean of their errors.
+ * Averaging keeps what every model gets wrong and damps what one gets wrong alone.
+ */
+export function telemanomEnsembleDetect(
+  forecasters: readonly Forecaster[],
+  test: Series,
+  options: TelemanomThresholdOptions = {},
+): TelemanomDetection {
+  const first = forecasters[0];
+  if (!first) throw new Error('telemanomEnsembleDetect: no forecaster given');
+  const start = firstForecastStep(first);
+  const horizon = forecastHorizonSteps(first);
+  if (
+    forecasters.some((f) => firstForecastStep(f) !== start || forecastHorizonSteps(f) !== horizon)
+  )
+    throw new Error('telemanomEnsembleDetect: the forecasters differ in window or horizon');
   if (test.length - start - horizon < 2)
     throw new Error(
       `the test series (${test.length} steps) is not longer than the window and the horizon (${start} + ${horizon})`,
     );
-  const errors = telemanomErrors(forecaster, test);
-  return telemanomThreshold(
-    errors,
-    test,
-    { start, horizon, window: forecaster.config.window },
-    options,
+  const errors = meanErrors(
+    forecasters.map((f) => telemanomErrors(f, test)),
+    'telemanomEnsembleDetect',
   );
+  return telemanomThreshold(errors, test, { start, horizon, window: first.config.window }, options);
+}
+
+/** Element-wise mean of several error arrays of one series (runs or models); `what` names them in errors. */
+export function meanErrors(runs: readonly Float32Array[], what: string): Float32Array {
+  const first = runs[0];
+  if (!first) throw new Error(`${what}: no errors to average`);
+  if (runs.length === 1) return first;
+  const differing = runs.find((r) => r.length !== first.length);
+  if (differing)
+    throw new Error(`${what}: error arrays of ${first.length} and ${differing.length} steps`);
+  const out = new Float32Array(first.length);
+  for (let i = 0; i < out.length; i++) {
+    let sum = 0;
+    for (const r of runs) sum += r[i]!;
+    out[i] = sum / runs.length;
+  }
+  return out;
 }
 
 /** Where a forecaster's errors sit in the test series (in original steps). */

@@ -294,6 +294,7 @@ test('bench smap-msl --channels, --hidden, --epochs, --train-shift, --set foreca
     ['--hidden', '32,0'],
     ['--set', 'amsl.epochs=2'],
     ['--set', 'forecaster.residual=3'],
+    ['--ensemble', '0'],
   ]) {
     const r = spawnSync(
       process.execPath,
@@ -313,8 +314,33 @@ test('bench smap-msl --channels, --hidden, --epochs, --train-shift, --set foreca
     assert.equal(r.status, 2, r.stderr);
     assert.match(
       r.stderr,
-      /--channels: X-99 not a labelled channel|--hidden must be|--set: smap-msl runs the forecaster only, not amsl|residual/,
+      /--channels: X-99 not a labelled channel|--hidden must be|--set: smap-msl runs the forecaster only, not amsl|residual|--ensemble must be/,
     );
+  }
+});
+
+test("bench smap-msl --ensemble: the errors are the mean of the seeds' models, the threshold runs on them", () => {
+  const tiny = ['--data-dir', datasetsDir(), '--workers', '1', '--channels', 'T-9'];
+  const model = ['--hidden', '8', '--epochs', '2', '--train-shift', '8'];
+  const dirs = [1, 2, 3].map(() => mkdtempSync(join(tmpdir(), 'normalcy-bench-smap-')));
+  try {
+    const [one, two, both] = dirs as [string, string, string];
+    // bench() runs with --seed 3: the ensemble's models are seeds 3 and 4.
+    bench('smap-msl', one, ...tiny, ...model);
+    bench('smap-msl', two, ...tiny, ...model, '--seed', '4');
+    const summary = bench('smap-msl', both, ...tiny, ...model, '--ensemble', '2');
+    const json = checkResults(both, 'smap-msl', summary);
+    assert.equal((json.results as { ensemble: number }).ensemble, 2);
+    assert.match(json.protocol.join(' '), /an ensemble of 2 per channel, seeds 3\.\.4/);
+    const errors = (dir: string) => readNpy(join(dir, 'errors', 'T-9.npy')).data as Float32Array;
+    const [a, b, mean] = [errors(one), errors(two), errors(both)];
+    assert.equal(mean.length, a.length);
+    // The two seeds' models differ, and the ensemble's errors are their mean.
+    assert.ok(a.some((v, i) => Math.abs(v - b[i]!) > 1e-3));
+    for (let i = 0; i < mean.length; i++)
+      assert.ok(Math.abs(mean[i]! - (a[i]! + b[i]!) / 2) < 1e-5, `step ${i}`);
+  } finally {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 });
 

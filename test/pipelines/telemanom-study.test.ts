@@ -101,7 +101,7 @@ test('study: the union variant flags what either run flags, the mean variant wha
   ];
   const first = row('A', 2, [1200], labelled);
   const second = row('A', 3, [600, 2000], labelled);
-  const united = { ...first, partnerErrors: second.errors };
+  const united = { ...first, partnerErrors: [second.errors] };
   const results = evaluateVariants([united], [BASELINE_VARIANT, UNION_VARIANT, MEAN_VARIANT]);
   const alone = results.get(BASELINE_VARIANT.name)!.A!;
   assert.deepEqual([alone.tp, alone.fp, alone.fn], [1, 0, 1]);
@@ -122,8 +122,8 @@ test('study: the union variant flags what either run flags, the mean variant wha
     /A-2: a union variant needs the partner run's errors/,
   );
   assert.throws(
-    () => evaluateVariants([{ ...first, partnerErrors: new Float32Array(5) }], [MEAN_VARIANT]),
-    /A-2: the partner run has 5 errors, this run 3000/,
+    () => evaluateVariants([{ ...first, partnerErrors: [new Float32Array(5)] }], [MEAN_VARIANT]),
+    /A-2: the runs' errors: error arrays of 3000 and 5 steps/,
   );
   assert.throws(
     () => evaluateVariants([united], [{ ...UNION_VARIANT, rules: { mergeGap: 100 } }]),

@@ -32,6 +32,7 @@ interface BenchFlags {
   channels?: string;
   hidden?: number[];
   trainShift?: number;
+  ensemble?: number;
   seriesSet?: SeriesSet;
   set?: Record<string, Record<string, unknown>>;
   holdout?: boolean;
@@ -102,6 +103,11 @@ export function registerBench(program: Command): void {
       intFlag('--train-shift', 1),
     )
     .option(
+      '--ensemble <n>',
+      'smap-msl: models per channel, trained with seeds --seed and the next ones; the threshold runs on the mean of their errors (default: 1)',
+      intFlag('--ensemble', 1),
+    )
+    .option(
       '--max-train <n>',
       'mnist, fashion-mnist, cifar10: at most this many training images per class (default: all; --quick: 200)',
       intFlag('--max-train', 2),
@@ -162,6 +168,7 @@ export function registerBench(program: Command): void {
           hidden: flags.hidden,
           epochs: flags.epochs,
           trainShift: flags.trainShift,
+          ensemble: flags.ensemble,
         },
         log: progress,
       });

@@ -47,6 +47,8 @@ export interface SmapMslOptions {
   epochs?: number;
   /** Train on every n-th window (1: every window, as telemanom). */
   trainShift?: number;
+  /** Models per channel (seeds seed, seed + 1, ...), their errors averaged (default 1). */
+  ensemble?: number;
 }
 
 /** What the CLI may narrow in the one-class image benchmarks; unset = the protocol's own. */

@@ -150,6 +150,7 @@ export async function runSmapMsl(
     epochs: ctx.smapMsl?.epochs ?? protocolNet.epochs,
     trainShift: ctx.smapMsl?.trainShift ?? protocolNet.trainShift,
   };
+  const ensemble = ctx.smapMsl?.ensemble ?? 1;
   const extra = onlyDetectorFields<ForecasterConfig>(
     ctx.set,
     'forecaster',
@@ -164,6 +165,7 @@ export async function runSmapMsl(
     window,
     horizon,
     seed: ctx.seed,
+    ...(ensemble > 1 && { models: ensemble }),
     ...net,
     ...(Object.keys(extra).length > 0 && { forecaster: extra }),
   }));
@@ -289,7 +291,7 @@ export async function runSmapMsl(
     title: 'SMAP / MSL, telemanom protocol: LSTM forecaster + dynamic threshold',
     protocol: [
       `Channels: ${asked ? `the label rows of --channels ${asked.join(',')}` : ctx.quick ? `quick: ${channels.join(', ')} (per spacecraft the labelled channel with the shortest test series, and P-1)` : `every labelled channel (${channels.length}; P-2's two label rows are evaluated on their own, as telemanom does, T-10 has no label row)`}; ${rows.length} label rows.`,
-      `Model, one per channel: LSTM ${JSON.stringify(net.hidden)} over all columns (the telemetry value and the one-hot command flags, as telemanom), ${window} past steps, forecasting the next ${horizon} values of column 0 (Forecaster targets [0]); trained on train/<chan> (every ${net.trainShift}th window, at most ${net.epochs} epoch(s) with telemanom's early stopping (patience 10, min delta 3e-4, on a seeded shuffled 20% of the windows) and dropout 0.3, batch 64, Adam 1e-3, seed ${ctx.seed}; ${net.trainShift === 1 && net.epochs >= 35 ? 'as telemanom: every window, up to 35 epochs' : `telemanom trains every window for up to 35 epochs, so this is ${ctx.quick ? 'far ' : ''}less training`})${Object.keys(extra).length > 0 ? `; further forecaster fields (--set): ${JSON.stringify(extra)}${extra.residual ? ' (residual: the network forecasts the change from the last value of column 0, not the value itself)' : ''}` : ''}. No scaling: the data is already in [-1, 1].`,
+      `Model${ensemble > 1 ? `s: an ensemble of ${ensemble} per channel, seeds ${ctx.seed}..${ctx.seed + ensemble - 1}, the threshold on the mean of their errors (errors/<channel>.npy holds that mean); each` : ', one per channel'}: LSTM ${JSON.stringify(net.hidden)} over all columns (the telemetry value and the one-hot command flags, as telemanom), ${window} past steps, forecasting the next ${horizon} values of column 0 (Forecaster targets [0]); trained on train/<chan> (every ${net.trainShift}th window, at most ${net.epochs} epoch(s) with telemanom's early stopping (patience 10, min delta 3e-4, on a seeded shuffled 20% of the windows) and dropout 0.3, batch 64, Adam 1e-3, seed ${ensemble > 1 ? `${ctx.seed} + k for model k` : ctx.seed}; ${net.trainShift === 1 && net.epochs >= 35 ? 'as telemanom: every window, up to 35 epochs' : `telemanom trains every window for up to 35 epochs, so this is ${ctx.quick ? 'far ' : ''}less training`})${Object.keys(extra).length > 0 ? `; further forecaster fields (--set): ${JSON.stringify(extra)}${extra.residual ? ' (residual: the network forecasts the change from the last value of column 0, not the value itself)' : ''}` : ''}. No scaling: the data is already in [-1, 1].`,
       `Errors: |y(t) - yhat(t)| of column 0 with yhat(t) the one-step-ahead forecast (telemanom's 'first' aggregation of the ${horizon} overlapping forecasts), for t = ${window} .. N - ${horizon} - 1 as telemanom (N - ${window + horizon} errors: the first ${window} steps have no forecast, the last ${horizon} lack a full horizon of targets).`,
       'Earlier full run (same seed, LSTM and threshold), for comparison: column 0 as the only input and the root of the mean squared error over all forecasts covering a step gave SMAP 50/6/19 (F1 0.800), MSL 10/1/26 (F1 0.426), total 60/7/45, P 0.896, R 0.571, F1 0.698, mean AUC-PR 0.489, VUS-PR 0.530; wall 1823 s.',
       `Threshold: telemanom's non-parametric dynamic threshold as its code has it (TELEMANOM_THRESHOLD; same ranges as the numpy port bench/telemanom-parity.py): EWMA span 105, the first ${window} smoothed errors set to the mean of the first ${2 * window} (not on C-2, as telemanom), windows of 2100 steps every 70 (the last from its start to the end, each labelling its last 70 steps), error buffer 100 (99 in the epsilon search), pruning p = 0.13, minimum peak error 0.05, points above 5% of the window's 5-95 percentile range of the forecast targets, no single-step ranges; never flagged: the first ${2 * window} errors, ${window} under 2,500 errors, none under 1,800 (telemanom's rule, on the error length). The raw errors of each channel are in errors/<channel>.npy (float32, test steps ${window} .. N - ${horizon} - 1).`,
@@ -303,6 +305,7 @@ export async function runSmapMsl(
       summary,
       channels: perRow,
       net,
+      ensemble,
       forecaster: extra,
       window,
       horizon,

@@ -4,8 +4,9 @@
 // forecast, errors, dynamic threshold) and sends back the flagged ranges and
 // the smoothed errors.
 import { readSeries } from '../../data/read-series.js';
-import { telemanomDetect, telemanomForecaster } from '../telemanom.js';
-import type { ForecasterConfig } from '../../detectors/forecaster.js';
+import { telemanomEnsembleDetect, telemanomForecaster } from '../telemanom.js';
+import type { Forecaster, ForecasterConfig } from '../../detectors/forecaster.js';
+import type { TrainingSummary } from '../../detectors/detector.js';
 
 export interface SmapJob {
   channel: string;
@@ -17,6 +18,8 @@ export interface SmapJob {
   window: number;
   horizon: number;
   seed: number;
+  /** Models for the channel, seeds seed, seed + 1, ...; the threshold sees their mean error (default 1). */
+  models?: number;
   /** Further forecaster fields (bench --set forecaster.field=value), over the above. */
   forecaster?: Partial<ForecasterConfig>;
 }
@@ -31,9 +34,11 @@ export interface SmapJobResult {
   errors: Float32Array;
   trainSteps: number;
   testSteps: number;
+  /** Epochs run (with several models: their mean). */
   epochs: number;
-  /** The epoch whose weights were kept (early stopping restores the best). */
+  /** The epoch whose weights were kept (early stopping restores the best; several models: the mean). */
   bestEpoch: number;
+  /** Whether early stopping ended the training (several models: every one of them). */
   stoppedEarly: boolean;
   trainSeconds: number;
   seconds: number;
@@ -46,28 +51,37 @@ export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
   const train = readSeries(job.trainPath);
   const test = readSeries(job.testPath);
   const { hidden, window, horizon, trainShift, epochs } = job;
-  const forecaster = telemanomForecaster({
-    hidden,
-    window,
-    horizon,
-    trainShift,
-    epochs,
-    ...job.forecaster,
-  });
-  const summary = await forecaster.fit(train, {
-    seed: job.seed,
-    // Training does not return to the event loop, so the 'disconnect' handler
-    // below cannot run: a worker whose parent died stops at the next epoch.
-    onEpoch: () => {
-      if (process.send !== undefined && !process.connected) process.exit(0);
-    },
-  });
+  const forecasters: Forecaster[] = [];
+  const summaries: TrainingSummary[] = [];
+  for (let k = 0; k < (job.models ?? 1); k++) {
+    const forecaster = telemanomForecaster({
+      hidden,
+      window,
+      horizon,
+      trainShift,
+      epochs,
+      ...job.forecaster,
+    });
+    summaries.push(
+      await forecaster.fit(train, {
+        seed: job.seed + k,
+        // Training does not return to the event loop, so the 'disconnect' handler
+        // below cannot run: a worker whose parent died stops at the next epoch.
+        onEpoch: () => {
+          if (process.send !== undefined && !process.connected) process.exit(0);
+        },
+      }),
+    );
+    forecasters.push(forecaster);
+  }
   // telemanom leaves C-2's start unflattened (its anomaly is early in the series).
-  const { start, errors, threshold, ranges } = telemanomDetect(
-    forecaster,
+  const { start, errors, threshold, ranges } = telemanomEnsembleDetect(
+    forecasters,
     test,
     job.channel === 'C-2' ? { flattenFirst: 0 } : {},
   );
+  const mean = (f: (s: TrainingSummary) => number) =>
+    summaries.reduce((a, s) => a + f(s), 0) / summaries.length;
   const scores = new Float32Array(test.length);
   scores.set(threshold.smoothedErrors, start);
   return {
@@ -77,10 +91,10 @@ export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
     errors,
     trainSteps: train.length,
     testSteps: test.length,
-    epochs: summary.epochs,
-    bestEpoch: summary.bestEpoch,
-    stoppedEarly: summary.stoppedEarly,
-    trainSeconds: summary.seconds,
+    epochs: mean((s) => s.epochs),
+    bestEpoch: mean((s) => s.bestEpoch),
+    stoppedEarly: summaries.every((s) => s.stoppedEarly),
+    trainSeconds: mean((s) => s.seconds) * summaries.length,
     seconds: (performance.now() - t0) / 1000,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     threads: process.env.NORMALCY_THREADS ?? 'default',
