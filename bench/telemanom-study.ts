@@ -52,6 +52,17 @@ const partnerDirs = arg('--with')
   .map((d) => d.trim())
   .filter((d) => d !== '');
 const partnerDir = partnerDirs?.length ? partnerDirs.join(', ') : undefined;
+// A directory without errors/ is not a smap-msl run: say so before reading anything.
+for (const [flag, dir] of [
+  ['--results', resultsDir],
+  ...(partnerDirs ?? []).map((d) => ['--with', d]),
+] as const)
+  if (!existsSync(join(dir, 'errors'))) {
+    process.stderr.write(
+      `telemanom-study: ${flag} ${dir}: no errors/ folder there (not a bench smap-msl --out directory)\n`,
+    );
+    process.exit(2);
+  }
 const window = Number(arg('--window') ?? 250);
 const horizon = Number(arg('--horizon') ?? 10);
 const root = datasetDir(arg('--data-dir') ?? defaultDataDir(), 'smap_msl', 'labeled_anomalies.csv');

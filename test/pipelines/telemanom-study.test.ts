@@ -1,5 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRng } from '../../src/data/random.js';
 import { createSeries } from '../../src/data/series.js';
 import type { IndexRange } from '../../src/data/ranges.js';
@@ -129,4 +134,49 @@ test('study: the union variant flags what either run flags, the mean variant wha
     () => evaluateVariants([united], [{ ...UNION_VARIANT, rules: { mergeGap: 100 } }]),
     /a partner variant takes no alarms rules/,
   );
+});
+
+test('study: several partner runs: the union flags what any run flags, the mean averages all of them', () => {
+  const labelled: IndexRange[] = [
+    [1400, 1500],
+    [2200, 2300],
+  ];
+  // Each run sees one labelled anomaly or a false alarm the others do not.
+  const runs = [
+    row('A', 2, [1200], labelled),
+    row('A', 3, [2000], labelled),
+    row('A', 4, [600], labelled),
+  ];
+  const [first, ...others] = runs as [StudyRow, ...StudyRow[]];
+  const withAll = { ...first, partnerErrors: others.map((r) => r.errors) };
+  const results = evaluateVariants([withAll], [BASELINE_VARIANT, UNION_VARIANT, MEAN_VARIANT]);
+  const union = results.get(UNION_VARIANT.name)!.A!;
+  assert.deepEqual([union.tp, union.fp, union.fn], [2, 1, 0]);
+  const mean = results.get(MEAN_VARIANT.name)!.A!;
+  const direct = telemanomThreshold(
+    first.errors.map((e, i) => (e + runs[1]!.errors[i]! + runs[2]!.errors[i]!) / 3),
+    first.test,
+    first.layout,
+  );
+  const expected = telemanomEvents(direct.ranges, labelled);
+  assert.deepEqual([mean.tp, mean.fp, mean.fn], [expected.tp, expected.fp, expected.fn]);
+  // A partner list that is empty is no partner at all.
+  assert.throws(
+    () => evaluateVariants([{ ...first, partnerErrors: [] }], [MEAN_VARIANT]),
+    /A-2: a mean variant needs the partner run's errors/,
+  );
+});
+
+test('telemanom-study script: a directory without errors/ is refused, naming the flag', () => {
+  const script = fileURLToPath(new URL('../../bench/telemanom-study.js', import.meta.url));
+  const empty = mkdtempSync(join(tmpdir(), 'normalcy-study-'));
+  try {
+    const r = spawnSync(process.execPath, [script, '--results', empty, '--with', '/no/such/run'], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /--results .*: no errors\/ folder there/);
+  } finally {
+    rmSync(empty, { recursive: true, force: true });
+  }
 });
