@@ -94,7 +94,7 @@ export async function runSmapJob(job: SmapJob): Promise<SmapJobResult> {
     epochs: mean((s) => s.epochs),
     bestEpoch: mean((s) => s.bestEpoch),
     stoppedEarly: summaries.every((s) => s.stoppedEarly),
-    trainSeconds: mean((s) => s.seconds) * summaries.length,
+    trainSeconds: summaries.reduce((a, s) => a + s.seconds, 0),
     seconds: (performance.now() - t0) / 1000,
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
     threads: process.env.NORMALCY_THREADS ?? 'default',
